@@ -1,0 +1,1 @@
+//! apiq-client: see the crate description; filled in by its issue.

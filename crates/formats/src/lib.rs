@@ -1,0 +1,1 @@
+//! apiq-formats: see the crate description; filled in by its issue.

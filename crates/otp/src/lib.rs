@@ -1,0 +1,82 @@
+//! # apiq-otp: the pure one-time-password core
+//!
+//! Everything else in Apiq Authenticator stands on this crate, and it stands
+//! on nothing of theirs: no files, no clock, no network, no environment.
+//! Times and counters are arguments; bytes and text come in, values go out.
+//!
+//! - [`Secret`]: the key, zeroized on drop, hidden from `Debug`, compared in
+//!   constant time.
+//! - [`Entry`], [`Kind`], [`Algorithm`]: a validated account; an entry that
+//!   exists can always produce a code ([`Entry::code_at`], [`Generator`]).
+//! - [`uri`]: `otpauth://` parsing of real exporters' spellings, and
+//!   formatting that parses back to the same entry.
+//! - [`migration`]: Google Authenticator's `otpauth-migration://` payloads,
+//!   read (batches merged) and written (with per-entry warnings).
+//! - [`json`]: the canonical JSON shape of the CLI contract.
+#![deny(clippy::disallowed_methods)]
+
+mod entry;
+mod error;
+pub mod json;
+pub mod migration;
+mod secret;
+pub mod uri;
+
+pub use entry::{hotp, Algorithm, Entry, Generator, Kind, STEAM_ALPHABET};
+pub use error::OtpError;
+pub use json::EntryJson;
+pub use migration::Skipped;
+pub use secret::Secret;
+
+/// Everything a block of text holds: `otpauth://` URIs and
+/// `otpauth-migration://` URIs, one per line, blank lines skipped. A line
+/// that is neither, or that does not parse, is an error naming the line
+/// (1-based). Migration batches are merged across lines; items a migration
+/// payload holds but we cannot use are returned as skipped, with reasons.
+pub fn parse_lines(text: &str) -> Result<(Vec<Entry>, Vec<Skipped>), LineError> {
+    let mut entries = Vec::new();
+    let mut batches = Vec::new();
+    // Entries keep their order: migration entries stand where their first
+    // batch stood.
+    let mut slots: Vec<Slot> = Vec::new();
+    enum Slot {
+        Uri(usize),
+        Migration,
+    }
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let err = |error| LineError { line: i + 1, error };
+        if uri::strip_prefix_ignore_case(line, "otpauth-migration://").is_some() {
+            batches.push(migration::parse(line).map_err(err)?);
+            if !slots.iter().any(|s| matches!(s, Slot::Migration)) {
+                slots.push(Slot::Migration);
+            }
+        } else {
+            entries.push(uri::parse(line).map_err(err)?);
+            slots.push(Slot::Uri(entries.len() - 1));
+        }
+    }
+    let merged = migration::merge_batches(batches).map_err(|error| LineError { line: 0, error })?;
+    let mut out = Vec::with_capacity(entries.len() + merged.entries.len());
+    let mut migrated = Some(merged.entries);
+    let mut singles: Vec<Option<Entry>> = entries.into_iter().map(Some).collect();
+    for slot in slots {
+        match slot {
+            Slot::Uri(i) => out.extend(singles[i].take()),
+            Slot::Migration => out.extend(migrated.take().unwrap_or_default()),
+        }
+    }
+    Ok((out, merged.skipped))
+}
+
+/// A parse error with the 1-based line it happened on (0: not one line's
+/// fault, such as a migration batch missing).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}{error}", if *.line > 0 { format!("line {}: ", .line) } else { String::new() })]
+pub struct LineError {
+    pub line: usize,
+    pub error: OtpError,
+}

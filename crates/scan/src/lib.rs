@@ -1,0 +1,1 @@
+//! apiq-scan: see the crate description; filled in by its issue.

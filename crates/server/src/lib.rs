@@ -1,0 +1,1 @@
+//! apiq-server: see the crate description; filled in by its issue.

@@ -1,0 +1,1 @@
+//! apiq-vault: see the crate description; filled in by its issue.
