@@ -269,6 +269,9 @@ pub fn format_batches(
                 "{} digits are not supported (only 6 or 8)",
                 e.digits()
             )),
+            Kind::Hotp { counter } if i64::try_from(counter).is_err() => {
+                Some("the HOTP counter is too large for the format".to_string())
+            }
             _ => None,
         };
         if let Some(warning) = problem {

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs every test of the project, installing what they need first.
+# This is the README's test command and what CI runs (.ci/run).
+#
+# Stages: formatting and lints, the Rust test suites of every crate (unit,
+# integration over real processes, SQLite, HTTP on 127.0.0.1, the QR corpus),
+# the keyring tests inside a real Secret Service and kernel keyring session,
+# the Python clients against a real apiq-server, and the desktop app end to
+# end under Xvfb. Every stage runs even if an earlier one failed; the exit
+# code is non-zero if any failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+# One target dir outside the clone, reused between runs on the same machine.
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/var/cache/apiq-target}
+export CARGO_TERM_COLOR=never
+mkdir -p "$CARGO_TARGET_DIR" artifacts
+
+bash scripts/deps.sh || { echo "error: installing dependencies failed"; exit 1; }
+
+failed=()
+stage() {
+  local name=$1; shift
+  echo
+  echo "=== $name"
+  local start=$SECONDS
+  if "$@"; then
+    echo "=== $name: ok ($((SECONDS - start)) s)"
+  else
+    echo "=== $name: FAILED ($((SECONDS - start)) s)"
+    failed+=("$name")
+  fi
+}
+
+stage "rustfmt" cargo fmt --all --check
+stage "clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
+stage "cargo test" cargo test --workspace --locked
+[ -f scripts/test-keyring.sh ] && stage "keyring (Secret Service, keyutils)" bash scripts/test-keyring.sh
+[ -f scripts/test-python.sh ] && stage "python clients against apiq-server" bash scripts/test-python.sh
+[ -f scripts/test-e2e.sh ] && stage "desktop app end to end (Xvfb)" bash scripts/test-e2e.sh
+
+echo
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "FAILED stages: ${failed[*]}"
+  exit 1
+fi
+echo "all stages passed"
