@@ -1,0 +1,274 @@
+//! The shapes that cross the IPC bridge, and nothing else.
+//!
+//! Every type here derives `ts_rs::TS`; `ui/src/ipc/bindings.ts` is generated
+//! from them (the test `bindings::bindings_are_current` fails when the file
+//! is stale, `UPDATE_BINDINGS=1` rewrites it), so the UI cannot drift from
+//! the commands. No type here carries an OTP secret: the window gets labels,
+//! codes and counts only. Secrets travel the other way only (the manual
+//! form, a pasted URI), into Rust.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Where the vault stands, for the first-run / unlock screen.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct VaultStatus {
+    /// A vault file exists in the data folder.
+    pub exists: bool,
+    /// The vault is open in this process.
+    pub unlocked: bool,
+    /// The vault has a key slot in the OS keyring of this device.
+    pub keyring_slot: bool,
+    /// Why the OS keyring cannot be used here, in a plain sentence; `null`
+    /// when it can.
+    pub keyring_unavailable: Option<String>,
+    /// The folder holding the vault, settings and the account database.
+    pub data_dir: String,
+}
+
+/// The kind of one-time password an entry makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum OtpKind {
+    Totp,
+    Hotp,
+    Steam,
+}
+
+/// One entry's labels and settings, never its secret.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EntryView {
+    pub id: String,
+    pub issuer: String,
+    pub name: String,
+    pub note: String,
+    pub group: String,
+    pub pinned: bool,
+    /// Kept for the record (2FA disabled on the account), not shown among
+    /// the active codes by default.
+    pub archived: bool,
+    pub kind: OtpKind,
+    pub digits: u8,
+    pub algorithm: String,
+    /// TOTP and Steam period in seconds; `null` for HOTP.
+    pub period: Option<u32>,
+    /// HOTP counter of the code shown; `null` otherwise.
+    #[ts(type = "number | null")]
+    pub counter: Option<u64>,
+    /// Unused recovery codes stored for this entry; `null` when none were
+    /// ever stored.
+    pub recovery_remaining: Option<u32>,
+}
+
+/// The codes of one entry at one moment.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CodeView {
+    pub id: String,
+    /// The current code, ungrouped (`"123456"`).
+    pub code: String,
+    /// The code of the next period (TOTP, Steam); `null` for HOTP.
+    pub next: Option<String>,
+    /// Unix milliseconds at which `code` stops being valid; `null` for HOTP.
+    #[ts(type = "number | null")]
+    pub valid_until_ms: Option<u64>,
+}
+
+/// All codes, computed at `nowMs` by the app's clock.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CodesSnapshot {
+    #[ts(type = "number")]
+    pub now_ms: u64,
+    pub codes: Vec<CodeView>,
+}
+
+/// What the preview says about one item found in a URI, image or file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum PreviewStatus {
+    /// Not in the vault: will be added.
+    New,
+    /// The vault already holds the same secret and parameters: skipped.
+    Duplicate,
+    /// Cannot be used: skipped, `reason` says why.
+    Unsupported,
+}
+
+/// One item of a preview.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviewItem {
+    pub issuer: String,
+    pub name: String,
+    /// `null` when the item could not be read at all.
+    pub kind: Option<OtpKind>,
+    pub digits: Option<u8>,
+    pub period: Option<u32>,
+    pub algorithm: Option<String>,
+    pub status: PreviewStatus,
+    /// Why an item is a duplicate or unsupported, in a plain sentence.
+    pub reason: Option<String>,
+}
+
+/// What a text, image or file holds, before anything is stored. The items
+/// stay in Rust under `id` until `preview_save` or `preview_discard`.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Preview {
+    pub id: u32,
+    /// Where the items came from ("text", "image", "screen", a format name).
+    pub source: String,
+    pub items: Vec<PreviewItem>,
+    /// How many items would be added.
+    pub new_count: u32,
+}
+
+/// The outcome of storing a preview.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SaveResult {
+    pub added: u32,
+    pub skipped: u32,
+    /// The automatic backup taken before an import, if one was taken.
+    pub backup: Option<String>,
+}
+
+/// A manually typed entry. The secret goes into Rust only.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ManualEntry {
+    pub kind: OtpKind,
+    pub issuer: String,
+    pub name: String,
+    pub secret: String,
+    pub algorithm: String,
+    pub digits: u8,
+    pub period: u32,
+    #[ts(type = "number")]
+    pub counter: u64,
+}
+
+/// The editable labels of an entry.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EntryPatch {
+    pub issuer: String,
+    pub name: String,
+    pub note: String,
+    pub group: String,
+    pub pinned: bool,
+}
+
+/// An import file's format, as the formats crate names it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FormatInfo {
+    pub id: String,
+    pub name: String,
+    /// The format can be (or always is) encrypted with a password.
+    pub password: bool,
+    /// What the format cannot hold, shown before exporting.
+    pub warnings: Vec<String>,
+}
+
+/// The answer to an import attempt: either a preview, or the file is
+/// encrypted and a password is needed.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(tag = "state", rename_all = "camelCase")]
+pub enum ImportOutcome {
+    Preview { preview: Preview },
+    NeedsPassword { format: String },
+}
+
+/// One stored recovery code of an entry.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RecoveryItem {
+    pub index: u32,
+    pub code: String,
+    pub used: bool,
+}
+
+/// The recovery codes stored for one entry.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RecoveryView {
+    pub entry_id: String,
+    pub items: Vec<RecoveryItem>,
+    pub remaining: u32,
+    /// Few codes left (or none): the window warns.
+    pub low: bool,
+}
+
+/// The app's settings, kept in `settings.json` in the data folder.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Settings {
+    /// Lock the vault after this many seconds without use; 0: never.
+    pub auto_lock_secs: u32,
+    /// Clear the clipboard this many seconds after a copy, if it still holds
+    /// our code; 0: never.
+    pub clipboard_clear_secs: u32,
+    /// Show codes only after a click on the entry.
+    pub hide_codes: bool,
+    /// An account backend to use instead of the bundled one; empty: bundled.
+    pub server_url: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            auto_lock_secs: 300,
+            clipboard_clear_secs: 30,
+            hide_codes: false,
+            server_url: String::new(),
+        }
+    }
+}
+
+/// What a copy did.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CopyResult {
+    /// Seconds until the clipboard is cleared; 0: it will not be.
+    pub clears_in_secs: u32,
+}
+
+/// An entry removed a moment ago, restorable with `entry_restore`.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Deleted {
+    pub undo_token: u32,
+    pub label: String,
+}
+
+/// A QR code image to show (PNG as a data: URL), behind a confirmation.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct QrImage {
+    pub data_url: String,
+    pub label: String,
+}
+
+/// An entry with few or no recovery codes.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RecoveryOverviewItem {
+    pub entry_id: String,
+    pub issuer: String,
+    pub name: String,
+    /// `null`: no codes stored at all.
+    pub remaining: Option<u32>,
+}
+
+/// The one shape of every error the window sees: a stable `kind` for code
+/// and a plain sentence for people.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorView {
+    pub kind: String,
+    pub message: String,
+}

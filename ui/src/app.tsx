@@ -1,0 +1,91 @@
+// The window's shell: the vault gate (create / unlock), then the codes and
+// the account side, with the lock button and idle reporting.
+import { useEffect, useRef, useState } from "preact/hooks";
+import { api, messageOf, onLocked, type Settings, type VaultStatus } from "./ipc";
+import { CreateVault, UnlockVault } from "./views/gate";
+import { CodesView } from "./views/codes";
+import { Icon } from "./components/icons";
+import { ToastHost, useToast } from "./components/toast";
+
+export function App() {
+  return (
+    <ToastHost>
+      <Shell />
+    </ToastHost>
+  );
+}
+
+function Shell() {
+  const toast = useToast();
+  const [status, setStatus] = useState<VaultStatus | null>(null);
+  const [settings, setSettings] = useState<Settings | null>(null);
+  const [fatal, setFatal] = useState<string | null>(null);
+  // The keyring is tried by itself only once per start: after a lock the
+  // person chose to lock, so the password (or the keyring button) opens it.
+  const autoKeyring = useRef(true);
+
+  useEffect(() => {
+    Promise.all([api.vaultStatus(), api.settings()]).then(
+      ([st, se]) => {
+        setStatus(st);
+        setSettings(se);
+      },
+      (e) => setFatal(messageOf(e)),
+    );
+    const un = onLocked(() => {
+      autoKeyring.current = false;
+      void api.vaultStatus().then(setStatus);
+    });
+    return () => void un.then((f) => f());
+  }, []);
+
+  // Tell the Rust side about use, at most every 15 s, for the idle lock.
+  useEffect(() => {
+    let last = 0;
+    const ping = () => {
+      const t = Date.now();
+      if (t - last > 15000) {
+        last = t;
+        void api.activity().catch(() => {});
+      }
+    };
+    window.addEventListener("keydown", ping, true);
+    window.addEventListener("pointerdown", ping, true);
+    return () => {
+      window.removeEventListener("keydown", ping, true);
+      window.removeEventListener("pointerdown", ping, true);
+    };
+  }, []);
+
+  async function lock() {
+    try {
+      autoKeyring.current = false;
+      setStatus(await api.vaultLock());
+    } catch (e) {
+      toast({ text: messageOf(e), error: true });
+    }
+  }
+
+  if (fatal) return <div class="gate"><div class="card"><h1>The app could not start</h1><div class="error-box">{fatal}</div></div></div>;
+  if (!status || !settings) return <div class="gate" aria-busy="true" />;
+  if (!status.exists) return <CreateVault status={status} onDone={setStatus} />;
+  if (!status.unlocked) {
+    const tryKeyring = autoKeyring.current;
+    autoKeyring.current = false;
+    return <UnlockVault status={status} onDone={setStatus} tryKeyring={tryKeyring} />;
+  }
+
+  return (
+    <div class="shell">
+      <div class="topbar">
+        <div class="brand"><img src="./icon.png" alt="" /> Apiq Authenticator</div>
+        <button class="icon-btn" aria-label="Lock" title="Lock (Ctrl+L)" data-testid="vault-lock" onClick={lock}>
+          <Icon name="lock" />
+        </button>
+      </div>
+      <div style="flex:1;min-height:0">
+        <CodesView settings={settings} onSettings={setSettings} onLock={lock} />
+      </div>
+    </div>
+  );
+}

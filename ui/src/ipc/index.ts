@@ -1,0 +1,117 @@
+// The only module that talks to the Rust side. Every command the window
+// uses has one typed wrapper here; the types come from bindings.ts, which
+// is generated from the Rust types (see src-tauri/src/bindings.rs).
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type {
+  CodeView,
+  CodesSnapshot,
+  CopyResult,
+  Deleted,
+  EntryPatch,
+  EntryView,
+  ErrorView,
+  FormatInfo,
+  ImportOutcome,
+  ManualEntry,
+  Preview,
+  QrImage,
+  RecoveryOverviewItem,
+  RecoveryView,
+  SaveResult,
+  Settings,
+  VaultStatus,
+} from "./bindings";
+
+export type * from "./bindings";
+
+/** An error from a command: a stable kind and a plain sentence. */
+export class AppError extends Error {
+  readonly kind: string;
+  constructor(view: ErrorView) {
+    super(view.message);
+    this.kind = view.kind;
+  }
+}
+
+function isErrorView(e: unknown): e is ErrorView {
+  return typeof e === "object" && e !== null && "kind" in e && "message" in e;
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown> | Uint8Array, headers?: Record<string, string>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args, headers ? { headers } : undefined);
+  } catch (e) {
+    if (isErrorView(e)) throw new AppError(e);
+    // Not one of ours (the bridge itself failed): still a sentence.
+    throw new AppError({ kind: "internal", message: `Something went wrong inside the app: ${String(e)}` });
+  }
+}
+
+/** The message to show for any thrown value. */
+export function messageOf(e: unknown): string {
+  if (e instanceof AppError) return e.message;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+export const api = {
+  // vault
+  vaultStatus: () => call<VaultStatus>("vault_status"),
+  vaultCreate: (password: string, useKeyring: boolean) =>
+    call<VaultStatus>("vault_create", { password, useKeyring }),
+  vaultUnlock: (password: string) => call<VaultStatus>("vault_unlock", { password }),
+  vaultUnlockKeyring: () => call<VaultStatus>("vault_unlock_keyring"),
+  vaultLock: () => call<VaultStatus>("vault_lock"),
+  vaultSetKeyring: (enabled: boolean, password: string) =>
+    call<VaultStatus>("vault_set_keyring", { enabled, password }),
+  activity: () => call<void>("activity"),
+
+  // entries and codes
+  entries: () => call<EntryView[]>("entries_list"),
+  codes: () => call<CodesSnapshot>("codes_now"),
+  hotpNext: (id: string) => call<CodeView>("hotp_next", { id }),
+  copyCode: (id: string) => call<CopyResult>("copy_code", { id }),
+  updateEntry: (id: string, patch: EntryPatch) => call<EntryView>("entry_update", { id, patch }),
+  deleteEntry: (id: string) => call<Deleted>("entry_delete", { id }),
+  restoreEntry: (undoToken: number) => call<EntryView>("entry_restore", { undoToken }),
+  entryQr: (ids: string[]) => call<QrImage[]>("entry_qr", { ids }),
+
+  // adding
+  previewText: (text: string) => call<Preview>("preview_text", { text }),
+  // Image and file bytes travel as the raw request body, not as JSON.
+  previewImage: (bytes: Uint8Array) => call<Preview>("preview_image", bytes),
+  previewClipboard: () => call<Preview>("preview_clipboard_image"),
+  previewScreen: () => call<Preview>("preview_screen"),
+  previewManual: (entry: ManualEntry) => call<Preview>("preview_manual", { entry }),
+  previewSave: (id: number) => call<SaveResult>("preview_save", { id }),
+  previewDiscard: (id: number) => call<void>("preview_discard", { id }),
+
+  // import / export
+  importFormats: () => call<FormatInfo[]>("import_formats"),
+  exportFormats: () => call<FormatInfo[]>("export_formats"),
+  importFile: (fileName: string, bytes: Uint8Array, password: string | null) =>
+    call<ImportOutcome>("import_file", bytes, {
+      "x-file-name": encodeURIComponent(fileName),
+      ...(password !== null ? { "x-password": encodeURIComponent(password) } : {}),
+    }),
+  exportFile: (format: string, password: string | null) =>
+    call<string | null>("export_file", { format, password }),
+
+  // recovery codes
+  recovery: (entryId: string) => call<RecoveryView>("recovery_get", { entryId }),
+  recoverySave: (entryId: string, codes: string[]) => call<RecoveryView>("recovery_save", { entryId, codes }),
+  recoveryMark: (entryId: string, index: number, used: boolean) =>
+    call<RecoveryView>("recovery_mark", { entryId, index, used }),
+  recoveryCopy: (entryId: string, index: number) => call<CopyResult>("recovery_copy", { entryId, index }),
+  recoveryOverview: () => call<RecoveryOverviewItem[]>("recovery_overview"),
+
+  // settings
+  settings: () => call<Settings>("settings_get"),
+  saveSettings: (settings: Settings) => call<Settings>("settings_set", { settings }),
+};
+
+/** Events the Rust side sends. */
+export function onLocked(handler: () => void): Promise<UnlistenFn> {
+  return listen("vault-locked", () => handler());
+}

@@ -1,0 +1,55 @@
+// Search and ordering of the code list: pure, so it is unit-tested.
+import type { EntryView } from "../ipc/bindings";
+
+/** Lower case without accents, for matching as people type. */
+export function fold(text: string): string {
+  return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
+}
+
+/** Entries matching every word of the query in issuer, account, note or
+ *  group. An empty query matches all. */
+export function filterEntries(entries: EntryView[], query: string): EntryView[] {
+  const words = fold(query).split(/\s+/).filter(Boolean);
+  if (words.length === 0) return entries;
+  return entries.filter((e) => {
+    const hay = fold(`${e.issuer}\n${e.name}\n${e.note}\n${e.group}`);
+    return words.every((w) => hay.includes(w));
+  });
+}
+
+export interface Section {
+  /** "" for ungrouped entries, "★" key for pinned ones. */
+  key: string;
+  title: string;
+  entries: EntryView[];
+}
+
+/** Pinned entries first, then one section per group (alphabetical), then
+ *  the ungrouped ones; within a section by issuer, then account. */
+export function sections(entries: EntryView[]): Section[] {
+  const byLabel = (a: EntryView, b: EntryView) =>
+    fold(a.issuer).localeCompare(fold(b.issuer)) || fold(a.name).localeCompare(fold(b.name));
+  const pinned = entries.filter((e) => e.pinned).sort(byLabel);
+  const groups = new Map<string, EntryView[]>();
+  const rest: EntryView[] = [];
+  for (const e of entries) {
+    if (e.pinned) continue;
+    if (e.group.trim()) {
+      const k = e.group.trim();
+      if (!groups.has(k)) groups.set(k, []);
+      groups.get(k)!.push(e);
+    } else rest.push(e);
+  }
+  const out: Section[] = [];
+  if (pinned.length) out.push({ key: "★", title: "Pinned", entries: pinned });
+  for (const k of [...groups.keys()].sort((a, b) => fold(a).localeCompare(fold(b)))) {
+    out.push({ key: `g:${k}`, title: k, entries: groups.get(k)!.sort(byLabel) });
+  }
+  if (rest.length) out.push({ key: "", title: groups.size || pinned.length ? "Other" : "", entries: rest.sort(byLabel) });
+  return out;
+}
+
+/** The entries in display order, for keyboard navigation. */
+export function flatten(s: Section[]): EntryView[] {
+  return s.flatMap((x) => x.entries);
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { fractionLeft, groupCode, hueFor, initials, nextRefreshMs, secondsLeft, showNext } from "./format";
+
+describe("groupCode", () => {
+  it.each([
+    ["123456", "123 456"],
+    ["1234567", "123 4567"],
+    ["12345678", "1234 5678"],
+    ["123456789", "123 456 789"],
+    ["1234567890", "123 456 789 0"],
+    ["2BC4F", "2BC4F"],
+    ["12 34 56", "123 456"],
+  ])("%s → %s", (code, want) => expect(groupCode(code)).toBe(want));
+});
+
+describe("time left", () => {
+  const until = 1_700_000_010_000;
+  it("counts whole seconds up", () => {
+    expect(secondsLeft(until, until - 9_001)).toBe(10);
+    expect(secondsLeft(until, until - 9_000)).toBe(9);
+    expect(secondsLeft(until, until + 5)).toBe(0);
+  });
+  it("gives the fraction of the period", () => {
+    expect(fractionLeft(until, 30, until - 15_000)).toBeCloseTo(0.5);
+    expect(fractionLeft(until, 30, until - 45_000)).toBe(1);
+    expect(fractionLeft(until, 30, until + 1)).toBe(0);
+  });
+  it("shows the next code under five seconds", () => {
+    expect(showNext(until, until - 5_000)).toBe(false);
+    expect(showNext(until, until - 4_999)).toBe(true);
+    expect(showNext(null, until)).toBe(false);
+  });
+  it("refreshes at the earliest end", () => {
+    expect(nextRefreshMs([null, 5, 3, null, 9])).toBe(3);
+    expect(nextRefreshMs([null])).toBeNull();
+  });
+});
+
+describe("initials", () => {
+  it.each([
+    ["GitHub", "", "GH"],
+    ["Google", "", "G"],
+    ["AWS", "", "AW"],
+    ["Proton Mail", "", "PM"],
+    ["", "alice@example.com", "AE"],
+    ["", "", "?"],
+  ])("%s / %s → %s", (issuer, name, want) => expect(initials(issuer, name)).toBe(want));
+  it("keeps a stable hue per issuer", () => {
+    expect(hueFor("GitHub")).toBe(hueFor("github"));
+    expect(hueFor("GitHub")).toBeGreaterThanOrEqual(0);
+    expect(hueFor("GitHub")).toBeLessThan(360);
+  });
+});

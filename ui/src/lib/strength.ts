@@ -1,0 +1,53 @@
+// A password strength estimate for the create-vault form: an entropy
+// guess from the character classes and length, lowered for repetition,
+// sequences and the commonest passwords. It guides; it does not forbid.
+
+export interface Strength {
+  /** 0 (very weak) to 4 (strong). */
+  score: 0 | 1 | 2 | 3 | 4;
+  label: string;
+  hint: string;
+}
+
+const COMMON = new Set([
+  "password", "123456", "12345678", "123456789", "qwerty", "abc123", "111111",
+  "letmein", "iloveyou", "admin", "welcome", "monkey", "dragon", "passw0rd",
+  "password1", "qwertyuiop", "1234567890", "000000", "secret",
+]);
+
+const LABELS = ["Very weak", "Weak", "Fair", "Good", "Strong"] as const;
+
+export function estimateBits(pw: string): number {
+  if (!pw) return 0;
+  let pool = 0;
+  if (/[a-z]/.test(pw)) pool += 26;
+  if (/[A-Z]/.test(pw)) pool += 26;
+  if (/[0-9]/.test(pw)) pool += 10;
+  if (/[^a-zA-Z0-9]/.test(pw)) pool += 33;
+  // Count only "surprising" characters: a repeat of the previous one or
+  // the next in a run (abc, 123) adds little.
+  let effective = 0;
+  const chars = [...pw];
+  for (let i = 0; i < chars.length; i++) {
+    const prev = i > 0 ? chars[i - 1].codePointAt(0)! : -10;
+    const cur = chars[i].codePointAt(0)!;
+    effective += cur === prev || Math.abs(cur - prev) === 1 ? 0.25 : 1;
+  }
+  return effective * Math.log2(Math.max(pool, 2));
+}
+
+export function strength(pw: string): Strength {
+  if (!pw) return { score: 0, label: LABELS[0], hint: "Choose a password for the vault." };
+  if (COMMON.has(pw.toLowerCase())) {
+    return { score: 0, label: LABELS[0], hint: "This is one of the most common passwords." };
+  }
+  const bits = estimateBits(pw);
+  const score = (bits < 28 ? 0 : bits < 40 ? 1 : bits < 60 ? 2 : bits < 80 ? 3 : 4) as Strength["score"];
+  const hint =
+    score >= 3
+      ? "A good password. Keep it somewhere safe: it cannot be recovered."
+      : pw.length < 12
+        ? "Use at least 12 characters; a few unrelated words work well."
+        : "Add more words or characters of other kinds.";
+  return { score, label: LABELS[score], hint };
+}

@@ -1,0 +1,241 @@
+// Adding accounts: a pasted otpauth:// or migration link (previewed as it is
+// typed), a QR in an image (picker, drag and drop, pasted image), the
+// screen, or the manual form. Nothing is stored before "Add".
+import { useEffect, useRef, useState } from "preact/hooks";
+import { api, messageOf, type ManualEntry, type OtpKind, type Preview } from "../ipc";
+import { Dialog } from "../components/dialog";
+import { Icon } from "../components/icons";
+import { useToast } from "../components/toast";
+import { PreviewList } from "./preview";
+import { validateManual } from "../lib/manual";
+
+export function AddDialog({ onClose, onSaved }: { onClose: () => void; onSaved: () => void }) {
+  const toast = useToast();
+  const [uri, setUri] = useState("");
+  const [preview, setPreview] = useState<Preview | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [over, setOver] = useState(false);
+  const [manual, setManual] = useState(false);
+  const fileRef = useRef<HTMLInputElement>(null);
+  const seq = useRef(0);
+  const previewRef = useRef<Preview | null>(null);
+  previewRef.current = preview;
+
+  // Forget a preview that was not saved.
+  useEffect(() => () => {
+    if (previewRef.current) void api.previewDiscard(previewRef.current.id).catch(() => {});
+  }, []);
+
+  function take(p: Preview | null, err: string | null) {
+    if (previewRef.current && previewRef.current.id !== p?.id) void api.previewDiscard(previewRef.current.id).catch(() => {});
+    setPreview(p);
+    setError(err);
+  }
+
+  async function run(label: string, f: () => Promise<Preview>) {
+    const my = ++seq.current;
+    setBusy(label);
+    try {
+      const p = await f();
+      if (my === seq.current) {
+        take(p, p.items.length === 0 ? "No QR code with an account was found." : null);
+      } else void api.previewDiscard(p.id).catch(() => {});
+    } catch (e) {
+      if (my === seq.current) take(null, messageOf(e));
+    } finally {
+      if (my === seq.current) setBusy(null);
+    }
+  }
+
+  // Preview as the link is typed or pasted.
+  useEffect(() => {
+    const text = uri.trim();
+    if (!text) {
+      seq.current++;
+      take(null, null);
+      return;
+    }
+    const t = setTimeout(() => void run("", () => api.previewText(text)), 120);
+    return () => clearTimeout(t);
+  }, [uri]);
+
+  async function fromFiles(files: FileList | File[] | null | undefined) {
+    const list = [...(files ?? [])].filter((f) => f.type.startsWith("image/") || /\.(png|jpe?g|gif|bmp|webp)$/i.test(f.name));
+    if (list.length === 0) {
+      setError("That is not an image. Choose a PNG, JPEG, GIF, BMP or WebP file with a QR code.");
+      return;
+    }
+    setUri("");
+    await run("Reading the image…", async () => api.previewImage(new Uint8Array(await list[0].arrayBuffer())));
+  }
+
+  // A pasted image (Ctrl+V with a screenshot on the clipboard).
+  useEffect(() => {
+    const onPaste = (e: ClipboardEvent) => {
+      const files = [...(e.clipboardData?.files ?? [])];
+      if (files.some((f) => f.type.startsWith("image/"))) {
+        e.preventDefault();
+        void fromFiles(files);
+      }
+    };
+    window.addEventListener("paste", onPaste);
+    return () => window.removeEventListener("paste", onPaste);
+  }, []);
+
+  async function save() {
+    if (!preview || preview.newCount === 0) return;
+    setBusy("Adding…");
+    try {
+      const r = await api.previewSave(preview.id);
+      previewRef.current = null;
+      toast({ text: `Added ${r.added} account${r.added === 1 ? "" : "s"}${r.skipped ? `, skipped ${r.skipped}` : ""}.` });
+      onSaved();
+      onClose();
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  const footer = (
+    <>
+      <button class="btn" onClick={onClose}>Cancel</button>
+      <button class="btn primary" data-testid="add-save" disabled={!preview || preview.newCount === 0 || busy !== null} onClick={save}>
+        {preview && preview.newCount > 1 ? `Add ${preview.newCount} accounts` : "Add"}
+      </button>
+    </>
+  );
+
+  if (manual) {
+    return <ManualForm onBack={() => setManual(false)} onClose={onClose} onSaved={onSaved} />;
+  }
+
+  return (
+    <Dialog title="Add an account" onClose={onClose} footer={footer} testid="add-dialog">
+      <div
+        class={`drop${over ? " over" : ""}`}
+        data-testid="add-drop"
+        onDragOver={(e) => { e.preventDefault(); setOver(true); }}
+        onDragLeave={() => setOver(false)}
+        onDrop={(e) => { e.preventDefault(); setOver(false); void fromFiles(e.dataTransfer?.files); }}
+      >
+        Drop an image with a QR code here, or paste one with Ctrl+V
+      </div>
+      <div class="sources">
+        <button class="btn" data-testid="add-file" onClick={() => fileRef.current?.click()}><Icon name="image" /> Image file…</button>
+        <button class="btn" data-testid="add-screen" onClick={() => run("Looking for QR codes on the screen…", api.previewScreen)}><Icon name="screen" /> Scan the screen</button>
+        <button class="btn" data-testid="add-clipboard" onClick={() => run("Reading the clipboard…", api.previewClipboard)}><Icon name="paste" /> Clipboard image</button>
+        <button class="btn" data-testid="add-manual" onClick={() => setManual(true)}><Icon name="keyboard" /> Enter manually</button>
+      </div>
+      <input ref={fileRef} type="file" accept="image/*" data-testid="add-file-input" style="display:none" onChange={(e) => { void fromFiles(e.currentTarget.files); e.currentTarget.value = ""; }} />
+      <div class="field">
+        <label for="add-uri">Or paste a link</label>
+        <textarea id="add-uri" class="input" rows={2} placeholder="otpauth://totp/… or otpauth-migration://offline?data=…" data-testid="add-uri" value={uri} onInput={(e) => setUri(e.currentTarget.value)} spellcheck={false} />
+      </div>
+      {busy && <div class="muted small" role="status">{busy}</div>}
+      {error && <div class="error-box" role="alert" data-testid="add-error">{error}</div>}
+      {preview && <PreviewList preview={preview} />}
+    </Dialog>
+  );
+}
+
+function ManualForm({ onBack, onClose, onSaved }: { onBack: () => void; onClose: () => void; onSaved: () => void }) {
+  const toast = useToast();
+  const [m, setM] = useState<ManualEntry>({ kind: "totp", issuer: "", name: "", secret: "", algorithm: "SHA1", digits: 6, period: 30, counter: 0 });
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const problems = validateManual(m);
+  const set = (patch: Partial<ManualEntry>) => setM({ ...m, ...patch });
+
+  async function save() {
+    if (Object.keys(problems).length) {
+      setError("Fix the fields marked in red.");
+      return;
+    }
+    setBusy(true);
+    try {
+      const p = await api.previewManual(m);
+      const item = p.items[0];
+      if (!item || item.status !== "new") {
+        await api.previewDiscard(p.id);
+        setError(item?.reason ?? "This account cannot be added.");
+        return;
+      }
+      await api.previewSave(p.id);
+      toast({ text: `Added ${m.issuer || m.name}.` });
+      onSaved();
+      onClose();
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog
+      title="Enter an account manually"
+      onClose={onClose}
+      footer={
+        <>
+          <button class="btn" onClick={onBack}>Back</button>
+          <button class="btn primary" data-testid="manual-save" disabled={busy} onClick={save}>Add</button>
+        </>
+      }
+    >
+      <div class="grid2">
+        <div class="field">
+          <label>Service (issuer)</label>
+          <input class="input" data-testid="manual-issuer" value={m.issuer} onInput={(e) => set({ issuer: e.currentTarget.value })} autofocus />
+        </div>
+        <div class="field">
+          <label>Account</label>
+          <input class="input" data-testid="manual-name" value={m.name} onInput={(e) => set({ name: e.currentTarget.value })} />
+          {problems.name && <span class="field-error">{problems.name}</span>}
+        </div>
+      </div>
+      <div class="field">
+        <label>Secret key</label>
+        <input class="input" data-testid="manual-secret" value={m.secret} spellcheck={false} autocomplete="off" onInput={(e) => set({ secret: e.currentTarget.value })} placeholder="JBSW Y3DP EHPK 3PXP" />
+        {problems.secret && m.secret && <span class="field-error" data-testid="manual-secret-error">{problems.secret}</span>}
+      </div>
+      <div class="grid2">
+        <div class="field">
+          <label>Type</label>
+          <select class="input" data-testid="manual-kind" value={m.kind} onChange={(e) => { const kind = e.currentTarget.value as OtpKind; set({ kind, digits: kind === "steam" ? 5 : m.digits === 5 ? 6 : m.digits }); }}>
+            <option value="totp">Time-based (TOTP)</option>
+            <option value="hotp">Counter-based (HOTP)</option>
+            <option value="steam">Steam</option>
+          </select>
+        </div>
+        <div class="field">
+          <label>Algorithm</label>
+          <select class="input" value={m.algorithm} disabled={m.kind === "steam"} onChange={(e) => set({ algorithm: e.currentTarget.value })}>
+            <option>SHA1</option><option>SHA256</option><option>SHA512</option>
+          </select>
+        </div>
+        <div class="field">
+          <label>Digits</label>
+          <input class="input" type="number" min={6} max={10} value={m.digits} disabled={m.kind === "steam"} onInput={(e) => set({ digits: Number(e.currentTarget.value) })} />
+          {problems.digits && <span class="field-error">{problems.digits}</span>}
+        </div>
+        {m.kind === "hotp" ? (
+          <div class="field">
+            <label>Counter</label>
+            <input class="input" type="number" min={0} value={m.counter} onInput={(e) => set({ counter: Number(e.currentTarget.value) })} />
+            {problems.counter && <span class="field-error">{problems.counter}</span>}
+          </div>
+        ) : (
+          <div class="field">
+            <label>Period (seconds)</label>
+            <input class="input" type="number" min={1} max={300} value={m.period} onInput={(e) => set({ period: Number(e.currentTarget.value) })} />
+            {problems.period && <span class="field-error">{problems.period}</span>}
+          </div>
+        )}
+      </div>
+      {error && <div class="error-box" role="alert">{error}</div>}
+    </Dialog>
+  );
+}

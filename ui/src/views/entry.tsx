@@ -1,0 +1,106 @@
+// Editing an entry's labels, and showing entries as QR codes to move them
+// to a phone (only after the confirmation in the code list).
+import { useEffect, useState } from "preact/hooks";
+import { api, messageOf, type EntryView, type QrImage } from "../ipc";
+import { Dialog } from "../components/dialog";
+
+export function EditDialog({ entry, onClose, onSaved, onDelete }: { entry: EntryView; onClose: () => void; onSaved: () => void; onDelete: () => void }) {
+  const [issuer, setIssuer] = useState(entry.issuer);
+  const [name, setName] = useState(entry.name);
+  const [note, setNote] = useState(entry.note);
+  const [group, setGroup] = useState(entry.group);
+  const [pinned, setPinned] = useState(entry.pinned);
+  const [error, setError] = useState<string | null>(null);
+
+  async function save(e: Event) {
+    e.preventDefault();
+    if (!issuer.trim() && !name.trim()) {
+      setError("Give the service or the account a name.");
+      return;
+    }
+    try {
+      await api.updateEntry(entry.id, { issuer: issuer.trim(), name: name.trim(), note, group: group.trim(), pinned });
+      onSaved();
+      onClose();
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  }
+
+  return (
+    <Dialog
+      title="Edit account"
+      onClose={onClose}
+      testid="edit-dialog"
+      footer={
+        <>
+          <button class="btn danger" style="margin-right:auto" data-testid="edit-delete" onClick={onDelete}>Delete</button>
+          <button class="btn" onClick={onClose}>Cancel</button>
+          <button class="btn primary" data-testid="edit-save" onClick={save}>Save</button>
+        </>
+      }
+    >
+      <form onSubmit={save}>
+        <div class="field">
+          <label>Service (issuer)</label>
+          <input class="input" data-testid="edit-issuer" value={issuer} onInput={(e) => setIssuer(e.currentTarget.value)} />
+        </div>
+        <div class="field">
+          <label>Account</label>
+          <input class="input" data-testid="edit-name" value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        </div>
+        <div class="field">
+          <label>Group</label>
+          <input class="input" data-testid="edit-group" value={group} placeholder="Work, Personal…" onInput={(e) => setGroup(e.currentTarget.value)} />
+        </div>
+        <div class="field">
+          <label>Note</label>
+          <textarea class="input" style="font-family:inherit" data-testid="edit-note" value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+        </div>
+        <label class="check">
+          <input type="checkbox" data-testid="edit-pinned" checked={pinned} onChange={(e) => setPinned(e.currentTarget.checked)} />
+          <span>Pin to the top</span>
+        </label>
+        <p class="small muted">{entry.kind.toUpperCase()} · {entry.digits} digits{entry.period ? ` · ${entry.period} s` : ""} · {entry.algorithm}</p>
+        {error && <div class="error-box">{error}</div>}
+      </form>
+    </Dialog>
+  );
+}
+
+export function QrDialog({ entries, onClose }: { entries: EntryView[]; onClose: () => void }) {
+  const [images, setImages] = useState<QrImage[] | null>(null);
+  const [page, setPage] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api.entryQr(entries.map((e) => e.id)).then(setImages, (e) => setError(messageOf(e)));
+  }, []);
+  const img = images?.[page];
+  return (
+    <Dialog
+      title={entries.length === 1 ? "Scan with your phone" : "Scan each code with your phone"}
+      onClose={onClose}
+      testid="qr-dialog"
+      footer={
+        <>
+          {images && images.length > 1 && (
+            <>
+              <button class="btn" disabled={page === 0} onClick={() => setPage(page - 1)}>Previous</button>
+              <span class="small muted" style="align-self:center">{page + 1} / {images.length}</span>
+              <button class="btn" disabled={page + 1 >= images.length} onClick={() => setPage(page + 1)}>Next</button>
+            </>
+          )}
+          <button class="btn primary" onClick={onClose}>Done</button>
+        </>
+      }
+    >
+      {img && (
+        <>
+          <img class="qr" src={img.dataUrl} alt={`QR code for ${img.label}`} data-testid="qr-image" />
+          <p class="small muted" style="text-align:center">{img.label}</p>
+        </>
+      )}
+      {error && <div class="error-box">{error}</div>}
+    </Dialog>
+  );
+}

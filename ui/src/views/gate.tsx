@@ -1,0 +1,140 @@
+// First run (create the vault) and unlock (password or OS keyring).
+import { useEffect, useState } from "preact/hooks";
+import { api, messageOf, type VaultStatus } from "../ipc";
+import { strength } from "../lib/strength";
+
+const METER_COLORS = ["#d32f2f", "#f57c00", "#fbc02d", "#7cb342", "#2e7d32"];
+
+function Logo() {
+  return <img class="logo" src="./icon.png" alt="" />;
+}
+
+export function CreateVault({ status, onDone }: { status: VaultStatus; onDone: (s: VaultStatus) => void }) {
+  const [pw, setPw] = useState("");
+  const [pw2, setPw2] = useState("");
+  const [useKeyring, setUseKeyring] = useState(status.keyringUnavailable === null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const s = strength(pw);
+  const mismatch = pw2.length > 0 && pw !== pw2;
+  const canCreate = pw.length >= 8 && pw === pw2 && !busy;
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (!canCreate) {
+      setError(pw.length < 8 ? "Use at least 8 characters." : "The two passwords differ.");
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      onDone(await api.vaultCreate(pw, useKeyring));
+    } catch (err) {
+      setError(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div class="gate">
+      <form class="card" onSubmit={submit}>
+        <Logo />
+        <h1>Create your vault</h1>
+        <p class="lead">Your two-factor secrets are encrypted with this password. It cannot be recovered, so keep it safe.</p>
+        <div class="field">
+          <label for="pw">Password</label>
+          <input id="pw" class="input" type="password" autocomplete="new-password" data-testid="vault-password" value={pw} onInput={(e) => setPw(e.currentTarget.value)} autofocus />
+          <div class="meter" aria-hidden="true">
+            <div style={{ width: `${pw ? (s.score + 1) * 20 : 0}%`, background: METER_COLORS[s.score] }} />
+          </div>
+          <div class="meter-label" data-testid="vault-strength">
+            <span>{pw ? s.label : ""}</span>
+            <span>{pw ? s.hint : ""}</span>
+          </div>
+        </div>
+        <div class="field">
+          <label for="pw2">Password again</label>
+          <input id="pw2" class="input" type="password" autocomplete="new-password" data-testid="vault-password-confirm" value={pw2} onInput={(e) => setPw2(e.currentTarget.value)} />
+          {mismatch && <span class="field-error">The two passwords differ.</span>}
+        </div>
+        <label class="check">
+          <input type="checkbox" data-testid="vault-keyring" checked={useKeyring} disabled={status.keyringUnavailable !== null} onChange={(e) => setUseKeyring(e.currentTarget.checked)} />
+          <span>
+            Unlock with the system keyring on this device
+            {status.keyringUnavailable && <div class="small muted">{status.keyringUnavailable}</div>}
+          </span>
+        </label>
+        {error && <div class="error-box" role="alert" data-testid="vault-error">{error}</div>}
+        <button class="btn primary" style="width:100%" type="submit" data-testid="vault-create" disabled={busy}>
+          {busy ? "Creating…" : "Create vault"}
+        </button>
+        <p class="small muted" style="margin-bottom:0">Stored in {status.dataDir}</p>
+      </form>
+    </div>
+  );
+}
+
+export function UnlockVault({ status, onDone, tryKeyring }: { status: VaultStatus; onDone: (s: VaultStatus) => void; tryKeyring: boolean }) {
+  const [pw, setPw] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function keyring() {
+    setBusy(true);
+    setError(null);
+    try {
+      onDone(await api.vaultUnlockKeyring());
+    } catch (err) {
+      setError(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  useEffect(() => {
+    if (tryKeyring && status.keyringSlot) void keyring();
+  }, []);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (!pw) {
+      setError("Type the vault's password.");
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      onDone(await api.vaultUnlock(pw));
+    } catch (err) {
+      setError(messageOf(err));
+      setPw("");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div class="gate">
+      <form class="card" onSubmit={submit}>
+        <Logo />
+        <h1>Unlock your vault</h1>
+        <p class="lead">Type the vault's password to show your codes.</p>
+        <div class="field">
+          <label for="pw">Password</label>
+          <input id="pw" class="input" type="password" autocomplete="current-password" data-testid="vault-password" value={pw} onInput={(e) => setPw(e.currentTarget.value)} autofocus />
+        </div>
+        {error && <div class="error-box" role="alert" data-testid="vault-error">{error}</div>}
+        <button class="btn primary" style="width:100%" type="submit" data-testid="vault-unlock" disabled={busy}>
+          {busy ? "Unlocking…" : "Unlock"}
+        </button>
+        {status.keyringSlot && (
+          <button class="btn" type="button" style="width:100%;margin-top:8px" data-testid="vault-unlock-keyring" onClick={keyring} disabled={busy || status.keyringUnavailable !== null} title={status.keyringUnavailable ?? undefined}>
+            Unlock with the system keyring
+          </button>
+        )}
+        {status.keyringSlot && status.keyringUnavailable && <p class="small muted">{status.keyringUnavailable}</p>}
+      </form>
+    </div>
+  );
+}

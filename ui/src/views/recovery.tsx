@@ -1,0 +1,120 @@
+// The recovery codes a service gave for one entry (paste, mark used, copy
+// one, count left, warn when low), and the overview of accounts with few.
+import { useEffect, useState } from "preact/hooks";
+import { api, messageOf, type EntryView, type RecoveryOverviewItem, type RecoveryView } from "../ipc";
+import { Dialog } from "../components/dialog";
+import { Icon } from "../components/icons";
+import { useToast } from "../components/toast";
+import { parseRecoveryCodes, recoveryWarning } from "../lib/recovery";
+
+export function RecoveryDialog({ entry, onClose }: { entry: EntryView; onClose: () => void }) {
+  const toast = useToast();
+  const [view, setView] = useState<RecoveryView | null>(null);
+  const [text, setText] = useState("");
+  const [adding, setAdding] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    api.recovery(entry.id).then(
+      (v) => {
+        setView(v);
+        setAdding(v.items.length === 0);
+      },
+      (e) => setError(messageOf(e)),
+    );
+  }, [entry.id]);
+
+  const parsed = parseRecoveryCodes(text);
+
+  async function save() {
+    setError(null);
+    try {
+      const v = await api.recoverySave(entry.id, parsed);
+      setView(v);
+      setText("");
+      setAdding(false);
+      toast({ text: `Stored ${parsed.length} recovery code${parsed.length === 1 ? "" : "s"}.` });
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  }
+
+  async function mark(index: number, used: boolean) {
+    try {
+      setView(await api.recoveryMark(entry.id, index, used));
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  }
+
+  async function copy(index: number) {
+    try {
+      const r = await api.recoveryCopy(entry.id, index);
+      toast({ text: r.clearsInSecs ? `Copied. The clipboard clears in ${r.clearsInSecs} s.` : "Copied." });
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  }
+
+  const warning = view ? recoveryWarning(view.items.length ? view.remaining : null, view.items.length) : null;
+  return (
+    <Dialog title={`Recovery codes · ${entry.issuer || entry.name}`} onClose={onClose} testid="recovery-dialog" footer={<button class="btn" onClick={onClose}>Close</button>}>
+      <p class="small muted" style="margin-top:0">The one-time codes the service gave you for when this device is lost. Each works once.</p>
+      {view && view.items.length > 0 && (
+        <>
+          <div class="row">
+            <b data-testid="recovery-remaining">{view.remaining} of {view.items.length} unused</b>
+            <span class="grow" />
+            {!adding && <button class="btn small" data-testid="recovery-add" onClick={() => setAdding(true)}>Replace with new codes…</button>}
+          </div>
+          {warning && <div class="warn-box" data-testid="recovery-warning">{warning}</div>}
+          <ul class="recovery-list">
+            {view.items.map((it) => (
+              <li key={it.index} data-testid="recovery-item" data-used={it.used ? "true" : "false"}>
+                <span title={it.code}>{it.code}</span>
+                <button class="icon-btn" style="width:28px;height:28px" aria-label="Copy" title="Copy" data-testid="recovery-item-copy" onClick={() => copy(it.index)}><Icon name="copy" /></button>
+                <input type="checkbox" title={it.used ? "Used" : "Mark as used"} aria-label="Used" data-testid="recovery-item-used" checked={it.used} onChange={(e) => mark(it.index, e.currentTarget.checked)} />
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {view && view.items.length === 0 && !adding && <div class="warn-box">{recoveryWarning(null, 0)}</div>}
+      {adding && (
+        <div class="field">
+          <label for="rc">{view && view.items.length ? "New codes (they replace the stored ones)" : "Paste the codes, one per line"}</label>
+          <textarea id="rc" class="input" rows={6} data-testid="recovery-input" value={text} onInput={(e) => setText(e.currentTarget.value)} placeholder={"a1b2-c3d4\ne5f6-a7b8\n…"} />
+          <div class="row" style="margin-top:6px">
+            <span class="small muted grow" data-testid="recovery-parsed">{parsed.length ? `${parsed.length} code${parsed.length === 1 ? "" : "s"} found` : ""}</span>
+            {view && view.items.length > 0 && <button class="btn small" onClick={() => { setAdding(false); setText(""); }}>Cancel</button>}
+            <button class="btn primary small" data-testid="recovery-save" disabled={parsed.length === 0} onClick={save}>Save codes</button>
+          </div>
+        </div>
+      )}
+      {error && <div class="error-box" role="alert">{error}</div>}
+    </Dialog>
+  );
+}
+
+export function RecoveryOverview({ onClose, onOpen }: { onClose: () => void; onOpen: (entryId: string) => void }) {
+  const [items, setItems] = useState<RecoveryOverviewItem[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api.recoveryOverview().then(setItems, (e) => setError(messageOf(e)));
+  }, []);
+  return (
+    <Dialog title="Accounts with few recovery codes" onClose={onClose} testid="recovery-overview" footer={<button class="btn" onClick={onClose}>Close</button>}>
+      {items && items.length === 0 && <div class="ok-box">Every account has three or more unused recovery codes stored.</div>}
+      {items?.map((it) => (
+        <div class="item-row" key={it.entryId} data-testid="recovery-overview-item">
+          <div class="grow">
+            <div><b>{it.issuer || it.name}</b> <span class="muted small">{it.issuer ? it.name : ""}</span></div>
+            <div class="small muted">{it.remaining === null ? "No codes stored" : it.remaining === 0 ? "All codes used" : `${it.remaining} left`}</div>
+          </div>
+          <button class="btn small" onClick={() => onOpen(it.entryId)}>Open</button>
+        </div>
+      ))}
+      {error && <div class="error-box">{error}</div>}
+    </Dialog>
+  );
+}

@@ -1,0 +1,229 @@
+// Import another app's export (auto-detected, password when encrypted, the
+// same preview as adding, a backup of the vault before anything changes)
+// and export to other apps' formats (with what each cannot hold).
+import { useEffect, useRef, useState } from "preact/hooks";
+import { api, messageOf, type FormatInfo, type Preview } from "../ipc";
+import { Dialog } from "../components/dialog";
+import { Icon } from "../components/icons";
+import { useToast } from "../components/toast";
+import { PreviewList } from "./preview";
+
+export function ImportDialog({ onClose, onSaved }: { onClose: () => void; onSaved: () => void }) {
+  const toast = useToast();
+  const [file, setFile] = useState<{ name: string; bytes: Uint8Array } | null>(null);
+  const [needPassword, setNeedPassword] = useState<string | null>(null);
+  const [password, setPassword] = useState("");
+  const [preview, setPreview] = useState<Preview | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [over, setOver] = useState(false);
+  const [formats, setFormats] = useState<FormatInfo[]>([]);
+  const fileRef = useRef<HTMLInputElement>(null);
+  const previewRef = useRef<Preview | null>(null);
+  previewRef.current = preview;
+
+  useEffect(() => {
+    api.importFormats().then(setFormats, () => {});
+    return () => {
+      if (previewRef.current) void api.previewDiscard(previewRef.current.id).catch(() => {});
+    };
+  }, []);
+
+  async function open(f: { name: string; bytes: Uint8Array }, pw: string | null) {
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await api.importFile(f.name, f.bytes, pw);
+      if (r.state === "needsPassword") {
+        setNeedPassword(r.format);
+        setPreview(null);
+      } else {
+        if (previewRef.current) void api.previewDiscard(previewRef.current.id).catch(() => {});
+        setNeedPassword(null);
+        setPreview(r.preview);
+      }
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function pick(files: FileList | null | undefined) {
+    const f = files?.[0];
+    if (!f) return;
+    const picked = { name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) };
+    setFile(picked);
+    setPassword("");
+    await open(picked, null);
+  }
+
+  async function save() {
+    if (!preview) return;
+    setBusy(true);
+    try {
+      const r = await api.previewSave(preview.id);
+      previewRef.current = null;
+      toast({ text: `Imported ${r.added} account${r.added === 1 ? "" : "s"}${r.skipped ? `, skipped ${r.skipped}` : ""}.${r.backup ? " A backup of the vault was kept." : ""}`, ms: 6000 });
+      onSaved();
+      onClose();
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog
+      title="Import from another app"
+      onClose={onClose}
+      testid="import-dialog"
+      footer={
+        <>
+          <button class="btn" onClick={onClose}>Cancel</button>
+          <button class="btn primary" data-testid="import-save" disabled={!preview || preview.newCount === 0 || busy} onClick={save}>
+            {preview ? `Import ${preview.newCount}` : "Import"}
+          </button>
+        </>
+      }
+    >
+      <div
+        class={`drop${over ? " over" : ""}`}
+        onDragOver={(e) => { e.preventDefault(); setOver(true); }}
+        onDragLeave={() => setOver(false)}
+        onDrop={(e) => { e.preventDefault(); setOver(false); void pick(e.dataTransfer?.files); }}
+        style="padding:18px"
+      >
+        <p style="margin:0 0 8px">{file ? <b>{file.name}</b> : "Drop an export file here"}</p>
+        <button class="btn" data-testid="import-choose" onClick={() => fileRef.current?.click()}><Icon name="upload" /> Choose a file…</button>
+        <input ref={fileRef} type="file" data-testid="import-file" style="display:none" onChange={(e) => { void pick(e.currentTarget.files); e.currentTarget.value = ""; }} />
+      </div>
+      {formats.length > 0 && !file && (
+        <p class="small muted">Recognised automatically: {formats.map((f) => f.name).join(", ")}.</p>
+      )}
+      {needPassword && file && (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void open(file, password);
+          }}
+        >
+          <div class="field" style="margin-top:12px">
+            <label>This {needPassword} export is encrypted. Its password:</label>
+            <div class="row">
+              <input class="input grow" type="password" data-testid="import-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} autofocus />
+              <button class="btn primary" type="submit" data-testid="import-unlock" disabled={!password || busy}>Open</button>
+            </div>
+          </div>
+        </form>
+      )}
+      {busy && <div class="muted small" role="status">Reading…</div>}
+      {error && <div class="error-box" role="alert" data-testid="import-error">{error}</div>}
+      {preview && (
+        <>
+          <div class="small muted" style="margin-top:10px">Read as {preview.source}. The vault is backed up before anything is added.</div>
+          <PreviewList preview={preview} />
+        </>
+      )}
+    </Dialog>
+  );
+}
+
+export function ExportDialog({ onClose }: { onClose: () => void }) {
+  const toast = useToast();
+  const [formats, setFormats] = useState<FormatInfo[]>([]);
+  const [format, setFormat] = useState<string>("");
+  const [pw, setPw] = useState("");
+  const [pw2, setPw2] = useState("");
+  const [encrypt, setEncrypt] = useState(true);
+  const [understood, setUnderstood] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    api.exportFormats().then(
+      (f) => {
+        setFormats(f);
+        setFormat(f[0]?.id ?? "");
+      },
+      (e) => setError(messageOf(e)),
+    );
+  }, []);
+
+  const info = formats.find((f) => f.id === format);
+  const withPassword = !!info?.password && encrypt;
+  const plain = !withPassword;
+  const ok = !!info && (withPassword ? pw.length > 0 && pw === pw2 : understood);
+
+  async function run() {
+    setBusy(true);
+    setError(null);
+    try {
+      const path = await api.exportFile(format, withPassword ? pw : null);
+      if (path) {
+        toast({ text: `Exported to ${path}.`, ms: 6000 });
+        onClose();
+      }
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog
+      title="Export"
+      onClose={onClose}
+      testid="export-dialog"
+      footer={
+        <>
+          <button class="btn" onClick={onClose}>Cancel</button>
+          <button class="btn primary" data-testid="export-save" disabled={!ok || busy} onClick={run}>Export…</button>
+        </>
+      }
+    >
+      <div class="field">
+        <label>Format</label>
+        <select class="input" data-testid="export-format" value={format} onChange={(e) => { setFormat(e.currentTarget.value); setUnderstood(false); }}>
+          {formats.map((f) => <option key={f.id} value={f.id}>{f.name}</option>)}
+        </select>
+      </div>
+      {info?.password && (
+        <label class="check">
+          <input type="checkbox" checked={encrypt} onChange={(e) => setEncrypt(e.currentTarget.checked)} />
+          <span>Encrypt the file with a password</span>
+        </label>
+      )}
+      {withPassword && (
+        <div class="grid2">
+          <div class="field">
+            <label>Password</label>
+            <input class="input" type="password" data-testid="export-password" value={pw} onInput={(e) => setPw(e.currentTarget.value)} />
+          </div>
+          <div class="field">
+            <label>Password again</label>
+            <input class="input" type="password" data-testid="export-password-confirm" value={pw2} onInput={(e) => setPw2(e.currentTarget.value)} />
+            {pw2 && pw !== pw2 && <span class="field-error">The two passwords differ.</span>}
+          </div>
+        </div>
+      )}
+      {info && info.warnings.length > 0 && (
+        <div class="warn-box" data-testid="export-warnings">
+          {info.warnings.map((w, i) => <div key={i}>{w}</div>)}
+        </div>
+      )}
+      {plain && info && (
+        <>
+          <div class="warn-box">This file will hold your secrets unencrypted: anyone who reads it can make your codes. Delete it once it has been imported.</div>
+          <label class="check">
+            <input type="checkbox" data-testid="export-understood" checked={understood} onChange={(e) => setUnderstood(e.currentTarget.checked)} />
+            <span>I understand</span>
+          </label>
+        </>
+      )}
+      {error && <div class="error-box" role="alert">{error}</div>}
+    </Dialog>
+  );
+}
