@@ -1,0 +1,194 @@
+//! `apiq code`, `inspect`, `scan` and `qr`: the commands that need no vault.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::Context;
+use apiq_otp::{Entry, EntryJson, Generator};
+use clap::Args;
+
+use crate::{fsutil, warn, Failure};
+
+#[derive(Args)]
+pub struct CodeArgs {
+    /// otpauth:// URIs; `-` reads URIs from stdin, one per line.
+    #[arg(value_name = "URI", required = true)]
+    uris: Vec<String>,
+    /// The time to compute codes for, in Unix seconds (default: now).
+    #[arg(long, value_name = "UNIX_SECONDS")]
+    at: Option<u64>,
+}
+
+/// Unix seconds now; the one place these commands read the clock.
+pub fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+fn read_stdin() -> anyhow::Result<String> {
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| Failure::input(format!("cannot read standard input: {e}")))?;
+    Ok(text)
+}
+
+pub fn code(a: CodeArgs) -> anyhow::Result<String> {
+    let t = a.at.unwrap_or_else(now);
+    let mut out = String::new();
+    let mut line = 0usize;
+    let one = |uri: &str, out: &mut String, line: usize| -> anyhow::Result<()> {
+        let entry =
+            apiq_otp::uri::parse(uri).map_err(|e| Failure::input(format!("line {line}: {e}")))?;
+        out.push_str(&Generator::new(&entry).code_at(t));
+        out.push('\n');
+        Ok(())
+    };
+    for arg in &a.uris {
+        if arg == "-" {
+            let text = read_stdin()?;
+            for l in text.lines() {
+                line += 1;
+                if !l.trim().is_empty() {
+                    one(l, &mut out, line)?;
+                }
+            }
+        } else {
+            line += 1;
+            one(arg, &mut out, line)?;
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Args)]
+pub struct InspectArgs {
+    /// A file, an otpauth:// or otpauth-migration:// URI, or `-` for stdin.
+    #[arg(value_name = "FILE|URI|-", default_value = "-")]
+    input: String,
+    /// The export format, or `auto` to detect it from the content.
+    #[arg(long, default_value = "auto")]
+    format: String,
+    /// The environment variable holding an encrypted export's password.
+    #[arg(long, value_name = "VAR", default_value = "APIQ_IMPORT_PASSWORD")]
+    password_env: String,
+}
+
+/// Reads `FILE|URI|-` into bytes (a URI is its own content).
+pub fn read_input(input: &str) -> anyhow::Result<Vec<u8>> {
+    let lower = input.get(..20).unwrap_or(input).to_ascii_lowercase();
+    if lower.starts_with("otpauth://") || lower.starts_with("otpauth-migration://") {
+        return Ok(input.as_bytes().to_vec());
+    }
+    if input == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| Failure::input(format!("cannot read standard input: {e}")))?;
+        return Ok(bytes);
+    }
+    std::fs::read(input).map_err(|e| Failure::input(format!("cannot read {input}: {e}")))
+}
+
+/// Canonical JSON of entries, pretty-printed, one array.
+pub fn entries_json(entries: &[Entry]) -> anyhow::Result<String> {
+    let json: Vec<EntryJson> = entries.iter().map(EntryJson::from).collect();
+    let mut s = serde_json::to_string_pretty(&json).context("cannot format JSON")?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// Entries from `otpauth`-format text (URIs and migration lines).
+fn otpauth_entries(bytes: &[u8]) -> anyhow::Result<Vec<Entry>> {
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        Failure::input("the input is not text (otpauth format expects URIs, one per line)")
+    })?;
+    let (entries, skipped) =
+        apiq_otp::parse_lines(text).map_err(|e| Failure::input(e.to_string()))?;
+    for s in skipped {
+        warn(format!("skipped {}: {}", s.label, s.reason));
+    }
+    Ok(entries)
+}
+
+pub fn inspect(a: InspectArgs) -> anyhow::Result<String> {
+    let bytes = read_input(&a.input)?;
+    let entries = match a.format.as_str() {
+        "otpauth" | "auto" => otpauth_entries(&bytes)?,
+        other => {
+            return Err(Failure::input(format!(
+                "unknown format {other:?} (try --format auto)"
+            )))
+        }
+    };
+    let _ = &a.password_env;
+    entries_json(&entries)
+}
+
+#[derive(Args)]
+pub struct ScanArgs {
+    /// Image files (PNG, JPEG, WebP, GIF, BMP).
+    #[arg(value_name = "IMAGE", required = true)]
+    images: Vec<PathBuf>,
+    /// Print the entries the QR codes hold (JSON) instead of their texts.
+    #[arg(long)]
+    entries: bool,
+}
+
+pub fn scan(a: ScanArgs) -> anyhow::Result<String> {
+    let mut texts = Vec::new();
+    for path in &a.images {
+        let bytes = std::fs::read(path)
+            .map_err(|e| Failure::input(format!("cannot read {}: {e}", path.display())))?;
+        let found = apiq_scan::decode_bytes(&bytes)
+            .map_err(|e| Failure::input(format!("{}: {e}", path.display())))?;
+        if found.is_empty() {
+            return Err(Failure::with_code(
+                1,
+                format!("no QR code in {}", path.display()),
+            ));
+        }
+        texts.extend(found);
+    }
+    if !a.entries {
+        let mut out = texts.join("\n");
+        out.push('\n');
+        return Ok(out);
+    }
+    let mut lines = String::new();
+    for t in &texts {
+        let lower = t.get(..20).unwrap_or(t).to_ascii_lowercase();
+        if lower.starts_with("otpauth://") || lower.starts_with("otpauth-migration://") {
+            lines.push_str(t.trim());
+            lines.push('\n');
+        } else {
+            warn("a QR code that is not an otpauth:// or otpauth-migration:// URI was ignored");
+        }
+    }
+    entries_json(&otpauth_entries(lines.as_bytes())?)
+}
+
+#[derive(Args)]
+pub struct QrArgs {
+    /// The text to encode (usually an otpauth:// URI).
+    uri: String,
+    /// Write a PNG here instead of drawing in the terminal.
+    #[arg(long, value_name = "FILE.png")]
+    out: Option<PathBuf>,
+}
+
+pub fn qr(a: QrArgs) -> anyhow::Result<String> {
+    match a.out {
+        Some(path) => {
+            let png =
+                apiq_scan::render_png(&a.uri, 8).map_err(|e| Failure::input(e.to_string()))?;
+            // A QR of an otpauth URI carries the secret: owner-only file.
+            fsutil::write_atomic(&path, &png, true)?;
+            Ok(String::new())
+        }
+        None => apiq_scan::render_terminal(&a.uri).map_err(|e| Failure::input(e.to_string())),
+    }
+}

@@ -1,0 +1,211 @@
+//! The `apiq` binary as a real process, checked against `design/cli.md`:
+//! outputs, exit codes, `error:` lines, and nothing on stdout on failure.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn apiq(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_apiq"))
+        .args(args)
+        .env_remove("APIQ_IMPORT_PASSWORD")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    if let Some(text) = stdin {
+        pipe.write_all(text.as_bytes()).unwrap();
+    }
+    drop(pipe);
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+/// A failure per the contract: the exit code, an `error:` line, empty stdout.
+fn assert_fails(o: &Output, code: i32, needle: &str) {
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(code), "stderr: {err}");
+    assert!(
+        o.stdout.is_empty(),
+        "stdout must be empty on failure: {:?}",
+        stdout(o)
+    );
+    assert!(
+        err.lines().any(|l| l.starts_with("error:")),
+        "no error: line in {err:?}"
+    );
+    assert!(err.contains(needle), "{needle:?} not in {err:?}");
+}
+
+const V1: &str = "otpauth://totp/Deno:Mason?secret=4SJHB4GSD43FZBAI7C2HLRJGPQ&issuer=Deno&algorithm=SHA1&digits=6&period=30";
+const V7: &str = "otpauth://steam/Boeing:Sophia?secret=JRZCL47CMXVOQMNPZR2F7J4RGI&issuer=Boeing";
+const V4: &str = "otpauth://hotp/Issuu:James?secret=YOOMIXWS5GN6RTBPUFFWKTW5M4&issuer=Issuu&algorithm=SHA1&digits=6&counter=1";
+
+#[test]
+fn code_prints_one_line_per_uri_in_order() {
+    let o = apiq(&["code", V1, V7, V4, "--at", "1234567890"], None);
+    assert!(o.status.success());
+    // Values from the fixtures' expected.json (codes_at 1234567890).
+    assert_eq!(stdout(&o), "001580\nWR5P6\n253717\n");
+}
+
+#[test]
+fn code_reads_stdin_and_skips_blank_lines() {
+    let o = apiq(
+        &["code", "-", "--at", "59"],
+        Some(&format!("{V1}\n\n  \n{V7}\n")),
+    );
+    assert!(o.status.success());
+    assert_eq!(stdout(&o), "526156\n9WW3X\n");
+}
+
+#[test]
+fn one_bad_uri_fails_the_whole_command_with_its_line() {
+    let input = format!("{V1}\n{V7}\notpauth://totp/x?secret=NOT*BASE32\n");
+    let o = apiq(&["code", "-", "--at", "59"], Some(&input));
+    assert_fails(&o, 2, "line 3");
+}
+
+#[test]
+fn code_refusals_each_exit_2() {
+    for (uri, why) in [
+        ("otpauth://totp/x", "missing"),
+        ("otpauth://totp/x?secret=", "empty"),
+        ("otpauth://totp/x?secret=JBSW1", "base32"),
+        ("otpauth://yotp/x?secret=JBSWY3DP", "type"),
+        (
+            "otpauth://totp/x?secret=JBSWY3DP&algorithm=MD5",
+            "algorithm",
+        ),
+        ("otpauth://totp/x?secret=JBSWY3DP&digits=12", "digits"),
+        ("otpauth://totp/x?secret=JBSWY3DP&period=0", "period"),
+        ("otpauth://hotp/x?secret=JBSWY3DP", "counter"),
+    ] {
+        let o = apiq(&["code", uri], None);
+        assert_fails(&o, 2, why);
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let o = apiq(&["code"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+    let o = apiq(&["code", V1, "--at", "soon"], None);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn inspect_prints_canonical_json() {
+    let o = apiq(&["inspect", V4], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!([{
+            "type": "hotp", "issuer": "Issuu", "name": "James",
+            "secret": "YOOMIXWS5GN6RTBPUFFWKTW5M4", "algorithm": "SHA1",
+            "digits": 6, "period": null, "counter": 1
+        }])
+    );
+}
+
+#[test]
+fn inspect_expands_migration_lines_from_stdin() {
+    // Entries -> migration URIs (otp crate) -> inspect --format otpauth.
+    let entries = three_entries();
+    let (uris, _) = apiq_otp::migration::format_batches(&entries, 2, 9);
+    assert_eq!(uris.len(), 2);
+    let o = apiq(
+        &["inspect", "-", "--format", "otpauth"],
+        Some(&uris.join("\n")),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Vec<serde_json::Value> = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v.len(), 3);
+    assert_eq!(v[2]["name"], "Mason");
+}
+
+fn three_entries() -> Vec<apiq_otp::Entry> {
+    let other = "otpauth://totp/Other:Mason?secret=JBSWY3DPEHPK3PXP&issuer=Other";
+    apiq_otp::parse_lines(&format!("{V1}\n{V4}\n{other}"))
+        .unwrap()
+        .0
+}
+
+#[test]
+fn inspect_of_a_missing_file_fails_cleanly() {
+    let o = apiq(&["inspect", "/nonexistent/export.json"], None);
+    assert_fails(&o, 2, "cannot read");
+}
+
+#[test]
+fn qr_then_scan_round_trips_through_a_png() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("code.png");
+    let o = apiq(&["qr", V1, "--out", png.to_str().unwrap()], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.stdout.is_empty());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&png).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "a QR of a secret is owner-only");
+    }
+    let o = apiq(&["scan", png.to_str().unwrap()], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(stdout(&o), format!("{V1}\n"));
+
+    let o = apiq(&["scan", "--entries", png.to_str().unwrap()], None);
+    let v: Vec<serde_json::Value> = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v[0]["issuer"], "Deno");
+    assert_eq!(v[0]["secret"], "4SJHB4GSD43FZBAI7C2HLRJGPQ");
+}
+
+#[test]
+fn qr_in_the_terminal_draws_blocks() {
+    let o = apiq(&["qr", V1], None);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    assert!(text.lines().count() > 10);
+    assert!(text.contains('█') || text.contains('▀') || text.contains('▄'));
+}
+
+#[test]
+fn scan_without_a_qr_code_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let blank = dir.path().join("blank.png");
+    write_blank_png(&blank);
+    let o = apiq(&["scan", blank.to_str().unwrap()], None);
+    assert_fails(&o, 1, &format!("no QR code in {}", blank.display()));
+}
+
+#[test]
+fn scan_of_a_non_image_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("junk.png");
+    std::fs::write(&junk, b"this is not an image").unwrap();
+    let o = apiq(&["scan", junk.to_str().unwrap()], None);
+    assert_fails(&o, 2, "junk.png");
+}
+
+#[test]
+fn qr_out_into_a_missing_folder_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("no/such/dir/x.png");
+    let o = apiq(&["qr", V1, "--out", target.to_str().unwrap()], None);
+    assert_fails(&o, 1, "cannot write");
+    assert!(!target.exists());
+}
+
+/// A white 64×64 PNG, written via the scan crate's renderer of an empty
+/// picture would be circular; use the image crate directly.
+fn write_blank_png(path: &Path) {
+    let img = image::GrayImage::from_pixel(64, 64, image::Luma([255u8]));
+    img.save(path).unwrap();
+}
