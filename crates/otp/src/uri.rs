@@ -15,6 +15,8 @@
 //! [`format`] writes the canonical spelling, which [`parse`] reads back to an
 //! equal entry.
 
+use std::borrow::Cow;
+
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use crate::{Algorithm, Entry, Kind, OtpError, Secret};
@@ -50,17 +52,28 @@ pub fn parse(uri: &str) -> Result<Entry, OtpError> {
     let mut steam_encoder = false;
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let key = decode_query(k)?.to_ascii_lowercase();
-        let value = decode_query(v)?;
-        match key.as_str() {
-            "secret" => secret = Some(value),
-            "issuer" => issuer_param = Some(value),
-            "algorithm" => algorithm = Algorithm::parse(value.trim())?,
-            "digits" => digits = Some(value),
-            "period" => period = Some(value),
-            "counter" => counter = Some(value),
-            "encoder" => steam_encoder = value.eq_ignore_ascii_case("steam"),
-            _ => {}
+        // Keys are plain ASCII in every exporter seen; compare without
+        // allocating, and decode only the values we use.
+        let key = if k.contains('%') || k.contains('+') {
+            Cow::Owned(decode_query(k)?.into_owned())
+        } else {
+            Cow::Borrowed(k)
+        };
+        let is = |name: &str| key.eq_ignore_ascii_case(name);
+        if is("secret") {
+            secret = Some(decode_query(v)?.into_owned());
+        } else if is("issuer") {
+            issuer_param = Some(decode_query(v)?.into_owned());
+        } else if is("algorithm") {
+            algorithm = Algorithm::parse(decode_query(v)?.trim())?;
+        } else if is("digits") {
+            digits = Some(decode_query(v)?.into_owned());
+        } else if is("period") {
+            period = Some(decode_query(v)?.into_owned());
+        } else if is("counter") {
+            counter = Some(decode_query(v)?.into_owned());
+        } else if is("encoder") {
+            steam_encoder = decode_query(v)?.eq_ignore_ascii_case("steam");
         }
     }
 
@@ -129,11 +142,16 @@ fn split_label(label: &str) -> (Option<String>, String) {
     }
 }
 
-fn decode_query(s: &str) -> Result<String, OtpError> {
+/// Decodes a query value: `+` is a space, then percent-decoding. Borrows
+/// when there is nothing to decode (the common case).
+fn decode_query(s: &str) -> Result<Cow<'_, str>, OtpError> {
+    if !s.contains(['+', '%']) {
+        return Ok(Cow::Borrowed(s));
+    }
     let plus = s.replace('+', " ");
     percent_decode_str(&plus)
         .decode_utf8()
-        .map(|c| c.into_owned())
+        .map(|c| Cow::Owned(c.into_owned()))
         .map_err(|_| OtpError::Malformed("a query parameter is not valid UTF-8".into()))
 }
 

@@ -109,7 +109,11 @@ fn arb_entry() -> impl Strategy<Value = Entry> {
         any::<u64>().prop_map(|counter| Kind::Hotp { counter }),
         (1u32..1000).prop_map(|period| Kind::Steam { period }),
     ];
-    let alg = prop_oneof![Just(Algorithm::Sha1), Just(Algorithm::Sha256), Just(Algorithm::Sha512)];
+    let alg = prop_oneof![
+        Just(Algorithm::Sha1),
+        Just(Algorithm::Sha256),
+        Just(Algorithm::Sha512)
+    ];
     (
         kind,
         alg,
@@ -122,7 +126,15 @@ fn arb_entry() -> impl Strategy<Value = Entry> {
             // Labels are trimmed on parse: generate what survives a round trip.
             let issuer = issuer.trim().to_string();
             let name = name.trim().to_string();
-            Entry::new(kind, issuer, name, Secret::from_bytes(key).unwrap(), alg, digits).unwrap()
+            Entry::new(
+                kind,
+                issuer,
+                name,
+                Secret::from_bytes(key).unwrap(),
+                alg,
+                digits,
+            )
+            .unwrap()
         })
 }
 
