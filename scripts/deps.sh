@@ -35,9 +35,15 @@ pip_install() {
 export -f apt_install pip_install
 export SUDO
 
+what=${1:-test}
 apt_install build-essential pkg-config python3 python3-pip ca-certificates
-pip_install pyotp==2.9.0
 
+if [ "$what" = app ]; then
+  bash scripts/deps-app.sh
+  exit 0
+fi
+
+pip_install pyotp==2.9.0
 for f in scripts/deps-*.sh; do
   [ -f "$f" ] || continue
   echo "deps: $f"
