@@ -210,10 +210,10 @@ pub fn parse_codes(text: &str) -> Vec<String> {
         .flat_map(cells)
         .filter_map(|cell| candidate(strip_decoration(cell)))
         .collect();
-    let strong: HashSet<&[usize]> = candidates
+    let strong: HashSet<(&[usize], Case)> = candidates
         .iter()
         .filter(|c| c.has_digit)
-        .map(|c| c.shape.as_slice())
+        .map(|c| (c.shape.as_slice(), case_of(c.text)))
         .collect();
     let mut shape_count: HashMap<&[usize], usize> = HashMap::new();
     for c in &candidates {
@@ -223,20 +223,16 @@ pub fn parse_codes(text: &str) -> Vec<String> {
         if c.has_digit {
             return true;
         }
+        let case = case_of(c.text);
+        if case == Case::Mixed || has_common_word(c.text) {
+            return false;
+        }
         if !strong.is_empty() {
-            return strong.contains(c.shape.as_slice());
+            return strong.contains(&(c.shape.as_slice(), case))
+                || strong.contains(&(c.shape.as_slice(), Case::None));
         }
         let equal_groups = c.shape.windows(2).all(|w| w[0] == w[1]);
-        let same_case = c
-            .text
-            .chars()
-            .filter(char::is_ascii_alphabetic)
-            .all(|ch| ch.is_ascii_lowercase())
-            || c.text
-                .chars()
-                .filter(char::is_ascii_alphabetic)
-                .all(|ch| ch.is_ascii_uppercase());
-        equal_groups && same_case && shape_count[c.shape.as_slice()] >= 3
+        equal_groups && shape_count[c.shape.as_slice()] >= 3
     };
     let mut seen = HashSet::new();
     candidates
@@ -245,6 +241,39 @@ pub fn parse_codes(text: &str) -> Vec<String> {
         .filter(|c| seen.insert(Norm(normalize(c.text))))
         .map(|c| c.text.to_string())
         .collect()
+}
+
+/// The case of a fragment's letters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Case {
+    None,
+    Lower,
+    Upper,
+    Mixed,
+}
+
+fn case_of(text: &str) -> Case {
+    let lower = text.bytes().any(|b| b.is_ascii_lowercase());
+    let upper = text.bytes().any(|b| b.is_ascii_uppercase());
+    match (lower, upper) {
+        (false, false) => Case::None,
+        (true, false) => Case::Lower,
+        (false, true) => Case::Upper,
+        (true, true) => Case::Mixed,
+    }
+}
+
+/// Words of the sentences around codes; a letters-only fragment with one of
+/// them is prose.
+const COMMON_WORDS: &[&str] = &[
+    "account", "after", "backup", "been", "code", "codes", "each", "from", "have", "here", "into",
+    "keep", "lose", "once", "only", "place", "print", "recovery", "safe", "save", "secure", "spot",
+    "store", "that", "them", "these", "this", "used", "when", "will", "with", "your",
+];
+
+fn has_common_word(text: &str) -> bool {
+    text.split([' ', '-'])
+        .any(|w| COMMON_WORDS.contains(&w.to_ascii_lowercase().as_str()))
 }
 
 /// A line's columns: split at tabs and at runs of two or more spaces.
