@@ -103,6 +103,15 @@ impl<'a> Db<'a> {
         if pages == 0 {
             return Err("truncated database".into());
         }
+        // The header's page count is valid when its "version-valid-for"
+        // number matches the change counter; then a shorter file is cut.
+        let be = |at: usize| {
+            u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+        };
+        let declared = be(28) as usize;
+        if declared > pages && be(92) == be(24) {
+            return Err(format!("truncated database ({pages} of {declared} pages)"));
+        }
         Ok(Db {
             bytes,
             page_size,

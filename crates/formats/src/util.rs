@@ -217,6 +217,52 @@ impl<'de> Deserialize<'de> for JsonShape {
     }
 }
 
+/// Deepest element nesting accepted in XML: preference files are three
+/// levels deep; roxmltree recurses per level, so a hostile file must not
+/// reach it with thousands.
+const MAX_XML_DEPTH: usize = 32;
+
+/// Whether elements nest deeper than `max`, by a conservative scan: it may
+/// count more depth than there is (tags inside comments), never less
+/// (quoted attribute values are skipped).
+fn xml_depth_exceeds(b: &[u8], max: usize) -> bool {
+    let (mut depth, mut i) = (0usize, 0usize);
+    while i < b.len() {
+        if b[i] != b'<' {
+            i += 1;
+            continue;
+        }
+        let closing = b.get(i + 1) == Some(&b'/');
+        let element = b
+            .get(i + 1)
+            .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_' || *c == b':');
+        // Walk to the end of the tag, skipping quoted attribute values.
+        let mut quote = None;
+        let mut j = i + 1;
+        while j < b.len() {
+            match (quote, b[j]) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, c @ (b'"' | b'\'')) => quote = Some(c),
+                (None, b'>') => break,
+                _ => {}
+            }
+            j += 1;
+        }
+        let self_closing = j > 0 && b.get(j - 1) == Some(&b'/');
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if element && !self_closing {
+            depth += 1;
+            if depth > max {
+                return true;
+            }
+        }
+        i = j + 1;
+    }
+    false
+}
+
 /// The `<string>` entries of an Android `shared_prefs` XML file
 /// (`<map><string name="…">…</string>…</map>`), in file order. Other value
 /// kinds (`int`, `boolean` …) are listed with their `value` attribute.
@@ -226,6 +272,9 @@ pub(crate) fn shared_prefs(
 ) -> Result<Vec<(String, Zeroizing<String>)>, FormatError> {
     let text = std::str::from_utf8(strip_bom(bytes))
         .map_err(|_| FormatError::corrupt(format, "the XML is not valid UTF-8"))?;
+    if xml_depth_exceeds(text.as_bytes(), MAX_XML_DEPTH) {
+        return Err(FormatError::corrupt(format, "XML nested too deeply"));
+    }
     let doc = roxmltree::Document::parse(text)
         .map_err(|e| FormatError::corrupt(format, format!("invalid XML ({e})")))?;
     let root = doc.root_element();
@@ -294,11 +343,6 @@ impl<'a> Fields<'a> {
     /// Validates the fields with `secret` (defaults: SHA1, 6 digits, 30 s).
     /// The error is the reason to report in a [`apiq_otp::Skipped`].
     pub fn build(&self, secret: Result<Secret, apiq_otp::OtpError>) -> Result<Entry, String> {
-        let secret = secret.map_err(|e| e.to_string())?;
-        let algorithm = match self.algorithm.map(str::trim).filter(|a| !a.is_empty()) {
-            None => Algorithm::Sha1,
-            Some(a) => Algorithm::parse(&a.replace('-', "")).map_err(|e| e.to_string())?,
-        };
         let period = match self.period {
             None | Some(0) => 30,
             Some(p) => u32::try_from(p)
@@ -315,6 +359,11 @@ impl<'a> Fields<'a> {
                 }
             }
             other => return Err(format!("unsupported OTP type {other:?}")),
+        };
+        let secret = secret.map_err(|e| e.to_string())?;
+        let algorithm = match self.algorithm.map(str::trim).filter(|a| !a.is_empty()) {
+            None => Algorithm::Sha1,
+            Some(a) => Algorithm::parse(&a.replace('-', "")).map_err(|e| e.to_string())?,
         };
         let digits = match self.digits {
             None => 6,

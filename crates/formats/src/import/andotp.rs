@@ -54,7 +54,7 @@ impl Importer for AndOtp {
 
     fn import(&self, bytes: &[u8], password: Option<&[u8]>) -> Result<Parsed, FormatError> {
         let body = util::strip_bom(bytes);
-        if body.trim_ascii_start().starts_with(b"[") {
+        if body.trim_ascii_start().starts_with(b"[") || body.trim_ascii_start().starts_with(b"{") {
             return parse_json(body);
         }
         let password = need_password(password)?;
