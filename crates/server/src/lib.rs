@@ -1,1 +1,158 @@
-//! apiq-server: see the crate description; filled in by its issue.
+//! # apiq-server: the account backend
+//!
+//! The account side of an Apiqcloud (Jelastic-style) platform, following the
+//! contract `design/account-api.md`: URLs `/1.0/{service}/rest/{method}`,
+//! parameters from the query string and the body, every outcome HTTP 200
+//! with a `{result, error}` envelope, and the security properties listed
+//! there (Argon2id passwords, TOTP with a compare-and-set on the last used
+//! step, sealed recovery codes, hashed sessions and tokens, throttling, an
+//! audit trail). Gaps the contract leaves are filled as documented in
+//! `docs/account-api-notes.md`.
+//!
+//! ## Embedding
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let state = apiq_server::AppState::new(apiq_server::Config::new("/tmp/apiq.db"))?;
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! let url = format!("http://{}", listener.local_addr()?);
+//! tokio::spawn(apiq_server::serve(listener, state));
+//! # let _ = url; Ok(()) }
+//! ```
+//!
+//! ## Layout
+//! - `http`: the edge: routes, parameter parsing, body limit, envelope,
+//!   panics caught into an envelope (never a 5xx).
+//! - `api`: one handler per method: sign-in, 2FA, recovery codes, sessions,
+//!   tokens, audit.
+//! - `store`: all SQL (SQLite, pooled, migrated at start).
+//! - `crypto`, `password`, `totp`, `throttle`, `clock`: the pieces, each
+//!   pure or nearly so.
+
+mod api;
+mod clock;
+mod crypto;
+mod error;
+mod http;
+mod methods;
+mod params;
+mod password;
+mod store;
+mod throttle;
+mod totp;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use clock::{format_utc, parse_utc, Clock, ManualClock, SystemClock};
+pub use crypto::KeySource;
+pub use error::{ApiError, ServerError, StoreError};
+pub use http::{router, OPENAPI_JSON};
+pub use methods::Method;
+
+/// How to run the server. [`Config::new`] gives the defaults.
+#[derive(Clone)]
+pub struct Config {
+    /// The SQLite database file (created and migrated when missing).
+    pub db_path: PathBuf,
+    /// The server key; default: the file `<db>.key` beside the database.
+    pub key: KeySource,
+    /// Argon2id hashes computed at once (default: the number of CPUs).
+    pub hash_threads: usize,
+    /// Database connections (default 4).
+    pub db_pool: usize,
+    /// Largest request body in bytes (default 64 KiB); more is a 413.
+    pub body_limit: usize,
+    /// Failed attempts one IP address may make per `addr_window` seconds.
+    pub addr_max_failures: u32,
+    pub addr_window: u64,
+    /// A full session ends after this many idle seconds (default 24 h) …
+    pub session_idle: u64,
+    /// … and at the latest this long after sign-in (default 7 days).
+    pub session_absolute: u64,
+    /// A pending session's lifetime (5 minutes, the contract's).
+    pub pending_lifetime: u64,
+    /// Where "now" comes from.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Config {
+    pub fn new(db_path: impl Into<PathBuf>) -> Self {
+        let db_path = db_path.into();
+        Config {
+            key: KeySource::beside(&db_path),
+            db_path,
+            hash_threads: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
+            db_pool: 4,
+            body_limit: 64 * 1024,
+            addr_max_failures: 100,
+            addr_window: 300,
+            session_idle: 24 * 3600,
+            session_absolute: 7 * 24 * 3600,
+            pending_lifetime: 300,
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+/// The server's shared state: cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Config,
+    store: store::Store,
+    key: crypto::ServerKey,
+    hasher: password::Hasher,
+    limiter: throttle::AddressLimiter,
+}
+
+impl AppState {
+    /// Loads (or creates) the server key, opens and migrates the database,
+    /// prepares the hashing pool. Blocking: call it at start-up.
+    pub fn new(config: Config) -> Result<Self, ServerError> {
+        let key = crypto::ServerKey::load(&config.key)?;
+        let store = store::Store::open(&config.db_path, config.db_pool)?;
+        let hasher = password::Hasher::new(config.hash_threads);
+        let limiter = throttle::AddressLimiter::new(config.addr_max_failures, config.addr_window);
+        Ok(AppState {
+            inner: Arc::new(Inner {
+                config,
+                store,
+                key,
+                hasher,
+                limiter,
+            }),
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    fn now(&self) -> u64 {
+        self.inner.config.clock.now()
+    }
+}
+
+/// Serves the API on `listener` until the task is dropped or fails.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    serve_with_shutdown(listener, state, std::future::pending()).await
+}
+
+/// Serves the API until `shutdown` completes (in-flight requests finish).
+pub async fn serve_with_shutdown(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

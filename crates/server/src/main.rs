@@ -1,0 +1,109 @@
+//! `apiq-server`: runs the account backend on an SQLite file.
+//!
+//! ```text
+//! apiq-server --db PATH [--listen 127.0.0.1:8420] [--key-file PATH] [--allow-non-loopback]
+//! ```
+//!
+//! The first line on stdout is `listening on http://ADDR` (with the real port
+//! when `:0` was asked). Logs go to stderr (`RUST_LOG`, default `info`);
+//! they never hold passwords, codes, secrets, sessions or tokens.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+use clap::Parser;
+use std::io::Write;
+
+/// The default address: loopback, the bundled backend's port.
+const DEFAULT_LISTEN: &str = "127.0.0.1:8420";
+
+#[derive(Parser)]
+#[command(
+    name = "apiq-server",
+    version,
+    about = "The Apiq account backend (account-api.md)"
+)]
+struct Args {
+    /// The SQLite database file (created and migrated when missing).
+    #[arg(long)]
+    db: PathBuf,
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, default_value = DEFAULT_LISTEN)]
+    listen: SocketAddr,
+    /// The server key file (32 bytes, mode 0600; created when missing).
+    /// Default: `<db>.key` beside the database.
+    #[arg(long)]
+    key_file: Option<PathBuf>,
+    /// Allow listening on an address other than loopback.
+    #[arg(long)]
+    allow_non_loopback: bool,
+    /// Argon2id hashes computed at once (default: number of CPUs).
+    #[arg(long)]
+    hash_threads: Option<usize>,
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    if !args.listen.ip().is_loopback() && !args.allow_non_loopback {
+        bail!(
+            "refusing to listen on {} (not loopback) without --allow-non-loopback",
+            args.listen
+        );
+    }
+    let mut config = apiq_server::Config::new(&args.db);
+    if let Some(k) = args.key_file {
+        config.key = apiq_server::KeySource::File(k);
+    }
+    if let Some(n) = args.hash_threads {
+        config.hash_threads = n.max(1);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let state = apiq_server::AppState::new(config).context("starting the server")?;
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.listen))?;
+        let addr = listener.local_addr()?;
+        {
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "listening on http://{addr}")?;
+            out.flush()?;
+        }
+        tracing::info!(%addr, "apiq-server started");
+        apiq_server::serve_with_shutdown(listener, state, shutdown_signal()).await?;
+        tracing::info!("apiq-server stopped");
+        Ok(())
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

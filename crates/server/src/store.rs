@@ -1,0 +1,760 @@
+//! Storage: every SQL statement of the server lives in this module, so
+//! another database can follow by replacing it.
+//!
+//! SQLite through rusqlite: WAL journal, foreign keys on, a busy timeout,
+//! `synchronous = NORMAL`; the schema is migrated at start (`user_version`).
+//! A small pool of connections is used from blocking threads only
+//! ([`Store::call`] runs a closure on tokio's blocking pool with a pooled
+//! connection, at most `pool_size` at once).
+//!
+//! Changes that must happen once are one conditional statement whose row
+//! count is checked: consuming a TOTP step (`totp_last_step < ?`), a recovery
+//! code (`used_at IS NULL`), a pending session's attempt (`attempts < 5`),
+//! an account's attempt slot (compare-and-set on `failures`). Multi-row
+//! changes run in `BEGIN IMMEDIATE` transactions.
+//!
+//! Nothing secret is stored in the clear: passwords as Argon2id PHC strings,
+//! sessions and tokens as SHA-256, TOTP secrets and recovery codes sealed
+//! with the server key, recovery codes found through a keyed hash.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use tokio::sync::Semaphore;
+
+use crate::error::StoreError;
+use crate::throttle;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: the first schema.
+    r#"
+    CREATE TABLE users (
+        id             INTEGER PRIMARY KEY,
+        login          TEXT NOT NULL UNIQUE,
+        name           TEXT NOT NULL DEFAULT '',
+        password_hash  TEXT NOT NULL,
+        created        INTEGER NOT NULL,
+        totp_secret    BLOB,
+        totp_pending   BLOB,
+        totp_last_step INTEGER,
+        failures       INTEGER NOT NULL DEFAULT 0,
+        last_failure   INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE sessions (
+        id         INTEGER PRIMARY KEY,
+        user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        token_hash BLOB NOT NULL UNIQUE,
+        pending    INTEGER NOT NULL,
+        created    INTEGER NOT NULL,
+        last_used  INTEGER NOT NULL,
+        expires    INTEGER NOT NULL,
+        attempts   INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX sessions_user ON sessions(user_id);
+    CREATE INDEX sessions_expires ON sessions(expires);
+    CREATE TABLE recovery_codes (
+        id       INTEGER PRIMARY KEY,
+        user_id  INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        lookup   BLOB NOT NULL,
+        sealed   BLOB NOT NULL,
+        used_at  INTEGER,
+        UNIQUE (user_id, lookup)
+    );
+    CREATE TABLE tokens (
+        id          INTEGER PRIMARY KEY,
+        user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        token_hash  BLOB NOT NULL UNIQUE,
+        description TEXT NOT NULL,
+        api_list    TEXT NOT NULL,
+        expires_at  INTEGER,
+        created     INTEGER NOT NULL,
+        last_used   INTEGER,
+        last4       TEXT NOT NULL
+    );
+    CREATE INDEX tokens_user ON tokens(user_id);
+    CREATE TABLE audit (
+        id      INTEGER PRIMARY KEY,
+        user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        at      INTEGER NOT NULL,
+        event   TEXT NOT NULL,
+        address TEXT NOT NULL DEFAULT '',
+        detail  TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX audit_user ON audit(user_id, id);
+    "#,
+];
+
+/// The connection pool.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+    permits: Arc<Semaphore>,
+}
+
+fn open_conn(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+    )?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(conn)
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let known = MIGRATIONS.len() as i64;
+    if version > known {
+        return Err(StoreError::Migration(format!(
+            "database schema version {version} is newer than this server ({known})"
+        )));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+impl Store {
+    /// Opens (creating if needed) and migrates the database at `path`.
+    pub fn open(path: &Path, pool_size: usize) -> Result<Self, StoreError> {
+        let mut conn = open_conn(path)?;
+        migrate(&mut conn)?;
+        Ok(Store {
+            inner: Arc::new(Inner {
+                path: path.to_path_buf(),
+                idle: Mutex::new(vec![conn]),
+                permits: Arc::new(Semaphore::new(pool_size.max(1))),
+            }),
+        })
+    }
+
+    /// Runs `f` with a pooled connection on a blocking thread.
+    pub async fn call<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut Db) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        let permit = self
+            .inner
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| E::from(StoreError::Join))?;
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let taken = inner.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+            let mut conn = match taken {
+                Some(c) => c,
+                None => open_conn(&inner.path)?,
+            };
+            let out = f(&mut Db { conn: &mut conn });
+            inner
+                .idle
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(conn);
+            out
+        })
+        .await
+        .map_err(|_| E::from(StoreError::Join))?
+    }
+}
+
+/// One account.
+#[derive(Clone)]
+pub struct UserRow {
+    pub id: i64,
+    pub login: String,
+    pub name: String,
+    pub password_hash: String,
+    pub totp_secret: Option<Vec<u8>>,
+    pub totp_pending: Option<Vec<u8>>,
+    pub failures: u32,
+    pub last_failure: u64,
+}
+
+pub struct SessionRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub pending: bool,
+    pub created: u64,
+    pub last_used: u64,
+    pub expires: u64,
+}
+
+pub struct TokenRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub description: String,
+    pub api_list: String,
+    pub expires_at: Option<u64>,
+    pub created: u64,
+    pub last_used: Option<u64>,
+    pub last4: String,
+}
+
+pub struct RecoveryRow {
+    pub sealed: Vec<u8>,
+    pub used: bool,
+}
+
+pub struct AuditRow {
+    pub id: i64,
+    pub at: u64,
+    pub event: String,
+    pub address: String,
+    pub detail: String,
+}
+
+/// A new recovery code, sealed, with its keyed lookup hash.
+pub struct NewCode {
+    pub lookup: [u8; 32],
+    pub sealed: Vec<u8>,
+}
+
+/// What a code-consuming change did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Consumed {
+    /// The code was consumed and the session is now full.
+    Done,
+    /// The step was already used, or the code is unknown or used.
+    Refused,
+    /// The pending session disappeared meanwhile (nothing consumed).
+    SessionGone,
+}
+
+/// Result of claiming an account's attempt slot.
+pub enum Claim {
+    /// Allowed; the failure counter now reads this.
+    Allowed(u32),
+    /// Throttled for this many seconds.
+    Wait(u64),
+}
+
+/// A connection lent by the pool.
+pub struct Db<'a> {
+    conn: &'a mut Connection,
+}
+
+const USER_COLS: &str =
+    "id, login, name, password_hash, totp_secret, totp_pending, failures, last_failure";
+
+fn user_row(r: &rusqlite::Row) -> rusqlite::Result<UserRow> {
+    Ok(UserRow {
+        id: r.get(0)?,
+        login: r.get(1)?,
+        name: r.get(2)?,
+        password_hash: r.get(3)?,
+        totp_secret: r.get(4)?,
+        totp_pending: r.get(5)?,
+        failures: r.get(6)?,
+        last_failure: r.get(7)?,
+    })
+}
+
+const SESSION_COLS: &str = "id, user_id, pending, created, last_used, expires";
+
+fn session_row(r: &rusqlite::Row) -> rusqlite::Result<SessionRow> {
+    Ok(SessionRow {
+        id: r.get(0)?,
+        user_id: r.get(1)?,
+        pending: r.get(2)?,
+        created: r.get(3)?,
+        last_used: r.get(4)?,
+        expires: r.get(5)?,
+    })
+}
+
+const TOKEN_COLS: &str =
+    "id, user_id, description, api_list, expires_at, created, last_used, last4";
+
+fn token_row(r: &rusqlite::Row) -> rusqlite::Result<TokenRow> {
+    Ok(TokenRow {
+        id: r.get(0)?,
+        user_id: r.get(1)?,
+        description: r.get(2)?,
+        api_list: r.get(3)?,
+        expires_at: r.get(4)?,
+        created: r.get(5)?,
+        last_used: r.get(6)?,
+        last4: r.get(7)?,
+    })
+}
+
+/// `id IN (…)` for a list of ids (integers only: no injection possible).
+fn id_filter(ids: Option<&[i64]>) -> String {
+    match ids {
+        None => String::new(),
+        Some(ids) => {
+            let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
+            format!(" AND id IN ({})", list.join(","))
+        }
+    }
+}
+
+impl Db<'_> {
+    // ---- users -------------------------------------------------------
+
+    /// `None` when the login is taken.
+    pub fn insert_user(
+        &mut self,
+        login: &str,
+        name: &str,
+        phc: &str,
+        now: u64,
+    ) -> Result<Option<i64>, StoreError> {
+        let r = self.conn.execute(
+            "INSERT INTO users (login, name, password_hash, created) VALUES (?1, ?2, ?3, ?4)",
+            params![login, name, phc, now],
+        );
+        match r {
+            Ok(_) => Ok(Some(self.conn.last_insert_rowid())),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub fn user_by_login(&mut self, login: &str) -> Result<Option<UserRow>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!("SELECT {USER_COLS} FROM users WHERE login = ?1"))?
+            .query_row([login], user_row)
+            .optional()?)
+    }
+
+    pub fn user(&mut self, id: i64) -> Result<Option<UserRow>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!("SELECT {USER_COLS} FROM users WHERE id = ?1"))?
+            .query_row([id], user_row)
+            .optional()?)
+    }
+
+    /// Claims an attempt slot of account `uid`: raises its failure counter
+    /// by compare-and-set when the throttle allows an attempt now.
+    pub fn claim_attempt(&mut self, uid: i64, now: u64) -> Result<Claim, StoreError> {
+        loop {
+            let Some((failures, last)) = self
+                .conn
+                .prepare_cached("SELECT failures, last_failure FROM users WHERE id = ?1")?
+                .query_row([uid], |r| Ok((r.get::<_, u32>(0)?, r.get::<_, u64>(1)?)))
+                .optional()?
+            else {
+                return Ok(Claim::Wait(1));
+            };
+            if let Some(wait) = throttle::retry_after(failures, last, now) {
+                return Ok(Claim::Wait(wait));
+            }
+            let changed = self
+                .conn
+                .prepare_cached(
+                    "UPDATE users SET failures = ?1, last_failure = ?2 WHERE id = ?3 AND failures = ?4",
+                )?
+                .execute(params![failures + 1, now, uid, failures])?;
+            if changed == 1 {
+                return Ok(Claim::Allowed(failures + 1));
+            }
+        }
+    }
+
+    /// Records one failed attempt; returns the new counter.
+    pub fn record_failure(&mut self, uid: i64, now: u64) -> Result<u32, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "UPDATE users SET failures = failures + 1, last_failure = ?1 WHERE id = ?2 RETURNING failures",
+            )?
+            .query_row(params![now, uid], |r| r.get(0))
+            .optional()?
+            .unwrap_or(0))
+    }
+
+    pub fn reset_failures(&mut self, uid: i64) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("UPDATE users SET failures = 0 WHERE id = ?1 AND failures != 0")?
+            .execute([uid])?;
+        Ok(())
+    }
+
+    pub fn set_pending_secret(&mut self, uid: i64, sealed: &[u8]) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE users SET totp_pending = ?1 WHERE id = ?2",
+            params![sealed, uid],
+        )?;
+        Ok(())
+    }
+
+    /// Turns the pending secret `pending` on, consuming `step`, with fresh
+    /// recovery codes. False when 2FA is on already or the pending secret
+    /// changed meanwhile.
+    pub fn enable_totp(
+        &mut self,
+        uid: i64,
+        pending: &[u8],
+        step: u64,
+        codes: &[NewCode],
+    ) -> Result<bool, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let changed = tx.execute(
+            "UPDATE users SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = ?1, failures = 0
+             WHERE id = ?2 AND totp_secret IS NULL AND totp_pending = ?3",
+            params![step as i64, uid, pending],
+        )?;
+        if changed != 1 {
+            return Ok(false);
+        }
+        insert_codes(&tx, uid, codes)?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    /// Consumes TOTP `step` of `uid` (only a step later than the last one
+    /// used) and makes pending session `sid` full, atomically.
+    pub fn consume_step_and_promote(
+        &mut self,
+        uid: i64,
+        step: u64,
+        sid: i64,
+        now: u64,
+        expires: u64,
+    ) -> Result<Consumed, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let changed = tx.execute(
+            "UPDATE users SET totp_last_step = ?1
+             WHERE id = ?2 AND totp_secret IS NOT NULL AND (totp_last_step IS NULL OR totp_last_step < ?1)",
+            params![step as i64, uid],
+        )?;
+        if changed != 1 {
+            return Ok(Consumed::Refused);
+        }
+        if !promote(&tx, uid, sid, now, expires)? {
+            return Ok(Consumed::SessionGone);
+        }
+        tx.commit()?;
+        Ok(Consumed::Done)
+    }
+
+    /// Consumes the recovery code with keyed hash `lookup` (one conditional
+    /// update that must change exactly one row) and promotes `sid`.
+    pub fn consume_code_and_promote(
+        &mut self,
+        uid: i64,
+        lookup: &[u8; 32],
+        sid: i64,
+        now: u64,
+        expires: u64,
+    ) -> Result<Consumed, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let changed = tx.execute(
+            "UPDATE recovery_codes SET used_at = ?1
+             WHERE user_id = ?2 AND lookup = ?3 AND used_at IS NULL
+               AND EXISTS (SELECT 1 FROM users WHERE id = ?2 AND totp_secret IS NOT NULL)",
+            params![now, uid, &lookup[..]],
+        )?;
+        if changed != 1 {
+            return Ok(Consumed::Refused);
+        }
+        if !promote(&tx, uid, sid, now, expires)? {
+            return Ok(Consumed::SessionGone);
+        }
+        tx.commit()?;
+        Ok(Consumed::Done)
+    }
+
+    pub fn recovery_codes(&mut self, uid: i64) -> Result<Vec<RecoveryRow>, StoreError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT sealed, used_at IS NOT NULL FROM recovery_codes WHERE user_id = ?1 ORDER BY position",
+        )?;
+        let rows = st.query_map([uid], |r| {
+            Ok(RecoveryRow {
+                sealed: r.get(0)?,
+                used: r.get(1)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn recovery_remaining(&mut self, uid: i64) -> Result<u32, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FROM recovery_codes WHERE user_id = ?1 AND used_at IS NULL",
+            )?
+            .query_row([uid], |r| r.get(0))?)
+    }
+
+    /// Replaces every recovery code at once; false when 2FA is off.
+    pub fn replace_codes(&mut self, uid: i64, codes: &[NewCode]) -> Result<bool, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let on: bool = tx.query_row(
+            "SELECT totp_secret IS NOT NULL FROM users WHERE id = ?1",
+            [uid],
+            |r| r.get(0),
+        )?;
+        if !on {
+            return Ok(false);
+        }
+        tx.execute("DELETE FROM recovery_codes WHERE user_id = ?1", [uid])?;
+        insert_codes(&tx, uid, codes)?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    /// Deletes the secret and the codes and every session of `uid` but
+    /// `keep`; false when 2FA was off.
+    pub fn disable_totp(&mut self, uid: i64, keep: i64) -> Result<bool, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let changed = tx.execute(
+            "UPDATE users SET totp_secret = NULL, totp_pending = NULL, totp_last_step = NULL
+             WHERE id = ?1 AND totp_secret IS NOT NULL",
+            [uid],
+        )?;
+        if changed != 1 {
+            return Ok(false);
+        }
+        tx.execute("DELETE FROM recovery_codes WHERE user_id = ?1", [uid])?;
+        tx.execute(
+            "DELETE FROM sessions WHERE user_id = ?1 AND id != ?2",
+            params![uid, keep],
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    // ---- sessions ----------------------------------------------------
+
+    pub fn insert_session(
+        &mut self,
+        uid: i64,
+        hash: &[u8; 32],
+        pending: bool,
+        now: u64,
+        expires: u64,
+    ) -> Result<i64, StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO sessions (user_id, token_hash, pending, created, last_used, expires)
+                 VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
+            )?
+            .execute(params![uid, &hash[..], pending, now, expires])?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    pub fn session_by_hash(&mut self, hash: &[u8; 32]) -> Result<Option<SessionRow>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {SESSION_COLS} FROM sessions WHERE token_hash = ?1"
+            ))?
+            .query_row([&hash[..]], session_row)
+            .optional()?)
+    }
+
+    pub fn touch_session(&mut self, sid: i64, now: u64) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("UPDATE sessions SET last_used = ?1 WHERE id = ?2")?
+            .execute(params![now, sid])?;
+        Ok(())
+    }
+
+    pub fn delete_session(&mut self, sid: i64) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("DELETE FROM sessions WHERE id = ?1")?
+            .execute([sid])?;
+        Ok(())
+    }
+
+    /// Counts one code attempt of pending session `sid`; `None` when it
+    /// has no attempt left (or is gone, or is not pending).
+    pub fn claim_session_attempt(&mut self, sid: i64, max: u32) -> Result<Option<u32>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "UPDATE sessions SET attempts = attempts + 1
+                 WHERE id = ?1 AND pending = 1 AND attempts < ?2 RETURNING attempts",
+            )?
+            .query_row(params![sid, max], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn sessions_of(&mut self, uid: i64) -> Result<Vec<SessionRow>, StoreError> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {SESSION_COLS} FROM sessions WHERE user_id = ?1 ORDER BY id"
+        ))?;
+        let rows = st.query_map([uid], session_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Deletes sessions of `uid`: those in `ids`, or all but `except`.
+    pub fn delete_sessions(
+        &mut self,
+        uid: i64,
+        ids: Option<&[i64]>,
+        except: Option<i64>,
+    ) -> Result<usize, StoreError> {
+        let mut sql = format!("DELETE FROM sessions WHERE user_id = ?1{}", id_filter(ids));
+        if let Some(keep) = except {
+            sql.push_str(&format!(" AND id != {keep}"));
+        }
+        Ok(self.conn.execute(&sql, [uid])?)
+    }
+
+    /// Deletes sessions past their absolute expiry.
+    pub fn purge_sessions(&mut self, now: u64) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("DELETE FROM sessions WHERE expires <= ?1")?
+            .execute([now])?;
+        Ok(())
+    }
+
+    // ---- tokens ------------------------------------------------------
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn insert_token(
+        &mut self,
+        uid: i64,
+        hash: &[u8; 32],
+        description: &str,
+        api_list: &str,
+        expires_at: Option<u64>,
+        now: u64,
+        last4: &str,
+    ) -> Result<i64, StoreError> {
+        self.conn.execute(
+            "INSERT INTO tokens (user_id, token_hash, description, api_list, expires_at, created, last4)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![uid, &hash[..], description, api_list, expires_at, now, last4],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    pub fn token_by_hash(&mut self, hash: &[u8; 32]) -> Result<Option<TokenRow>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {TOKEN_COLS} FROM tokens WHERE token_hash = ?1"
+            ))?
+            .query_row([&hash[..]], token_row)
+            .optional()?)
+    }
+
+    pub fn touch_token(&mut self, id: i64, now: u64) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("UPDATE tokens SET last_used = ?1 WHERE id = ?2")?
+            .execute(params![now, id])?;
+        Ok(())
+    }
+
+    pub fn tokens_of(
+        &mut self,
+        uid: i64,
+        ids: Option<&[i64]>,
+    ) -> Result<Vec<TokenRow>, StoreError> {
+        let mut st = self.conn.prepare(&format!(
+            "SELECT {TOKEN_COLS} FROM tokens WHERE user_id = ?1{} ORDER BY id",
+            id_filter(ids)
+        ))?;
+        let rows = st.query_map([uid], token_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn delete_tokens(&mut self, uid: i64, ids: Option<&[i64]>) -> Result<usize, StoreError> {
+        Ok(self.conn.execute(
+            &format!("DELETE FROM tokens WHERE user_id = ?1{}", id_filter(ids)),
+            [uid],
+        )?)
+    }
+
+    // ---- audit -------------------------------------------------------
+
+    pub fn audit(
+        &mut self,
+        uid: Option<i64>,
+        now: u64,
+        event: &str,
+        address: &str,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO audit (user_id, at, event, address, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![uid, now, event, address, detail])?;
+        Ok(())
+    }
+
+    pub fn audit_of(&mut self, uid: i64, limit: u32) -> Result<Vec<AuditRow>, StoreError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT id, at, event, address, detail FROM audit WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2",
+        )?;
+        let rows = st.query_map(params![uid, limit], |r| {
+            Ok(AuditRow {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                event: r.get(2)?,
+                address: r.get(3)?,
+                detail: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+fn insert_codes(tx: &rusqlite::Transaction, uid: i64, codes: &[NewCode]) -> Result<(), StoreError> {
+    let mut st = tx.prepare_cached(
+        "INSERT INTO recovery_codes (user_id, position, lookup, sealed) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (i, c) in codes.iter().enumerate() {
+        st.execute(params![uid, i as i64, &c.lookup[..], &c.sealed])?;
+    }
+    Ok(())
+}
+
+/// Pending session `sid` of `uid` becomes full; the account's failure
+/// counter is reset (a complete, successful authentication).
+fn promote(
+    tx: &rusqlite::Transaction,
+    uid: i64,
+    sid: i64,
+    now: u64,
+    expires: u64,
+) -> Result<bool, StoreError> {
+    let changed = tx.execute(
+        "UPDATE sessions SET pending = 0, last_used = ?1, expires = ?2
+         WHERE id = ?3 AND user_id = ?4 AND pending = 1",
+        params![now, expires, sid, uid],
+    )?;
+    if changed != 1 {
+        return Ok(false);
+    }
+    tx.execute("UPDATE users SET failures = 0 WHERE id = ?1", [uid])?;
+    Ok(true)
+}

@@ -1,0 +1,189 @@
+//! The `apiq-server` binary as a process: the first stdout line, the
+//! loopback rule, and no secret in its logs (debug level) or files.
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_apiq-server"))
+}
+
+#[test]
+fn refuses_a_non_loopback_address_without_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin()
+        .args(["--db"])
+        .arg(dir.path().join("a.db"))
+        .args(["--listen", "0.0.0.0:0"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--allow-non-loopback"));
+}
+
+#[test]
+fn walks_a_flow_and_logs_no_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("srv.db");
+    let mut child = bin()
+        .arg("--db")
+        .arg(&db)
+        .args(["--listen", "127.0.0.1:0"])
+        .env("RUST_LOG", "debug")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    let url = first
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("first line: {first:?}"))
+        .to_owned();
+    assert!(
+        url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"),
+        "{url}"
+    );
+
+    let pw = "Log-Secret-Password-42";
+    let secrets = run_flow(&url, pw);
+
+    let _ = Command::new("kill").arg(child.id().to_string()).status();
+    let _ = child.wait();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    let logs = format!("{err}{rest}");
+    assert!(logs.contains("request"), "debug logs expected: {logs}");
+    assert!(logs.contains("audit"));
+    for s in &secrets {
+        assert!(!logs.contains(s.as_str()), "a secret appears in the logs");
+    }
+    // The key file sits beside the database, private.
+    let key = dir.path().join("srv.db.key");
+    assert_eq!(std::fs::read(&key).unwrap().len(), 32);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        for s in &secrets {
+            assert!(!bytes.windows(s.len()).any(|w| w == s.as_bytes()));
+        }
+    }
+}
+
+/// Create, sign in, 2FA on, sign in with a recovery code, a token: returns
+/// every secret value seen.
+fn run_flow(url: &str, pw: &str) -> Vec<String> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let http = reqwest::Client::new();
+        let call = |path: &str, params: Vec<(&str, String)>| {
+            let req = http.get(format!("{url}/1.0/users/{path}")).query(&params);
+            async move { req.send().await.unwrap().json::<Value>().await.unwrap() }
+        };
+        let mut secrets = vec![pw.to_owned()];
+        let r = call(
+            "registration/rest/createaccount",
+            vec![("email", "log@x.io".into()), ("password", pw.into())],
+        )
+        .await;
+        assert_eq!(r["result"], 0, "{r}");
+        let r = call(
+            "authentication/rest/signin",
+            vec![("login", "log@x.io".into()), ("password", pw.into())],
+        )
+        .await;
+        let session = r["session"].as_str().unwrap().to_owned();
+        secrets.push(session.clone());
+        let cfg = call(
+            "account/rest/get2faconfig",
+            vec![("session", session.clone()), ("password", pw.into())],
+        )
+        .await;
+        let secret_b32 = cfg["secret"].as_str().unwrap().to_owned();
+        secrets.push(secret_b32.clone());
+        let secret = apiq_otp::Secret::from_base32(&secret_b32).unwrap();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let code = apiq_otp::hotp(&secret, apiq_otp::Algorithm::Sha1, now / 30, 6);
+        let r = call(
+            "account/rest/enable2fa",
+            vec![
+                ("session", session.clone()),
+                ("password", pw.into()),
+                ("code", code),
+            ],
+        )
+        .await;
+        assert_eq!(r["result"], 0, "{r}");
+        let codes: Vec<String> = r["recoveryCodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_owned())
+            .collect();
+        let r = call(
+            "authentication/rest/signin",
+            vec![("login", "log@x.io".into()), ("password", pw.into())],
+        )
+        .await;
+        let pending = r["session"].as_str().unwrap().to_owned();
+        secrets.push(pending.clone());
+        let bad = call(
+            "authentication/rest/verify2facode",
+            vec![("session", pending.clone()), ("code", "999999".into())],
+        )
+        .await;
+        assert_eq!(bad["result"], 703);
+        let r = call(
+            "authentication/rest/verify2facode",
+            vec![("session", pending.clone()), ("code", codes[0].clone())],
+        )
+        .await;
+        assert_eq!(r["result"], 0, "{r}");
+        let t = call(
+            "authentication/rest/createtoken",
+            vec![
+                ("session", pending.clone()),
+                ("password", pw.into()),
+                ("description", "x".into()),
+                ("apiList", "*".into()),
+            ],
+        )
+        .await;
+        let token = t["token"]["value"].as_str().unwrap().to_owned();
+        assert_eq!(
+            call("account/rest/getuserinfo", vec![("session", token.clone())]).await["result"],
+            0
+        );
+        secrets.push(token);
+        for c in codes {
+            secrets.push(c.replace('-', ""));
+            secrets.push(c);
+        }
+        secrets
+    })
+}
