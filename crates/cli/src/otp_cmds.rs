@@ -7,6 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use anyhow::Context;
 use apiq_otp::{Entry, EntryJson, Generator};
 use clap::Args;
+use zeroize::Zeroizing;
 
 use crate::{fsutil, warn, Failure};
 
@@ -114,18 +115,60 @@ fn otpauth_entries(bytes: &[u8]) -> anyhow::Result<Vec<Entry>> {
     Ok(entries)
 }
 
-pub fn inspect(a: InspectArgs) -> anyhow::Result<String> {
-    let bytes = read_input(&a.input)?;
-    let entries = match a.format.as_str() {
-        "otpauth" | "auto" => otpauth_entries(&bytes)?,
-        other => {
-            return Err(Failure::input(format!(
-                "unknown format {other:?} (try --format auto)"
-            )))
-        }
+/// Reads `FILE|URI|-` and imports it with the `formats` crate: the one path
+/// shared by `inspect` and the vault's `import`. `format` is a format name or
+/// `auto`; the password, if the export is encrypted, comes from the
+/// environment variable `password_env`. Skipped items become warnings.
+pub fn read_import(
+    input: &str,
+    format: &str,
+    password_env: &str,
+) -> anyhow::Result<apiq_formats::Import> {
+    let format = match format {
+        "auto" => None,
+        name => Some(apiq_formats::Format::from_name(name).ok_or_else(|| {
+            let known: Vec<&str> = apiq_formats::Format::all()
+                .iter()
+                .map(|f| f.name())
+                .collect();
+            Failure::input(format!(
+                "unknown format {name:?}; known: auto, {}",
+                known.join(", ")
+            ))
+        })?),
     };
-    let _ = &a.password_env;
-    entries_json(&entries)
+    let bytes = Zeroizing::new(read_input(input)?);
+    let password = std::env::var_os(password_env).map(|p| Zeroizing::new(p.into_encoded_bytes()));
+    let imported = apiq_formats::import(&bytes, format, password.as_ref().map(|p| p.as_slice()))
+        .map_err(|e| match e {
+            apiq_formats::FormatError::PasswordRequired => Failure::input(format!(
+                "this export is encrypted: put its password in the environment variable {password_env}"
+            )),
+            e => Failure::input(format!("{input}: {e}")),
+        })?;
+    for s in &imported.skipped {
+        warn(format!("skipped {}: {}", s.label, s.reason));
+    }
+    Ok(imported)
+}
+
+pub fn inspect(a: InspectArgs) -> anyhow::Result<String> {
+    let imported = read_import(&a.input, &a.format, &a.password_env)?;
+    let json: Vec<serde_json::Value> = imported
+        .entries
+        .iter()
+        .map(|i| {
+            let mut v = serde_json::to_value(EntryJson::from(&i.entry))?;
+            v["note"] = i.note.clone().into();
+            v["groups"] = i.groups.clone().into();
+            v["favorite"] = i.favorite.into();
+            Ok(v)
+        })
+        .collect::<Result<_, serde_json::Error>>()
+        .context("cannot format JSON")?;
+    let mut out = serde_json::to_string_pretty(&json).context("cannot format JSON")?;
+    out.push('\n');
+    Ok(out)
 }
 
 #[derive(Args)]

@@ -6,9 +6,17 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 fn apiq(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_apiq"))
+    apiq_env(args, stdin, None)
+}
+
+fn apiq_env(args: &[&str], stdin: Option<&str>, password: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_apiq"));
+    cmd.env_remove("APIQ_IMPORT_PASSWORD");
+    if let Some(p) = password {
+        cmd.env("APIQ_IMPORT_PASSWORD", p);
+    }
+    let mut child = cmd
         .args(args)
-        .env_remove("APIQ_IMPORT_PASSWORD")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -110,7 +118,8 @@ fn inspect_prints_canonical_json() {
         serde_json::json!([{
             "type": "hotp", "issuer": "Issuu", "name": "James",
             "secret": "YOOMIXWS5GN6RTBPUFFWKTW5M4", "algorithm": "SHA1",
-            "digits": 6, "period": null, "counter": 1
+            "digits": 6, "period": null, "counter": 1,
+            "note": "", "groups": [], "favorite": false
         }])
     );
 }
@@ -208,4 +217,87 @@ fn qr_out_into_a_missing_folder_writes_nothing() {
 fn write_blank_png(path: &Path) {
     let img = image::GrayImage::from_pixel(64, 64, image::Luma([255u8]));
     img.save(path).unwrap();
+}
+
+/// Every fixture of other apps' exports, through the real binary, by its
+/// format name and by auto-detection, gives the entries expected.json lists.
+#[test]
+fn inspect_imports_every_fixture_by_name_and_auto() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/aegis-importers");
+    let expected: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
+    const PARAMS: [&str; 6] = ["type", "secret", "algorithm", "digits", "period", "counter"];
+    const EXACT: [&str; 8] = [
+        "type",
+        "issuer",
+        "name",
+        "secret",
+        "algorithm",
+        "digits",
+        "period",
+        "counter",
+    ];
+    let mut checked = 0;
+    for (file, spec) in expected["files"].as_object().unwrap() {
+        let path = dir.join(file);
+        let keys: &[&str] = if spec["compare"] == "exact" {
+            &EXACT
+        } else {
+            &PARAMS
+        };
+        let want: Vec<serde_json::Value> = spec["entries"].as_array().unwrap().clone();
+        for format in [spec["format"].as_str().unwrap(), "auto"] {
+            let o = apiq_env(
+                &["inspect", path.to_str().unwrap(), "--format", format],
+                None,
+                spec["password"].as_str(),
+            );
+            assert!(
+                o.status.success(),
+                "{file} --format {format}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            let got: Vec<serde_json::Value> = serde_json::from_str(&stdout(&o)).unwrap();
+            let project = |v: &serde_json::Value| -> Vec<serde_json::Value> {
+                keys.iter().map(|k| v[*k].clone()).collect()
+            };
+            let mut got_p: Vec<_> = got.iter().map(project).collect();
+            let mut want_p: Vec<_> = want.iter().map(project).collect();
+            got_p.sort_by_key(|v| serde_json::to_string(v).unwrap());
+            want_p.sort_by_key(|v| serde_json::to_string(v).unwrap());
+            assert_eq!(got_p, want_p, "{file} --format {format}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 80, "only {checked} fixture imports checked");
+}
+
+#[test]
+fn inspect_of_an_encrypted_export_without_password_says_so() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/aegis-importers");
+    let o = apiq(
+        &[
+            "inspect",
+            dir.join("aegis_encrypted.json").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_fails(&o, 2, "APIQ_IMPORT_PASSWORD");
+    let o = apiq_env(
+        &[
+            "inspect",
+            dir.join("aegis_encrypted.json").to_str().unwrap(),
+            "--format",
+            "aegis",
+        ],
+        None,
+        Some("not the password"),
+    );
+    assert_fails(&o, 2, "wrong password");
+}
+
+#[test]
+fn inspect_refuses_an_unknown_format_name() {
+    let o = apiq(&["inspect", V1, "--format", "lastpass-secret"], None);
+    assert_fails(&o, 2, "unknown format");
 }
