@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every cargo-fuzz target in fuzz/ for a while each (default 20 s).
+# Usage: scripts/fuzz.sh [SECONDS] [TARGET...]
+# cargo-fuzz needs nightly features; RUSTC_BOOTSTRAP=1 enables them on the
+# stable toolchain this machine has. Crashes land in fuzz/artifacts/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-20}; shift || true
+command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --version '^0.13'
+export RUSTC_BOOTSTRAP=1
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+  mapfile -t targets < <(cargo fuzz list)
+fi
+cargo fuzz build --sanitizer none
+status=0
+for t in "${targets[@]}"; do
+  log=$(mktemp)
+  if cargo fuzz run --sanitizer none "$t" -- -max_total_time="$secs" >"$log" 2>&1; then
+    echo "fuzz: $t: $(grep -E '^Done' "$log" | tail -1)"
+  else
+    echo "fuzz: $t FAILED (input saved under fuzz/artifacts/$t):"
+    tail -30 "$log"
+    status=1
+  fi
+  rm -f "$log"
+done
+exit $status
