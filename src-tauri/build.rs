@@ -1,6 +1,51 @@
 //! Build script: reads `tauri.conf.json` (a symlink to the repository root's
 //! file, so that both cargo and the npm Tauri CLI find it) and the
-//! capabilities in `capabilities/`.
+//! capabilities in `capabilities/`. The app manifest lists every command,
+//! so that each must be granted explicitly (`allow-<command>` in
+//! `capabilities/main.json`): nothing is reachable from the web view by
+//! default.
+
+const COMMANDS: &[&str] = &[
+    "vault_status",
+    "vault_create",
+    "vault_unlock",
+    "vault_unlock_keyring",
+    "vault_lock",
+    "vault_set_keyring",
+    "activity",
+    "entries_list",
+    "codes_now",
+    "hotp_next",
+    "copy_code",
+    "entry_update",
+    "entry_delete",
+    "entry_restore",
+    "entry_qr",
+    "preview_text",
+    "preview_image",
+    "preview_clipboard_image",
+    "preview_screen",
+    "preview_manual",
+    "preview_save",
+    "preview_discard",
+    "import_formats",
+    "import_file",
+    "export_formats",
+    "export_file",
+    "recovery_get",
+    "recovery_parse",
+    "recovery_save",
+    "recovery_mark",
+    "recovery_copy",
+    "recovery_overview",
+    "settings_get",
+    "settings_set",
+];
+
 fn main() {
-    tauri_build::build()
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri build script");
 }

@@ -1,7 +1,103 @@
-//! Apiq Authenticator's desktop window.
+//! # Apiq Authenticator's desktop window
+//!
+//! A Tauri 2 shell over the project's crates: the window (`ui/`) shows
+//! labels and codes; everything holding a secret stays here. The modules:
+//!
+//! - [`state`]: the data folder, the open vault, previews, undo, settings;
+//!   the clock is read there (the crates take time as a parameter).
+//! - [`commands`]: the IPC commands, thin over `apiq-vault`, `apiq-otp`,
+//!   `apiq-scan` and `apiq-formats`; errors as `{kind, message}`
+//!   ([`error`]).
+//! - [`dto`]: the shapes crossing the bridge, exported to TypeScript
+//!   ([`bindings`]).
+//! - [`clipboard`], [`screen`]: the system clipboard (cleared after a copy
+//!   only if it still holds our code) and screen capture, from Rust only.
+//!
+//! The web view gets no file system, shell, clipboard or dialog permission:
+//! `capabilities/main.json` grants the app's own commands and events only.
+
+pub mod bindings;
+pub mod clipboard;
+pub mod commands;
+pub mod dto;
+pub mod error;
+pub mod fsutil;
+pub mod preview;
+pub mod screen;
+pub mod state;
+
+use std::time::Duration;
+
+use tauri::{Emitter, Manager};
+
+use crate::state::{lock, AppState};
+
+/// How often the idle lock looks at the clock.
+const IDLE_CHECK: Duration = Duration::from_secs(2);
+
 pub fn run() {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .setup(|app| {
+            let data_dir = state::data_dir_from_env(app.path().data_dir().ok());
+            let st = AppState::new(data_dir).map_err(|e| e.to_string())?;
+            app.manage(st);
+            start_idle_lock(app.handle().clone());
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::vault::vault_status,
+            commands::vault::vault_create,
+            commands::vault::vault_unlock,
+            commands::vault::vault_unlock_keyring,
+            commands::vault::vault_lock,
+            commands::vault::vault_set_keyring,
+            commands::vault::activity,
+            commands::entries::entries_list,
+            commands::entries::codes_now,
+            commands::entries::hotp_next,
+            commands::entries::copy_code,
+            commands::entries::entry_update,
+            commands::entries::entry_delete,
+            commands::entries::entry_restore,
+            commands::entries::entry_qr,
+            commands::add::preview_text,
+            commands::add::preview_image,
+            commands::add::preview_clipboard_image,
+            commands::add::preview_screen,
+            commands::add::preview_manual,
+            commands::add::preview_save,
+            commands::add::preview_discard,
+            commands::transfer::import_formats,
+            commands::transfer::import_file,
+            commands::transfer::export_formats,
+            commands::transfer::export_file,
+            commands::recovery::recovery_get,
+            commands::recovery::recovery_parse,
+            commands::recovery::recovery_save,
+            commands::recovery::recovery_mark,
+            commands::recovery::recovery_copy,
+            commands::recovery::recovery_overview,
+            commands::settings::settings_get,
+            commands::settings::settings_set,
+        ])
         .run(tauri::generate_context!())
-        .expect("error while running the window");
+        .expect("error while running the Apiq Authenticator window");
+}
+
+/// Locks the vault after the configured idle time and tells the window.
+fn start_idle_lock(app: tauri::AppHandle) {
+    std::thread::spawn(move || loop {
+        std::thread::sleep(IDLE_CHECK);
+        let st = app.state::<AppState>();
+        let limit = st.settings().auto_lock_secs;
+        if limit == 0 || lock(&st.vault).is_none() {
+            continue;
+        }
+        let idle = lock(&st.last_activity).elapsed();
+        if idle >= Duration::from_secs(limit.into()) {
+            st.lock_all();
+            let _ = app.emit("vault-locked", ());
+        }
+    });
 }

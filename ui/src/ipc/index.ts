@@ -100,7 +100,9 @@ export const api = {
 
   // recovery codes
   recovery: (entryId: string) => call<RecoveryView>("recovery_get", { entryId }),
-  recoverySave: (entryId: string, codes: string[]) => call<RecoveryView>("recovery_save", { entryId, codes }),
+  recoveryParse: (text: string) => call<string[]>("recovery_parse", { text }),
+  recoverySave: (entryId: string, text: string, replace: boolean) =>
+    call<RecoveryView>("recovery_save", { entryId, text, replace }),
   recoveryMark: (entryId: string, index: number, used: boolean) =>
     call<RecoveryView>("recovery_mark", { entryId, index, used }),
   recoveryCopy: (entryId: string, index: number) => call<CopyResult>("recovery_copy", { entryId, index }),

@@ -1,25 +1,6 @@
-// Reading recovery codes pasted from a service's page or text file, for the
-// preview before they are stored.
-
-/** One code per line; numbering ("1.", "2)"), bullets, blank lines and
- *  repeated codes are dropped; a line holding several codes separated by
- *  whitespace (a pasted two-column grid) gives each. */
-export function parseRecoveryCodes(text: string): string[] {
-  const out: string[] = [];
-  const seen = new Set<string>();
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.replace(/^\s*(?:[-*•]|\d{1,3}[.)])\s+/, "").trim();
-    if (!line) continue;
-    const parts = /\s{2,}|\t/.test(line) ? line.split(/\s{2,}|\t/) : [line];
-    for (const p of parts) {
-      const code = p.trim();
-      if (!code || seen.has(code)) continue;
-      seen.add(code);
-      out.push(code);
-    }
-  }
-  return out;
-}
+// What the recovery-code views say about the stored codes. Parsing pasted
+// codes is the vault crate's (command recovery_parse), so that the count
+// shown before saving is what gets stored.
 
 /** The warning to show for the remaining count, or null when there is
  *  nothing to say. */
@@ -28,4 +9,9 @@ export function recoveryWarning(remaining: number | null, total: number): string
   if (remaining === 0) return "All recovery codes are used. Generate new ones on the service now.";
   if (remaining <= 2) return `Only ${remaining} recovery code${remaining === 1 ? "" : "s"} left. Generate new ones soon.`;
   return null;
+}
+
+/** "3 codes found" under the paste box; empty for none. */
+export function foundLabel(n: number): string {
+  return n === 0 ? "" : `${n} code${n === 1 ? "" : "s"} found`;
 }

@@ -5,7 +5,7 @@ import { api, messageOf, type EntryView, type RecoveryOverviewItem, type Recover
 import { Dialog } from "../components/dialog";
 import { Icon } from "../components/icons";
 import { useToast } from "../components/toast";
-import { parseRecoveryCodes, recoveryWarning } from "../lib/recovery";
+import { foundLabel, recoveryWarning } from "../lib/recovery";
 
 export function RecoveryDialog({ entry, onClose }: { entry: EntryView; onClose: () => void }) {
   const toast = useToast();
@@ -24,12 +24,21 @@ export function RecoveryDialog({ entry, onClose }: { entry: EntryView; onClose: 
     );
   }, [entry.id]);
 
-  const parsed = parseRecoveryCodes(text);
+  // What the vault will store, parsed by the same code that stores it.
+  const [parsed, setParsed] = useState<string[]>([]);
+  useEffect(() => {
+    if (!text.trim()) {
+      setParsed([]);
+      return;
+    }
+    const t = setTimeout(() => api.recoveryParse(text).then(setParsed, () => setParsed([])), 120);
+    return () => clearTimeout(t);
+  }, [text]);
 
   async function save() {
     setError(null);
     try {
-      const v = await api.recoverySave(entry.id, parsed);
+      const v = await api.recoverySave(entry.id, text, !!view && view.items.length > 0);
       setView(v);
       setText("");
       setAdding(false);
@@ -85,7 +94,7 @@ export function RecoveryDialog({ entry, onClose }: { entry: EntryView; onClose: 
           <label for="rc">{view && view.items.length ? "New codes (they replace the stored ones)" : "Paste the codes, one per line"}</label>
           <textarea id="rc" class="input" rows={6} data-testid="recovery-input" value={text} onInput={(e) => setText(e.currentTarget.value)} placeholder={"a1b2-c3d4\ne5f6-a7b8\n…"} />
           <div class="row" style="margin-top:6px">
-            <span class="small muted grow" data-testid="recovery-parsed">{parsed.length ? `${parsed.length} code${parsed.length === 1 ? "" : "s"} found` : ""}</span>
+            <span class="small muted grow" data-testid="recovery-parsed">{foundLabel(parsed.length)}</span>
             {view && view.items.length > 0 && <button class="btn small" onClick={() => { setAdding(false); setText(""); }}>Cancel</button>}
             <button class="btn primary small" data-testid="recovery-save" disabled={parsed.length === 0} onClick={save}>Save codes</button>
           </div>

@@ -1,0 +1,26 @@
+//! The app's settings (auto-lock, clipboard clearing, hidden codes, the
+//! account server), stored in the data folder.
+
+use tauri::State;
+
+use crate::dto::Settings;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+#[tauri::command(async)]
+pub fn settings_get(state: State<'_, AppState>) -> AppResult<Settings> {
+    Ok(state.settings())
+}
+
+#[tauri::command(async)]
+pub fn settings_set(state: State<'_, AppState>, settings: Settings) -> AppResult<Settings> {
+    let url = settings.server_url.trim().to_string();
+    if !url.is_empty() && !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(AppError::Invalid(
+            "The account server's address starts with http:// or https://.".into(),
+        ));
+    }
+    let mut s = settings;
+    s.server_url = url.trim_end_matches('/').to_string();
+    state.save_settings(s)
+}

@@ -1,0 +1,243 @@
+//! Import from other apps' exports (through the formats crate: detection,
+//! passwords, the same preview as adding, the vault's backup of the
+//! previous version on save) and export to their formats, with what each
+//! format cannot hold said before the file is written.
+
+use apiq_formats::{ExportFormat, Format, FormatError, Imported};
+use apiq_vault::NewEntry;
+use tauri::ipc::{InvokeBody, Request};
+use tauri::{AppHandle, State};
+use tauri_plugin_dialog::DialogExt;
+use zeroize::Zeroizing;
+
+use super::add::keep;
+use crate::dto::{FormatInfo, ImportOutcome};
+use crate::error::{sentence, AppError, AppResult};
+use crate::fsutil;
+use crate::state::AppState;
+
+/// The name people know a format by.
+pub fn display_name(f: Format) -> &'static str {
+    match f {
+        Format::Otpauth => "otpauth:// links (text)",
+        Format::Aegis => "Aegis",
+        Format::TwoFas => "2FAS",
+        Format::AndOtp => "andOTP",
+        Format::Bitwarden => "Bitwarden",
+        Format::Stratum => "Stratum / Authenticator Pro",
+        Format::Authy => "Authy",
+        Format::FreeOtp => "FreeOTP",
+        Format::FreeOtpPlus => "FreeOTP+",
+        Format::GoogleAuthenticator => "Google Authenticator (database)",
+        Format::MicrosoftAuthenticator => "Microsoft Authenticator (database)",
+        Format::Steam => "Steam (maFile)",
+        Format::Proton => "Proton Authenticator",
+        Format::BattleNet => "Battle.net",
+        Format::Duo => "Duo Mobile",
+        Format::TotpAuthenticator => "TOTP Authenticator",
+        Format::AuthenticatorPlus => "Authenticator Plus",
+    }
+}
+
+fn export_display(f: ExportFormat) -> (&'static str, &'static str) {
+    match f {
+        ExportFormat::Otpauth => ("otpauth:// links (text file)", "apiq-export.txt"),
+        ExportFormat::Aegis | ExportFormat::AegisEncrypted => ("Aegis", "apiq-aegis-export.json"),
+        ExportFormat::GoogleMigration { .. } => (
+            "Google Authenticator migration links",
+            "apiq-google-migration.txt",
+        ),
+        ExportFormat::TwoFas | ExportFormat::TwoFasEncrypted => ("2FAS", "apiq-export.2fas"),
+    }
+}
+
+fn format_error(e: FormatError) -> AppError {
+    match e {
+        FormatError::WrongPassword => AppError::Import("The password does not open this export.".into()),
+        FormatError::UnknownFormat => AppError::Import(
+            "This file is not an export this app can read. Check that it is the backup file itself.".into(),
+        ),
+        other => AppError::Import(sentence(&other.to_string())),
+    }
+}
+
+fn header(request: &Request<'_>, name: &str) -> Option<String> {
+    let raw = request.headers().get(name)?.to_str().ok()?;
+    percent_decode(raw)
+}
+
+/// Decodes the window's `encodeURIComponent` (UTF-8 percent escapes).
+fn percent_decode(s: &str) -> Option<String> {
+    let mut out = Vec::with_capacity(s.len());
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            let hex = std::str::from_utf8(&b[i + 1..i + 3]).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[tauri::command(async)]
+pub fn import_formats() -> AppResult<Vec<FormatInfo>> {
+    Ok(Format::all()
+        .iter()
+        .map(|f| FormatInfo {
+            id: f.name().to_string(),
+            name: display_name(*f).to_string(),
+            password: false,
+            warnings: Vec::new(),
+        })
+        .collect())
+}
+
+/// An export file as the raw body; `x-password` when the person typed one.
+#[tauri::command(async)]
+pub fn import_file(state: State<'_, AppState>, request: Request<'_>) -> AppResult<ImportOutcome> {
+    let InvokeBody::Raw(bytes) = request.body() else {
+        return Err(AppError::Invalid("No file was received.".into()));
+    };
+    let password = header(&request, "x-password").map(Zeroizing::new);
+    let result = apiq_formats::import(bytes, None, password.as_ref().map(|p| p.as_bytes()));
+    let imported = match result {
+        Ok(i) => i,
+        Err(FormatError::PasswordRequired) => {
+            let format = apiq_formats::detect(bytes)
+                .map(display_name)
+                .unwrap_or("encrypted");
+            return Ok(ImportOutcome::NeedsPassword {
+                format: format.to_string(),
+            });
+        }
+        Err(e) => return Err(format_error(e)),
+    };
+    let source = display_name(imported.format);
+    let candidates: Vec<NewEntry> = imported
+        .entries
+        .into_iter()
+        .map(|i| NewEntry {
+            note: i.note,
+            groups: i.groups,
+            favorite: i.favorite,
+            ..NewEntry::from(i.entry)
+        })
+        .collect();
+    let preview = keep(&state, source, candidates, &imported.skipped, true)?;
+    Ok(ImportOutcome::Preview { preview })
+}
+
+fn vault_items(state: &AppState) -> AppResult<Vec<Imported>> {
+    state.with_vault(|v| {
+        Ok(v.entries()
+            .iter()
+            .filter(|e| !e.archived)
+            .map(|e| Imported {
+                entry: e.otp.clone(),
+                note: e.note.clone(),
+                groups: e.groups.clone(),
+                favorite: e.favorite || e.pinned,
+                icon: None,
+            })
+            .collect())
+    })
+}
+
+const PLAIN_WARNING: &str = "The file is not encrypted: anyone who reads it can make your codes.";
+
+/// The export formats, each with what it would lose of this vault.
+#[tauri::command(async)]
+pub fn export_formats(state: State<'_, AppState>) -> AppResult<Vec<FormatInfo>> {
+    let items = vault_items(&state)?;
+    let mut out = Vec::new();
+    for f in ExportFormat::all() {
+        if f.encrypted() {
+            continue; // offered as the password option of its plain twin
+        }
+        let encrypted_twin = match f {
+            ExportFormat::Aegis => true,
+            ExportFormat::TwoFas => true,
+            _ => false,
+        };
+        let mut warnings = Vec::new();
+        if !encrypted_twin {
+            warnings.push(PLAIN_WARNING.to_string());
+        }
+        match apiq_formats::export(&items, *f, None, &mut rand::rngs::OsRng) {
+            Ok(x) => warnings.extend(
+                x.warnings
+                    .iter()
+                    .map(|w| format!("{}: {}", w.label, sentence(&w.warning))),
+            ),
+            Err(e) => warnings.push(sentence(&e.to_string())),
+        }
+        out.push(FormatInfo {
+            id: f.name().to_string(),
+            name: export_display(*f).0.to_string(),
+            password: encrypted_twin,
+            warnings,
+        });
+    }
+    Ok(out)
+}
+
+/// Writes the export where the person chooses (save dialog); `None` when
+/// they cancelled. With a password the format's encrypted variant is used.
+#[tauri::command(async)]
+pub fn export_file(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    format: String,
+    password: Option<String>,
+) -> AppResult<Option<String>> {
+    let base = ExportFormat::from_name(&format)
+        .ok_or_else(|| AppError::Invalid(format!("Unknown export format “{format}”.")))?;
+    let password = password.filter(|p| !p.is_empty()).map(Zeroizing::new);
+    let chosen = match (base, password.is_some()) {
+        (ExportFormat::Aegis, true) => ExportFormat::AegisEncrypted,
+        (ExportFormat::TwoFas, true) => ExportFormat::TwoFasEncrypted,
+        (f, false) => f,
+        (_, true) => return Err(AppError::Invalid("This format cannot be encrypted.".into())),
+    };
+    let items = vault_items(&state)?;
+    let export = apiq_formats::export(
+        &items,
+        chosen,
+        password.as_ref().map(|p| p.as_bytes()),
+        &mut rand::rngs::OsRng,
+    )
+    .map_err(format_error)?;
+    let Some(path) = app
+        .dialog()
+        .file()
+        .set_file_name(export_display(chosen).1)
+        .blocking_save_file()
+    else {
+        return Ok(None);
+    };
+    let path = path
+        .into_path()
+        .map_err(|_| AppError::Invalid("That place cannot be written to.".into()))?;
+    fsutil::write_atomic(&path, &export.bytes).map_err(|e| AppError::io("write the export", &e))?;
+    Ok(Some(path.display().to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent_decode;
+
+    #[test]
+    fn decodes_encode_uri_component() {
+        assert_eq!(
+            percent_decode("p%C3%A4ss%20w%25rd").as_deref(),
+            Some("päss w%rd")
+        );
+        assert_eq!(percent_decode("plain").as_deref(), Some("plain"));
+        assert_eq!(percent_decode("%zz"), None);
+    }
+}
