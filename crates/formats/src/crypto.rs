@@ -67,7 +67,7 @@ pub(crate) fn cbc_decrypt(
     iv: &[u8],
     ciphertext: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>, Undecryptable> {
-    if iv.len() != 16 || ciphertext.is_empty() || ciphertext.len() % 16 != 0 {
+    if iv.len() != 16 || ciphertext.is_empty() || !ciphertext.len().is_multiple_of(16) {
         return Err(Undecryptable);
     }
     let dec = cbc::Decryptor::<aes::Aes256>::new_from_slices(key, iv).map_err(|_| Undecryptable)?;

@@ -73,6 +73,9 @@ pub(crate) struct Db<'a> {
     pages: usize,
 }
 
+/// Called with each row's rowid and record payload.
+type RowVisitor<'v> = dyn FnMut(i64, &[u8]) -> Result<(), String> + 'v;
+
 const MAGIC: &[u8; 16] = b"SQLite format 3\0";
 const MAX_DEPTH: usize = 32;
 
@@ -170,11 +173,7 @@ impl<'a> Db<'a> {
 
     /// Visits every row of the table b-tree rooted at `root`, in rowid
     /// order, with its rowid and full record payload.
-    fn walk(
-        &self,
-        root: u32,
-        visit: &mut dyn FnMut(i64, &[u8]) -> Result<(), String>,
-    ) -> Result<(), String> {
+    fn walk(&self, root: u32, visit: &mut RowVisitor) -> Result<(), String> {
         let mut seen = HashSet::new();
         self.walk_page(root, 0, &mut seen, visit)
     }
@@ -184,7 +183,7 @@ impl<'a> Db<'a> {
         number: u32,
         depth: usize,
         seen: &mut HashSet<u32>,
-        visit: &mut dyn FnMut(i64, &[u8]) -> Result<(), String>,
+        visit: &mut RowVisitor,
     ) -> Result<(), String> {
         if depth > MAX_DEPTH || !seen.insert(number) {
             return Err("corrupt b-tree (a cycle or too deep)".into());

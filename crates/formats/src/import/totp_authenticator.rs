@@ -45,7 +45,8 @@ impl Importer for TotpAuthenticator {
             Probe::Prefs(_) => probe.pref(PREF),
             Probe::Text(t) => {
                 looks_like_base64(t)
-                    && util::base64_decode(t).is_some_and(|b| !b.is_empty() && b.len() % 16 == 0)
+                    && util::base64_decode(t)
+                        .is_some_and(|b| !b.is_empty() && b.len().is_multiple_of(16))
             }
             _ => false,
         }
@@ -68,7 +69,7 @@ impl Importer for TotpAuthenticator {
             .ok_or_else(|| FormatError::corrupt(NAME, "not a base64 backup"))?;
         let ct =
             util::base64_decode(text).ok_or_else(|| FormatError::corrupt(NAME, "not base64"))?;
-        if ct.is_empty() || ct.len() % 16 != 0 {
+        if ct.is_empty() || !ct.len().is_multiple_of(16) {
             return Err(FormatError::corrupt(
                 NAME,
                 "not a whole number of AES blocks",
