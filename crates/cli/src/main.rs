@@ -14,6 +14,7 @@
 
 mod fsutil;
 mod otp_cmds;
+mod vault_cmd;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -80,6 +81,8 @@ enum Command {
     Scan(otp_cmds::ScanArgs),
     /// Render a URI as a QR code (PNG with --out, else in the terminal).
     Qr(otp_cmds::QrArgs),
+    #[command(flatten)]
+    Vault(vault_cmd::Command),
 }
 
 fn main() -> ExitCode {
@@ -89,6 +92,7 @@ fn main() -> ExitCode {
         Command::Inspect(a) => otp_cmds::inspect(a),
         Command::Scan(a) => otp_cmds::scan(a),
         Command::Qr(a) => otp_cmds::qr(a),
+        Command::Vault(c) => vault_cmd::run(c),
     };
     finish(result)
 }

@@ -85,6 +85,9 @@ pub struct NewEntry {
     pub favorite: bool,
     pub pinned: bool,
     pub icon: Option<String>,
+    pub archived: bool,
+    /// Recovery codes it arrives with (e.g. from another Apiq vault).
+    pub recovery: RecoveryCodes,
 }
 
 impl From<Entry> for NewEntry {
@@ -96,6 +99,25 @@ impl From<Entry> for NewEntry {
             favorite: false,
             pinned: false,
             icon: None,
+            archived: false,
+            recovery: RecoveryCodes::default(),
+        }
+    }
+}
+
+impl From<VaultEntry> for NewEntry {
+    /// Everything but the id and the times (what copying an entry into
+    /// another vault keeps).
+    fn from(e: VaultEntry) -> Self {
+        NewEntry {
+            otp: e.otp,
+            note: e.note,
+            groups: e.groups,
+            favorite: e.favorite,
+            pinned: e.pinned,
+            icon: e.icon,
+            archived: e.archived,
+            recovery: e.recovery,
         }
     }
 }
@@ -112,8 +134,8 @@ impl VaultEntry {
             icon: new.icon,
             created: now,
             updated: now,
-            archived: false,
-            recovery: RecoveryCodes::default(),
+            archived: new.archived,
+            recovery: new.recovery,
         }
     }
 

@@ -78,11 +78,11 @@ pub struct WriteLock {
 /// Takes the writers' lock, waiting up to `timeout` for another writer.
 pub fn lock(path: &Path, timeout: Duration) -> Result<WriteLock, VaultError> {
     let lp = lock_path(path);
-    let file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options
         .open(&lp)
         .map_err(|e| VaultError::io(format!("cannot open the lock file {}", lp.display()), e))?;
     let start = Instant::now();

@@ -592,6 +592,15 @@ impl Vault {
         })
     }
 
+    /// Adds several entries in one save (all or none); returns their ids.
+    pub fn add_many(&mut self, items: Vec<NewEntry>, now: u64) -> Result<Vec<EntryId>, VaultError> {
+        self.transact(|entries| {
+            let start = entries.len();
+            entries.extend(items.into_iter().map(|n| VaultEntry::from_new(n, now)));
+            Ok(entries[start..].iter().map(|e| e.id).collect())
+        })
+    }
+
     /// Adds every entry that is not a duplicate (same secret and same kind
     /// of OTP as an entry already in the vault or earlier in `items`), in
     /// one save: either all of them are stored or none.
@@ -882,6 +891,58 @@ impl Vault {
         self.transact(|entries| {
             *entries = restored;
             Ok(())
+        })
+    }
+}
+
+impl Vault {
+    /// Writes this vault's entries (typically a backup opened with its
+    /// password) as the newest version of the vault at `target`, which may
+    /// be missing or damaged. A readable `target` of the same vault keeps
+    /// its key slots and becomes a backup in turn; a damaged one is moved
+    /// aside to `NAME.damaged-RANDOM`, never deleted. Returns the restored
+    /// vault, opened at `target`.
+    pub fn restore_to(&self, target: &Path) -> Result<Vault, VaultError> {
+        let lock = store::lock(target, self.opts.lock_timeout)?;
+        let current = match store::read(target) {
+            Ok(bytes) => Some(bytes),
+            Err(VaultError::NotFound { .. }) => None,
+            Err(e) => return Err(e),
+        };
+        let parsed_current = current.as_deref().map(format::parse);
+        let (slots, old_generation) = match &parsed_current {
+            Some(Ok(p)) if p.header.vault_id == self.header.vault_id => {
+                (p.header.slots.clone(), Some(p.header.generation))
+            }
+            Some(Ok(_)) => return Err(VaultError::Replaced),
+            Some(Err(_)) => {
+                let aside = target.with_file_name(format!(
+                    "{}.damaged-{}",
+                    target.file_name().unwrap_or_default().to_string_lossy(),
+                    hex::encode(crypto::random_bytes::<4>())
+                ));
+                std::fs::rename(target, &aside).map_err(|e| {
+                    VaultError::io(format!("cannot move {} aside", target.display()), e)
+                })?;
+                (self.header.slots.clone(), None)
+            }
+            None => (self.header.slots.clone(), None),
+        };
+        let header = Header {
+            vault_id: self.header.vault_id,
+            generation: old_generation.unwrap_or(0).max(self.header.generation) + 1,
+            slots,
+            nonce: crypto::random_bytes(),
+        };
+        let bytes = seal(&self.key, &header, &self.entries);
+        store::replace(target, &bytes, old_generation, self.opts.backups, &lock)?;
+        Ok(Vault {
+            path: target.to_path_buf(),
+            key: self.key.clone(),
+            header,
+            entries: self.entries.clone(),
+            opts: self.opts,
+            keyring_status: None,
         })
     }
 }
