@@ -1,0 +1,437 @@
+//! The vault commands as a real process, checked against `design/cli.md`:
+//! outputs, exit codes, `error:` lines, nothing on stdout and no file
+//! changed on failure.
+
+mod vault_support;
+
+use std::fs;
+
+use vault_support::*;
+
+#[test]
+fn init_creates_a_calibrated_vault_and_refuses_a_second_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut c = cmd(&["vault", "init"]);
+    c.env("APIQ_DATA_DIR", &data).env("APIQ_VAULT_PASSWORD", PW);
+    let o = finish(c.spawn().unwrap(), "");
+    assert_ok(&o);
+    let path = data.join("vault.apiq");
+    assert_eq!(out(&o), format!("created {}\n", path.display()));
+    let info = run(
+        &["vault", "info", "--json", "--vault", path.to_str().unwrap()],
+        Some(PW),
+        "",
+    );
+    assert_ok(&info);
+    let j: serde_json::Value = serde_json::from_str(&out(&info)).unwrap();
+    assert!(j["slots"][0]["m_kib"].as_u64().unwrap() >= 19456, "{j}");
+    assert!(j["slots"][0]["t"].as_u64().unwrap() >= 2, "{j}");
+    let before = fs::read(&path).unwrap();
+    let o = run(
+        &["vault", "init", "--vault", path.to_str().unwrap()],
+        Some(PW),
+        "",
+    );
+    assert_fails(&o, 1, "already exists");
+    assert_eq!(fs::read(&path).unwrap(), before);
+    // No password source at all, not a terminal: a clear usage error.
+    let other = dir.path().join("other.apiq");
+    let o = run(
+        &["vault", "init", "--vault", other.to_str().unwrap()],
+        None,
+        "",
+    );
+    assert_fails(&o, 2, "APIQ_VAULT_PASSWORD");
+    assert!(!other.exists());
+}
+
+#[test]
+fn add_list_rename_remove_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = cheap_vault(dir.path());
+    let v = path.to_str().unwrap();
+    let o = run(
+        &[
+            "add",
+            "--vault",
+            v,
+            "otpauth://totp/ACME:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=ACME",
+            "otpauth://hotp/H:h?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=0",
+        ],
+        Some(PW),
+        "",
+    );
+    assert_ok(&o);
+    let ids: Vec<String> = out(&o).lines().map(str::to_string).collect();
+    assert_eq!(ids.len(), 2);
+    assert!(ids
+        .iter()
+        .all(|i| i.len() == 32 && i.bytes().all(|b| b.is_ascii_hexdigit())));
+
+    // RFC 6238 / RFC 4226 secret "12345678901234567890": at t=59 → 287082;
+    // HOTP counter 0 → 755224.
+    let o = run(
+        &["list", "--vault", v, "--at", "59", "--json"],
+        Some(PW),
+        "",
+    );
+    assert_ok(&o);
+    let j: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(j[0]["id"], ids[0].as_str());
+    assert_eq!(j[0]["code"], "287082");
+    assert_eq!(j[0]["type"], "totp");
+    assert_eq!(j[0]["issuer"], "ACME");
+    assert_eq!(j[0]["name"], "alice");
+    assert_eq!(j[1]["code"], "755224");
+    assert!(!out(&o).contains("GEZDGNBV"), "list shows no secret");
+    let o = run(&["list", "--vault", v, "--at", "59"], Some(PW), "");
+    assert_eq!(
+        out(&o).lines().next().unwrap(),
+        format!("{}  287082      ACME (alice)", ids[0])
+    );
+
+    // HOTP: `next` prints the code and the counter is kept.
+    let o = run(&["next", "--vault", v, &ids[1]], Some(PW), "");
+    assert_eq!(out(&o), "755224\n");
+    let o = run(&["next", "--vault", v, &ids[1][..6]], Some(PW), "");
+    assert_eq!(out(&o), "287082\n");
+
+    let o = run(
+        &[
+            "rename", "--vault", v, &ids[0], "bob", "--issuer", "Acme Inc",
+        ],
+        Some(PW),
+        "",
+    );
+    assert_ok(&o);
+    assert_eq!(out(&o), format!("{}  Acme Inc (bob)\n", ids[0]));
+    let o = run(&["remove", "--vault", v, &ids[1]], Some(PW), "");
+    assert_eq!(out(&o), format!("removed {}\n", ids[1]));
+    let vault = open(&path);
+    assert_eq!(vault.entries().len(), 1);
+    assert_eq!(vault.entries()[0].otp.name, "bob");
+}
+
+#[test]
+fn failures_print_nothing_and_change_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = cheap_vault(dir.path());
+    let v = path.to_str().unwrap();
+    assert_ok(&run(
+        &["add", "--vault", v, &uri("A", "a", 1)],
+        Some(PW),
+        "",
+    ));
+    let snapshot = || {
+        let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap())
+            .map(|e| {
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let before = snapshot();
+    let b = uri("B", "b", 2);
+    let cases: Vec<(Vec<&str>, Option<&str>, i32, &str)> = vec![
+        (
+            vec!["list", "--vault", v],
+            Some("wrong"),
+            1,
+            "wrong password",
+        ),
+        (
+            vec!["add", "--vault", v, "otpauth://totp/x?secret=!!"],
+            Some(PW),
+            2,
+            "line 1",
+        ),
+        (
+            vec!["add", "--vault", v, &b, "nonsense"],
+            Some(PW),
+            2,
+            "line 2",
+        ),
+        (
+            vec!["remove", "--vault", v, "0123456789abcdef"],
+            Some(PW),
+            2,
+            "no entry",
+        ),
+        (
+            vec!["rename", "--vault", v, "0123"],
+            Some(PW),
+            2,
+            "rename needs",
+        ),
+        (
+            vec!["recovery", "use", "--vault", v, "ffff", "1234"],
+            Some(PW),
+            2,
+            "no entry",
+        ),
+        (
+            vec!["export", "--vault", v, "--format", "nope"],
+            Some(PW),
+            2,
+            "unknown export format",
+        ),
+        (
+            vec!["export", "--vault", v, "--format", "aegis-encrypted"],
+            Some(PW),
+            2,
+            "APIQ_EXPORT_PASSWORD",
+        ),
+        (
+            vec!["import", "--vault", v, "/nonexistent/file"],
+            Some(PW),
+            2,
+            "cannot read",
+        ),
+        (
+            vec!["list", "--vault", "/nonexistent/v.apiq"],
+            Some(PW),
+            1,
+            "apiq vault init",
+        ),
+    ];
+    for (args, pw, code, needle) in cases {
+        let o = run(&args, pw, "");
+        assert_fails(&o, code, needle);
+        assert!(snapshot() == before, "{args:?} changed a file");
+    }
+}
+
+#[test]
+fn a_damaged_vault_names_its_backups() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = cheap_vault(dir.path());
+    let v = path.to_str().unwrap();
+    assert_ok(&run(
+        &["add", "--vault", v, &uri("A", "a", 1)],
+        Some(PW),
+        "",
+    ));
+    let mut bytes = fs::read(&path).unwrap();
+    let n = bytes.len();
+    bytes[n / 2] ^= 0x40;
+    fs::write(&path, &bytes).unwrap();
+    let o = run(&["list", "--vault", v], Some(PW), "");
+    assert_fails(&o, 1, "damaged");
+    assert!(err(&o).contains("vault.apiq.bak-0000000001"), "{}", err(&o));
+    assert_eq!(
+        fs::read(&path).unwrap(),
+        bytes,
+        "a failed open writes nothing"
+    );
+    let backups = run(&["vault", "backups", "--vault", v], None, "");
+    let newest = out(&backups).lines().next().unwrap().to_string();
+    let o = run(&["vault", "restore", "--vault", v, &newest], Some(PW), "");
+    assert_ok(&o);
+    assert!(fs::read_dir(dir.path()).unwrap().any(|e| e
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .contains(".damaged-")));
+    assert_eq!(
+        open(&path).entries().len(),
+        0,
+        "backup 1 was the empty vault"
+    );
+}
+
+#[test]
+fn password_stdin_and_uris_from_stdin_share_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = cheap_vault(dir.path());
+    let v = path.to_str().unwrap();
+    let input = format!("{PW}\n{}\n\n{}\n", uri("A", "a", 1), uri("B", "b", 2));
+    let o = run(
+        &["add", "--vault", v, "--password-stdin", "-"],
+        None,
+        &input,
+    );
+    assert_ok(&o);
+    assert_eq!(out(&o).lines().count(), 2);
+    let o = run(&["list", "--vault", v, "--password-stdin"], None, "wrong\n");
+    assert_fails(&o, 1, "wrong password");
+}
+
+#[test]
+fn import_skips_duplicates_and_export_round_trips() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = cheap_vault(dir.path());
+    let v = path.to_str().unwrap();
+    assert_ok(&run(
+        &["add", "--vault", v, &uri("A", "a", 1)],
+        Some(PW),
+        "",
+    ));
+    let file = dir.path().join("uris.txt");
+    fs::write(
+        &file,
+        format!(
+            "{}\n{}\n{}\n",
+            uri("A", "again", 1),
+            uri("B", "b", 2),
+            uri("C", "c", 3)
+        ),
+    )
+    .unwrap();
+    let o = run(
+        &["import", "--vault", v, file.to_str().unwrap()],
+        Some(PW),
+        "",
+    );
+    assert_ok(&o);
+    assert_eq!(out(&o), "added 2, duplicates 1, unsupported 0\n");
+    let o = run(
+        &[
+            "import",
+            "--vault",
+            v,
+            file.to_str().unwrap(),
+            "--format",
+            "otpauth",
+        ],
+        Some(PW),
+        "",
+    );
+    assert_eq!(out(&o), "added 0, duplicates 3, unsupported 0\n");
+
+    let o = run(
+        &["export", "--vault", v, "--format", "otpauth"],
+        Some(PW),
+        "",
+    );
+    assert_ok(&o);
+    assert_eq!(out(&o).lines().count(), 3);
+    assert!(out(&o).lines().all(|l| l.starts_with("otpauth://totp/")));
+
+    // Our own format: the vault file, encrypted; it imports elsewhere with
+    // its password, recovery codes included.
+    let vault = open(&path);
+    let id = vault.entries()[0].id.to_hex();
+    assert_ok(&run(
+        &[
+            "recovery",
+            "add",
+            "--vault",
+            v,
+            &id,
+            "1111-2222",
+            "3333-4444",
+        ],
+        Some(PW),
+        "",
+    ));
+    let backup = dir.path().join("backup.apiq");
+    let o = run(
+        &[
+            "export",
+            "--vault",
+            v,
+            "--format",
+            "apiq",
+            "--out",
+            backup.to_str().unwrap(),
+        ],
+        Some(PW),
+        "",
+    );
+    assert_ok(&o);
+    assert!(o.stdout.is_empty());
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = cheap_vault(other_dir.path());
+    let mut c = cmd(&[
+        "import",
+        "--vault",
+        other.to_str().unwrap(),
+        backup.to_str().unwrap(),
+    ]);
+    c.env("APIQ_VAULT_PASSWORD", PW)
+        .env("APIQ_IMPORT_PASSWORD", PW);
+    let o = finish(c.spawn().unwrap(), "");
+    assert_ok(&o);
+    assert_eq!(out(&o), "added 3, duplicates 0, unsupported 0\n");
+    let imported = open(&other);
+    assert_eq!(imported.entries()[0].recovery.remaining(), 2);
+}
+
+#[test]
+fn recovery_codes_from_a_downloaded_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = cheap_vault(dir.path());
+    let v = path.to_str().unwrap();
+    let o = run(
+        &["add", "--vault", v, &uri("GitHub", "me", 1)],
+        Some(PW),
+        "",
+    );
+    let id = out(&o).trim().to_string();
+    let file = dir.path().join("github-recovery-codes.txt");
+    fs::write(
+        &file,
+        "GitHub recovery codes\n\n- 1a2b3-4c5d6\n- 7e8f9-0a1b2\n- 3c4d5-6e7f8\n\nKeep them safe.\n",
+    )
+    .unwrap();
+    let o = run(
+        &[
+            "recovery",
+            "add",
+            "--vault",
+            v,
+            &id,
+            "--file",
+            file.to_str().unwrap(),
+        ],
+        Some(PW),
+        "",
+    );
+    assert_ok(&o);
+    assert_eq!(
+        out(&o),
+        "added 3 recovery codes (0 already kept); 3 unused\n"
+    );
+    let o = run(
+        &["recovery", "use", "--vault", v, &id, "1A2B3 4C5D6"],
+        Some(PW),
+        "",
+    );
+    assert_ok(&o);
+    assert_eq!(out(&o), "marked used; 2 unused left\n");
+    assert!(
+        err(&o).starts_with("warning: only 2 unused recovery codes left"),
+        "{}",
+        err(&o)
+    );
+    let o = run(
+        &["recovery", "use", "--vault", v, &id, "1a2b3-4c5d6"],
+        Some(PW),
+        "",
+    );
+    assert_fails(&o, 1, "already used");
+    let o = run(
+        &["recovery", "list", "--vault", v, &id, "--json"],
+        Some(PW),
+        "",
+    );
+    let j: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(
+        (
+            j["total"].as_u64(),
+            j["remaining"].as_u64(),
+            j["low"].as_bool()
+        ),
+        (Some(3), Some(2), Some(true))
+    );
+    assert_eq!(j["codes"][0]["used"], true);
+    let o = run(&["recovery", "search", "--vault", v, "0a1b"], Some(PW), "");
+    assert_eq!(out(&o), format!("{id}  7e8f9-0a1b2  unused  GitHub (me)\n"));
+}
