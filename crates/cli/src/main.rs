@@ -12,6 +12,7 @@
 //! - files are written atomically ([`fsutil::write_atomic`]), so a failing
 //!   command changes no file.
 
+mod account;
 mod fsutil;
 mod otp_cmds;
 mod vault_cmd;
@@ -83,6 +84,14 @@ enum Command {
     Qr(otp_cmds::QrArgs),
     #[command(flatten)]
     Vault(vault_cmd::Command),
+    /// The account: sign-in, two-factor authentication, access tokens.
+    Account {
+        #[command(subcommand)]
+        cmd: account::AccountCmd,
+        /// The account server (default: $APIQ_SERVER, the signed-in server, or the bundled backend).
+        #[arg(long, global = true)]
+        server: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -93,6 +102,7 @@ fn main() -> ExitCode {
         Command::Scan(a) => otp_cmds::scan(a),
         Command::Qr(a) => otp_cmds::qr(a),
         Command::Vault(c) => vault_cmd::run(c),
+        Command::Account { cmd, server } => account::run(cmd, server),
     };
     finish(result)
 }
