@@ -2,7 +2,7 @@
 //!
 //! Messages say what is wrong and never quote secret material: parse errors
 //! of the underlying JSON/XML/CSV libraries are reduced to their category and
-//! position (see [`crate::util::json_error`]) because their messages can
+//! position (`util::json_error`) because their messages can
 //! quote field values.
 
 use thiserror::Error;

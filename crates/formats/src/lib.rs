@@ -5,7 +5,7 @@
 //! environment; randomness for exports is an argument.
 //!
 //! - [`import`]: one module per foreign format under `import/`, all behind
-//!   the [`import::Importer`] trait, with detection from content
+//!   the `import::Importer` trait, with detection from content
 //!   ([`detect`]). Every item a file holds either becomes an [`Imported`]
 //!   entry or a [`Skipped`] with a reason; nothing is dropped silently.
 //! - [`export`]: otpauth URI lists, Aegis vaults (plain and encrypted),
@@ -17,7 +17,7 @@
 //! makes these functions panic; inputs above [`MAX_INPUT_BYTES`] are refused
 //! before parsing; JSON nesting is bounded (serde_json's recursion limit),
 //! XML refuses DTDs, ZIP members are read through a size cap, key-derivation
-//! parameters read from a file are bounded (see [`crypto`]). Decrypted
+//! parameters read from a file are bounded (`crypto.rs`). Decrypted
 //! plaintext and derived keys live in `Zeroizing` buffers.
 //!
 //! The supported formats, their cryptography and quirks are tabled in the

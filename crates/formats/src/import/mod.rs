@@ -1,7 +1,7 @@
-//! Importing: one module per foreign format, each an [`Importer`], and
+//! Importing: one module per foreign format, each an `Importer`, and
 //! detection from content.
 //!
-//! Detection looks at the bytes once ([`Probe`]): magic numbers (ZIP,
+//! Detection looks at the bytes once (`Probe`): magic numbers (ZIP,
 //! SQLite, Java serialization, Authenticator Pro headers), the keys of a
 //! JSON document (read without keeping any value), the preference names of
 //! an Android `shared_prefs` XML file, or the lines of a text file. Each
