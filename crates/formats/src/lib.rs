@@ -4,11 +4,11 @@
 //! items with reasons go out. Nothing here reads files, the clock or the
 //! environment; randomness for exports is an argument.
 //!
-//! - [`import`]: one module per foreign format under `import/`, all behind
+//! - [`import()`]: one module per foreign format under `import/`, all behind
 //!   the `import::Importer` trait, with detection from content
 //!   ([`detect`]). Every item a file holds either becomes an [`Imported`]
 //!   entry or a [`Skipped`] with a reason; nothing is dropped silently.
-//! - [`export`]: otpauth URI lists, Aegis vaults (plain and encrypted),
+//! - [`export()`]: otpauth URI lists, Aegis vaults (plain and encrypted),
 //!   Google Authenticator migration URIs in batches, 2FAS backups (plain
 //!   and encrypted), each with per-entry warnings about what the target
 //!   cannot hold.
@@ -40,7 +40,7 @@ pub use error::FormatError;
 pub use export::{export, Export, ExportFormat};
 pub use import::{detect, import};
 
-/// The largest input [`import`] accepts: 32 MiB. Real exports are far
+/// The largest input [`import()`] accepts: 32 MiB. Real exports are far
 /// smaller (a 10,000-entry Aegis vault is ≈ 3 MiB); the bound keeps memory
 /// use of a hostile or mistaken input (a disk image, a video) small. A
 /// caller reading a file should compare its length with this before reading.
@@ -138,7 +138,7 @@ impl Format {
     /// Parses a `--format` name (case-insensitive; `_` and `-` alike), plus
     /// a few aliases people use: `ente`, `winauth` (otpauth lists),
     /// `authenticator-pro` (Stratum's old name), `freeotpplus`. `auto` is not
-    /// a format: callers map it to `None` before calling [`import`].
+    /// a format: callers map it to `None` before calling [`import()`].
     pub fn from_name(name: &str) -> Option<Format> {
         let n = name.trim().to_ascii_lowercase().replace('_', "-");
         if let Some(f) = Format::all().iter().find(|f| f.name() == n) {

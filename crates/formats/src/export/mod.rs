@@ -92,7 +92,7 @@ impl ExportFormat {
         )
     }
 
-    /// The format [`crate::import`] reads this export back with.
+    /// The format [`crate::import()`] reads this export back with.
     pub fn import_format(self) -> crate::Format {
         match self {
             ExportFormat::Otpauth | ExportFormat::GoogleMigration { .. } => crate::Format::Otpauth,
