@@ -60,8 +60,10 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
     }
   }, []);
 
+  // Codes first, so that new rows never show without their code.
   const reload = useCallback(async () => {
-    await Promise.all([loadEntries(), loadCodes()]);
+    await loadCodes();
+    await loadEntries();
   }, []);
 
   useEffect(() => {
@@ -362,6 +364,9 @@ function EntryRow(p: {
         <div class={`code${expiring ? " expiring" : ""}${p.hidden ? " hidden" : ""}`} data-testid="entry-code" aria-label={p.hidden ? "Code hidden; click to show and copy" : `Code ${shown}`}>
           {shown}
         </div>
+        {e.kind === "hotp" && c && !c.code && (
+          <div class="hint" data-testid="entry-hotp-hint">Press ↻ for the next code</div>
+        )}
         {expiring && c?.next && !p.hidden && (
           <div class="next" data-testid="entry-next">next {groupCode(c.next)}</div>
         )}

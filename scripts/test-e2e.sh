@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# End-to-end tests of the real desktop window: builds the UI and the app
+# (serving the built UI, no dev server), starts Xvfb, a private D-Bus session
+# with an unlocked gnome-keyring (for the keyring slot), and tauri-driver
+# (which starts WebKitWebDriver, which starts the app), then runs the
+# selenium-webdriver tests in tests/e2e/ under `node --test`. Screenshots
+# go to artifacts/e2e/. Everything started here is stopped by PID on exit.
+#
+#   scripts/test-e2e.sh            build, then test
+#   APIQ_E2E_SKIP_BUILD=1 scripts/test-e2e.sh   test the last build
+#
+# Needs scripts/deps-app.sh once (apt packages, tauri-driver, npm packages).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+if [[ "${1:-}" == "--inner" ]]; then
+    # Inside dbus-run-session: the keyring and tauri-driver live here.
+    pids=()
+    cleanup_inner() {
+        for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+        for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+    }
+    trap cleanup_inner EXIT
+    printf 'e2e-keyring-password' | gnome-keyring-daemon --foreground --unlock --components=secrets \
+        >"$APIQ_E2E_TMP/keyring.log" 2>&1 &
+    pids+=($!)
+    sleep 0.5
+    tauri-driver --port 4444 --native-port 4445 >"$APIQ_E2E_TMP/tauri-driver.log" 2>&1 &
+    pids+=($!)
+    for _ in $(seq 1 100); do
+        curl -sf http://127.0.0.1:4444/status >/dev/null 2>&1 && break
+        sleep 0.1
+    done
+    curl -sf http://127.0.0.1:4444/status >/dev/null || { echo "tauri-driver did not start" >&2; cat "$APIQ_E2E_TMP/tauri-driver.log" >&2; exit 1; }
+    rc=0
+    (cd tests/e2e && node --test --test-concurrency=1 --test-reporter=spec "${APIQ_E2E_TESTS[@]:-.}") || rc=$?
+    exit $rc
+fi
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/cache/apiq-target}"
+if [[ -z "${APIQ_E2E_SKIP_BUILD:-}" ]]; then
+    [[ -d ui/node_modules ]] || npm --prefix ui ci --no-audit --no-fund
+    npm --prefix ui run build
+    cargo build -p apiq-authenticator --features custom-protocol
+fi
+[[ -d tests/e2e/node_modules ]] || npm --prefix tests/e2e ci --no-audit --no-fund
+for tool in Xvfb tauri-driver WebKitWebDriver dbus-run-session gnome-keyring-daemon xclip qrencode; do
+    command -v "$tool" >/dev/null || { echo "missing $tool: run scripts/deps-app.sh" >&2; exit 1; }
+done
+
+TMP=$(mktemp -d /tmp/apiq-e2e.XXXXXX)
+export APIQ_E2E_TMP=$TMP
+export APIQ_APP="$CARGO_TARGET_DIR/debug/apiq-authenticator"
+export APIQ_DATA_DIR="$TMP/data"
+export APIQ_SHOTS="$ROOT/artifacts/e2e"
+export HOME="$TMP/home"
+export XDG_DATA_HOME="$HOME/.local/share" XDG_CONFIG_HOME="$HOME/.config" XDG_CACHE_HOME="$HOME/.cache"
+mkdir -p "$HOME" "$APIQ_DATA_DIR" "$APIQ_SHOTS"
+rm -f "$APIQ_SHOTS"/*.png
+
+DISPLAY_NUM=${APIQ_E2E_DISPLAY:-98}
+xvfb_pid=""
+cleanup() {
+    [[ -n "$xvfb_pid" ]] && kill "$xvfb_pid" 2>/dev/null || true
+    [[ -n "$xvfb_pid" ]] && wait "$xvfb_pid" 2>/dev/null || true
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+Xvfb ":$DISPLAY_NUM" -screen 0 1280x800x24 -nolisten tcp >"$TMP/xvfb.log" 2>&1 &
+xvfb_pid=$!
+export DISPLAY=":$DISPLAY_NUM"
+for _ in $(seq 1 50); do xdpyinfo >/dev/null 2>&1 && break; [[ -e /tmp/.X11-unix/X$DISPLAY_NUM ]] && break; sleep 0.1; done
+
+dbus-run-session -- bash "$ROOT/scripts/test-e2e.sh" --inner

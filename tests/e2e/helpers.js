@@ -1,0 +1,189 @@
+// Shared by the end-to-end tests: a WebDriver session on the real app
+// (through tauri-driver, started by scripts/test-e2e.sh), lookups by
+// data-testid, screenshots to artifacts/, an independent TOTP/HOTP, and the
+// X clipboard through xclip.
+import { Builder, By, Key, until } from "selenium-webdriver";
+import { createHmac } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync, rmSync, readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+export const ROOT = resolve(import.meta.dirname, "../..");
+export const APP = process.env.APIQ_APP ?? "/var/cache/apiq-target/debug/apiq-authenticator";
+export const DATA_DIR = process.env.APIQ_DATA_DIR;
+export const SHOTS = process.env.APIQ_SHOTS ?? join(ROOT, "artifacts", "e2e");
+export const DRIVER = process.env.APIQ_WEBDRIVER ?? "http://127.0.0.1:4444/";
+export const PASSWORD = "correct horse battery staple";
+
+if (!DATA_DIR) throw new Error("APIQ_DATA_DIR is not set: run the tests through scripts/test-e2e.sh");
+mkdirSync(SHOTS, { recursive: true });
+
+/** Starts the app in a new WebDriver session. */
+export async function startApp() {
+  const driver = await new Builder()
+    .usingServer(DRIVER)
+    .withCapabilities({ browserName: "wry", "tauri:options": { application: APP } })
+    .build();
+  await driver.manage().setTimeouts({ implicit: 0 });
+  return driver;
+}
+
+/** Empties the data folder and writes the settings the test wants. */
+export function freshDataDir(settings) {
+  mkdirSync(DATA_DIR, { recursive: true });
+  for (const f of readdirSync(DATA_DIR)) rmSync(join(DATA_DIR, f), { recursive: true, force: true });
+  writeFileSync(join(DATA_DIR, "settings.json"), JSON.stringify(settings));
+}
+
+export const tid = (id) => By.css(`[data-testid="${id}"]`);
+
+export async function find(driver, id, timeout = 10000) {
+  return driver.wait(until.elementLocated(tid(id)), timeout, `no element with data-testid=${id}`);
+}
+
+export async function findVisible(driver, id, timeout = 10000) {
+  const el = await find(driver, id, timeout);
+  await driver.wait(until.elementIsVisible(el), timeout, `data-testid=${id} is not visible`);
+  return el;
+}
+
+export async function all(driver, id) {
+  return driver.findElements(tid(id));
+}
+
+/** Waits until `f` returns a truthy value; returns it. */
+export async function waitFor(driver, f, message, timeout = 10000) {
+  try {
+    return await driver.wait(async () => {
+      try {
+        return await f();
+      } catch {
+        return false;
+      }
+    }, timeout, message);
+  } catch (e) {
+    // What the window showed when it did not get there.
+    await screenshot(driver, `FAILED-${message.replace(/[^a-z0-9]+/gi, "-").slice(0, 40)}`).catch(() => {});
+    throw e;
+  }
+}
+
+/** Empties a field the way a person does (select all, delete), so the
+ *  page sees input events; WebDriver's clear() fires none. */
+export async function empty(el) {
+  await el.sendKeys(Key.chord(Key.CONTROL, "a"), Key.BACK_SPACE);
+}
+
+/** Empties a field and types into it. */
+export async function type(driver, id, text) {
+  const el = await findVisible(driver, id);
+  await empty(el);
+  if (text) await el.sendKeys(text);
+  return el;
+}
+
+/** Types lines into a textarea, pressing Enter between them
+ *  (WebKitWebDriver does not turn "\n" into a line break). */
+export async function typeLines(driver, id, lines) {
+  const el = await findVisible(driver, id);
+  await empty(el);
+  for (const [i, line] of lines.entries()) {
+    await el.sendKeys(line);
+    if (i + 1 < lines.length) await el.sendKeys(Key.ENTER);
+  }
+  return el;
+}
+
+export async function click(driver, id) {
+  const el = await findVisible(driver, id);
+  await el.click();
+  return el;
+}
+
+let shot = 0;
+/** Saves a screenshot of the window as artifacts/e2e/NN-name.png. */
+export async function screenshot(driver, name) {
+  shot += 1;
+  const png = await driver.takeScreenshot();
+  const file = join(SHOTS, `${String(shot).padStart(2, "0")}-${name}.png`);
+  writeFileSync(file, png, "base64");
+  return file;
+}
+
+/** The entries on screen: issuer, name, code (spaces removed). */
+export async function entries(driver) {
+  const rows = await all(driver, "entry");
+  const out = [];
+  for (const r of rows) {
+    const issuer = await r.findElement(tid("entry-issuer")).getText();
+    const name = await r.findElement(tid("entry-name")).getText();
+    const code = (await r.findElement(tid("entry-code")).getText()).replace(/\s+/g, "");
+    out.push({ issuer, name, code, el: r });
+  }
+  return out;
+}
+
+// ---- an independent OTP implementation (RFC 4226 / 6238, Steam) ----
+
+export function base32Decode(s) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  const clean = s.toUpperCase().replace(/[\s=-]/g, "");
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const c of clean) {
+    const i = alphabet.indexOf(c);
+    if (i < 0) throw new Error(`bad base32 character ${c}`);
+    value = (value << 5) | i;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+export function hotp(secretB32, counter, { digits = 6, algorithm = "SHA1", steam = false } = {}) {
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(counter));
+  const mac = createHmac(algorithm.toLowerCase().replace("sha", "sha"), base32Decode(secretB32)).update(msg).digest();
+  const off = mac[mac.length - 1] & 0x0f;
+  let bin = ((mac[off] & 0x7f) << 24) | (mac[off + 1] << 16) | (mac[off + 2] << 8) | mac[off + 3];
+  if (steam) {
+    const chars = "23456789BCDFGHJKMNPQRTVWXY";
+    let s = "";
+    for (let i = 0; i < 5; i++) {
+      s += chars[bin % chars.length];
+      bin = Math.floor(bin / chars.length);
+    }
+    return s;
+  }
+  return String(bin % 10 ** digits).padStart(digits, "0");
+}
+
+export function totp(secretB32, unixSecs, { period = 30, ...opts } = {}) {
+  return hotp(secretB32, Math.floor(unixSecs / period), opts);
+}
+
+/** The codes valid around now (a read can straddle a period's end). */
+export function totpAround(secretB32, opts = {}) {
+  const now = Date.now() / 1000;
+  return new Set([totp(secretB32, now - 1.5, opts), totp(secretB32, now, opts), totp(secretB32, now + 1.5, opts)]);
+}
+
+// ---- the X clipboard (the app's display) ----
+
+export function readClipboard() {
+  try {
+    return execFileSync("xclip", ["-o", "-selection", "clipboard"], { timeout: 3000, stdio: ["ignore", "pipe", "ignore"] }).toString();
+  } catch {
+    return ""; // no owner: empty
+  }
+}
+
+export function writeClipboard(text) {
+  execFileSync("xclip", ["-i", "-selection", "clipboard"], { input: text, timeout: 3000, stdio: ["pipe", "ignore", "ignore"] });
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
