@@ -645,10 +645,7 @@ impl Vault {
         f: impl FnOnce(&mut VaultEntry),
     ) -> Result<(), VaultError> {
         self.transact(|entries| {
-            let e = entries
-                .iter_mut()
-                .find(|e| e.id == id)
-                .ok_or_else(|| VaultError::NoSuchEntry(id.to_hex()))?;
+            let e = find_mut(entries, id)?;
             let (created, recovery) = (e.created, e.recovery.clone());
             f(e);
             e.id = id;
@@ -686,10 +683,7 @@ impl Vault {
     /// code is never shown twice, even after a crash).
     pub fn next_hotp(&mut self, id: EntryId, now: u64) -> Result<String, VaultError> {
         self.transact(|entries| {
-            let e = entries
-                .iter_mut()
-                .find(|e| e.id == id)
-                .ok_or_else(|| VaultError::NoSuchEntry(id.to_hex()))?;
+            let e = find_mut(entries, id)?;
             let counter = e.otp.kind().counter().ok_or_else(|| {
                 VaultError::Otp(apiq_otp::OtpError::BadType(
                     "next_hotp needs an HOTP entry".into(),
@@ -716,10 +710,7 @@ impl Vault {
             return Err(VaultError::NoRecoveryCodes);
         }
         self.transact(|entries| {
-            let e = entries
-                .iter_mut()
-                .find(|e| e.id == id)
-                .ok_or_else(|| VaultError::NoSuchEntry(id.to_hex()))?;
+            let e = find_mut(entries, id)?;
             let n = e.recovery.add(codes.iter().map(|c| c.as_str()), now);
             if n > 0 {
                 e.updated = now;
@@ -751,10 +742,7 @@ impl Vault {
         now: u64,
     ) -> Result<CodeUse, VaultError> {
         self.transact(|entries| {
-            let e = entries
-                .iter_mut()
-                .find(|e| e.id == id)
-                .ok_or_else(|| VaultError::NoSuchEntry(id.to_hex()))?;
+            let e = find_mut(entries, id)?;
             let r = e.recovery.use_code(code, now).map_err(|err| match err {
                 UseError::NotFound => VaultError::RecoveryCodeNotFound,
                 UseError::AlreadyUsed { used_at } => VaultError::RecoveryCodeUsed { used_at },
@@ -945,6 +933,13 @@ impl Vault {
             keyring_status: None,
         })
     }
+}
+
+fn find_mut(entries: &mut [VaultEntry], id: EntryId) -> Result<&mut VaultEntry, VaultError> {
+    entries
+        .iter_mut()
+        .find(|e| e.id == id)
+        .ok_or_else(|| VaultError::NoSuchEntry(id.to_hex()))
 }
 
 fn slot_info(s: &Slot) -> SlotInfo {
