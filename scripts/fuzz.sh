@@ -8,15 +8,18 @@ cd "$(dirname "$0")/.."
 secs=${1:-20}; shift || true
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --version '^0.13'
 export RUSTC_BOOTSTRAP=1
+# Reuse a build dir outside the clone, like the rest of the project.
+tdir=("--target-dir" "${CARGO_TARGET_DIR:-/var/cache/apiq-target}/fuzz")
+unset CARGO_TARGET_DIR
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   mapfile -t targets < <(cargo fuzz list)
 fi
-cargo fuzz build --sanitizer none
+cargo fuzz build --sanitizer none "${tdir[@]}"
 status=0
 for t in "${targets[@]}"; do
   log=$(mktemp)
-  if cargo fuzz run --sanitizer none "$t" -- -max_total_time="$secs" >"$log" 2>&1; then
+  if cargo fuzz run --sanitizer none "${tdir[@]}" "$t" -- -max_total_time="$secs" >"$log" 2>&1; then
     echo "fuzz: $t: $(grep -E '^Done' "$log" | tail -1)"
   else
     echo "fuzz: $t FAILED (input saved under fuzz/artifacts/$t):"

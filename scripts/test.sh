@@ -36,9 +36,10 @@ stage() {
 stage "rustfmt" cargo fmt --all --check
 stage "clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
 stage "cargo test" cargo test --workspace --locked
-[ -f scripts/test-keyring.sh ] && stage "keyring (Secret Service, keyutils)" bash scripts/test-keyring.sh
-[ -f scripts/test-python.sh ] && stage "python clients against apiq-server" bash scripts/test-python.sh
-[ -f scripts/test-e2e.sh ] && stage "desktop app end to end (Xvfb)" bash scripts/test-e2e.sh
+stage "keyring (Secret Service, kernel keyring)" bash scripts/test-keyring.sh
+stage "python: py-jelastic and schemathesis against apiq-server" python3 -m pytest -q tests/py
+stage "fuzz every parser briefly" bash scripts/fuzz.sh "${APIQ_FUZZ_SECONDS:-5}"
+stage "desktop app end to end (Xvfb)" bash scripts/test-e2e.sh
 
 echo
 if [ ${#failed[@]} -gt 0 ]; then

@@ -4,9 +4,6 @@
 //! under a fixed data key). Neither may panic, hang or allocate more than
 //! the input's size. Seeds: any vault file (`apiq vault init`).
 //!
-//! Needs in fuzz/Cargo.toml:
-//!   apiq-vault = { path = "../crates/vault" }
-//!   [[bin]] name = "vault_open", path = "fuzz_targets/vault_open.rs"
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
