@@ -104,6 +104,7 @@ let shot = 0;
 /** Saves a screenshot of the window as artifacts/e2e/NN-name.png. */
 export async function screenshot(driver, name) {
   shot += 1;
+  await sleep(200); // let the last render and toast settle
   const png = await driver.takeScreenshot();
   const file = join(SHOTS, `${String(shot).padStart(2, "0")}-${name}.png`);
   writeFileSync(file, png, "base64");

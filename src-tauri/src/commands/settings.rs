@@ -15,7 +15,7 @@ pub fn settings_get(state: State<'_, AppState>) -> AppResult<Settings> {
 #[tauri::command(async)]
 pub fn settings_set(state: State<'_, AppState>, settings: Settings) -> AppResult<Settings> {
     let url = settings.server_url.trim().to_string();
-    if !url.is_empty() && !(url.starts_with("http://") || url.starts_with("https://")) {
+    if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
         return Err(AppError::Invalid(
             "The account server's address starts with http:// or https://.".into(),
         ));

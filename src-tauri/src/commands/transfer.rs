@@ -159,11 +159,7 @@ pub fn export_formats(state: State<'_, AppState>) -> AppResult<Vec<FormatInfo>> 
         if f.encrypted() {
             continue; // offered as the password option of its plain twin
         }
-        let encrypted_twin = match f {
-            ExportFormat::Aegis => true,
-            ExportFormat::TwoFas => true,
-            _ => false,
-        };
+        let encrypted_twin = matches!(f, ExportFormat::Aegis | ExportFormat::TwoFas);
         let mut warnings = Vec::new();
         if !encrypted_twin {
             warnings.push(PLAIN_WARNING.to_string());

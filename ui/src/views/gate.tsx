@@ -44,18 +44,22 @@ export function CreateVault({ status, onDone }: { status: VaultStatus; onDone: (
         <p class="lead">Your two-factor secrets are encrypted with this password. It cannot be recovered, so keep it safe.</p>
         <div class="field">
           <label for="pw">Password</label>
-          <input id="pw" class="input" type="password" autocomplete="new-password" data-testid="vault-password" value={pw} onInput={(e) => setPw(e.currentTarget.value)} autofocus />
+          <input id="pw" class="input" type="password" autocomplete="new-password" data-testid="vault-password" value={pw} onInput={(e) => { setPw(e.currentTarget.value); setError(null); }} autofocus />
           <div class="meter" aria-hidden="true">
             <div style={{ width: `${pw ? (s.score + 1) * 20 : 0}%`, background: METER_COLORS[s.score] }} />
           </div>
-          <div class="meter-label" data-testid="vault-strength">
-            <span>{pw ? s.label : ""}</span>
-            <span>{pw ? s.hint : ""}</span>
+          <div class="meter-label" data-testid="vault-strength" aria-live="polite">
+            {pw && (
+              <>
+                <b>{s.label}.</b>
+                {s.hint}
+              </>
+            )}
           </div>
         </div>
         <div class="field">
           <label for="pw2">Password again</label>
-          <input id="pw2" class="input" type="password" autocomplete="new-password" data-testid="vault-password-confirm" value={pw2} onInput={(e) => setPw2(e.currentTarget.value)} />
+          <input id="pw2" class="input" type="password" autocomplete="new-password" data-testid="vault-password-confirm" value={pw2} onInput={(e) => { setPw2(e.currentTarget.value); setError(null); }} />
           {mismatch && <span class="field-error">The two passwords differ.</span>}
         </div>
         <label class="check">
