@@ -141,6 +141,17 @@ pub fn read_import(
     let password = std::env::var_os(password_env).map(|p| Zeroizing::new(p.into_encoded_bytes()));
     let imported = apiq_formats::import(&bytes, format, password.as_ref().map(|p| p.as_slice()))
         .map_err(|e| match e {
+            // andOTP's encrypted backups have no header at all, so auto-detection
+            // falls back to them for any unrecognised binary file: say so.
+            apiq_formats::FormatError::PasswordRequired
+                if format.is_none()
+                    && apiq_formats::detect(&bytes).ok() == Some(apiq_formats::Format::AndOtp) =>
+            {
+                Failure::input(format!(
+                    "{input}: not a recognised export; if it is an encrypted andOTP backup, put its \
+                     password in the environment variable {password_env} (or name the format with --format)"
+                ))
+            }
             apiq_formats::FormatError::PasswordRequired => Failure::input(format!(
                 "this export is encrypted: put its password in the environment variable {password_env}"
             )),

@@ -301,3 +301,18 @@ fn inspect_refuses_an_unknown_format_name() {
     let o = apiq(&["inspect", V1, "--format", "lastpass-secret"], None);
     assert_fails(&o, 2, "unknown format");
 }
+
+#[test]
+fn inspect_of_random_binary_is_not_called_encrypted() {
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("junk.bin");
+    std::fs::write(
+        &junk,
+        (0..4096u32)
+            .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+            .collect::<Vec<u8>>(),
+    )
+    .unwrap();
+    let o = apiq(&["inspect", junk.to_str().unwrap()], None);
+    assert_fails(&o, 2, "not a recognised export");
+}
