@@ -20,7 +20,8 @@ accounts, so code versions range from about 4 to 20.
 Everything derives from fixed seeds, so the same script gives the same files.
 A stamp (hash of this script + sample count) makes a second run a no-op.
 
-Usage: generate.py [--out DIR] [--per-class N] [--jobs J]
+Usage: generate.py [--out DIR] [--per-class N] [--seed S] [--jobs J]
+(N and S default to $QR_CORPUS_N, 40, and $QR_CORPUS_SEED.)
 Needs: qrencode, ImageMagick 6 or 7 (convert or magick), fonts-dejavu-core
 (scripts/deps-scan.sh installs them).
 """
@@ -183,7 +184,10 @@ def run(cmd: list[str]) -> None:
 
 
 def im(*args: str) -> None:
-    run(TOOLS.convert + list(args))
+    """ImageMagick; the last argument is the output. PNGs get no date chunks,
+    so the same input gives the same bytes."""
+    *ops, dest = args
+    run(TOOLS.convert + ops + ["-define", "png:exclude-chunks=date,time", dest])
 
 
 def qr(text: str, module: int, path: Path, level: str = "L") -> None:
@@ -348,11 +352,15 @@ def make(job):
 
 
 def main() -> int:
+    global SEED
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=HERE / "out")
     ap.add_argument("--per-class", type=int, default=int(os.environ.get("QR_CORPUS_N", "40")))
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--seed", type=int, default=int(os.environ.get("QR_CORPUS_SEED", SEED)),
+                    help="another seed gives another corpus (to check the decoder is not tuned to this one)")
     args = ap.parse_args()
+    SEED = args.seed
 
     missing = TOOLS.missing()
     if missing:
@@ -360,7 +368,8 @@ def main() -> int:
         return 2
 
     out: Path = args.out
-    stamp = hashlib.sha256(Path(__file__).read_bytes()).hexdigest() + f" n={args.per_class}\n"
+    stamp = hashlib.sha256(Path(__file__).read_bytes()).hexdigest() \
+        + f" n={args.per_class} seed={SEED}\n"
     if (out / "manifest.tsv").exists() and (out / ".stamp").exists() \
             and (out / ".stamp").read_text() == stamp:
         print(f"corpus up to date in {out}")

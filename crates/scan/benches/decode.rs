@@ -4,6 +4,8 @@
 //! clean and 124 ms per screenshot (one process per image), rxing in-process
 //! about 1.5 ms clean. After criterion's figures it prints a summary with the
 //! ratio to those floors, and zbarimg on the same files when it is installed.
+//! The `no-code` set is the worst case: a screenshot without any code, where
+//! every pass of the plan runs.
 //!
 //! `cargo bench -p apiq-scan --bench decode` (generates the corpus first if
 //! needed; without the corpus tools it falls back to synthetic images).
@@ -38,7 +40,7 @@ fn sets() -> Vec<Set> {
                 .iter()
                 .filter(|s| s.class == class)
                 .filter(|s| {
-                    // only images both decoders read: ms per *decoded* image
+                    // only images apiq-scan reads: ms per *decoded* image
                     apiq_scan::decode_bytes(&std::fs::read(&s.path).unwrap_or_default())
                         .is_ok_and(|t| t.len() == s.expected.len())
                 })
@@ -66,6 +68,12 @@ fn sets() -> Vec<Set> {
                 images: pick(&samples, "screenshot", 6),
                 floors: &[("zbarimg", 124.0)],
             },
+            // the worst case: a screenshot without a code runs every pass
+            Set {
+                name: "no-code",
+                images: backgrounds(2),
+                floors: &[("zbarimg", 124.0)],
+            },
         ],
         Err(reason) => {
             eprintln!("corpus unavailable ({reason}): synthetic images only");
@@ -83,6 +91,17 @@ fn sets() -> Vec<Set> {
             ]
         }
     }
+}
+
+/// The corpus's 1920x1080 screenshot backgrounds, which hold no code.
+fn backgrounds(n: usize) -> Vec<(String, Vec<u8>, usize)> {
+    (0..n)
+        .filter_map(|i| {
+            let path = corpus::corpus_dir().join(format!("out/_backgrounds/bg{i}.png"));
+            let bytes = std::fs::read(&path).ok()?;
+            Some((path.display().to_string(), bytes, 0))
+        })
+        .collect()
 }
 
 const URI: &str = "otpauth://totp/GitHub:alice%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
@@ -144,7 +163,7 @@ fn zbarimg_ms(set: &Set) -> Option<f64> {
     let t = Instant::now();
     for p in &paths {
         Command::new("zbarimg")
-            .args(["-q", "--raw", "--nodbus"])
+            .args(corpus::ZBARIMG_ARGS)
             .arg(p)
             .output()
             .ok()?;
@@ -174,7 +193,7 @@ fn bench(c: &mut Criterion) {
         g.finish();
     }
 
-    println!("\nms per decoded image (bytes → texts, one thread):");
+    println!("\nms per image (bytes → texts, one thread):");
     for set in &sets {
         if set.images.is_empty() {
             continue;
