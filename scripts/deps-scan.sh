@@ -2,7 +2,8 @@
 # System packages for the QR corpus (crates/scan tests and the corpus report):
 # qrencode makes the codes, ImageMagick degrades them, zbar-tools gives the
 # zbarimg baseline, fonts-dejavu-core gives ImageMagick a font for the
-# screenshot backgrounds. Idempotent: installs only what is missing.
+# screenshot backgrounds, python3 runs tests/qr-corpus/generate.py (standard
+# library only). Idempotent: installs only what is missing.
 set -euo pipefail
 
 pkgs=(qrencode imagemagick zbar-tools fonts-dejavu-core)
@@ -12,6 +13,10 @@ for p in "${pkgs[@]}"; do
         missing+=("$p")
     fi
 done
+
+if ! command -v python3 >/dev/null 2>&1; then
+    missing+=(python3)
+fi
 
 if ((${#missing[@]})); then
     SUDO=""

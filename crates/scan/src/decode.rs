@@ -142,13 +142,15 @@ pub fn to_grey(img: &DynamicImage) -> GrayImage {
     GrayImage::from_raw(w, h, data).unwrap_or_else(|| GrayImage::new(w, h))
 }
 
-/// A found code: its text and the centre of its corner points (for ordering).
+/// A found code: its text, and where it is (for ordering).
 #[derive(Debug, Clone)]
 pub struct Found {
     /// The decoded text.
     pub text: String,
     /// Centre, in the coordinates of the image given to [`run_plan`].
     pub centre: (f32, f32),
+    /// Larger side of the box around its corner points, same coordinates.
+    pub size: f32,
 }
 
 /// Runs `plan` over a grey image, stopping after the first pass that finds codes.
@@ -168,6 +170,7 @@ pub fn run_plan(grey: &GrayImage, plan: &[Pass]) -> Vec<Found> {
         if !found.is_empty() {
             for f in &mut found {
                 f.centre = (f.centre.0 * factor, f.centre.1 * factor);
+                f.size *= factor;
             }
             return order(found);
         }
@@ -235,25 +238,34 @@ fn found(r: &RXingResult) -> Found {
     let pts = r.getPoints();
     let n = pts.len().max(1) as f32;
     let (sx, sy) = pts.iter().fold((0.0, 0.0), |(x, y), p| (x + p.x, y + p.y));
+    let extent = |f: fn(&rxing::Point) -> f32| {
+        let (lo, hi) = pts
+            .iter()
+            .map(f)
+            .fold((f32::MAX, f32::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        (hi - lo).max(0.0)
+    };
     Found {
         text: r.getText().to_owned(),
         centre: (sx / n, sy / n),
+        size: extent(|p| p.x).max(extent(|p| p.y)),
     }
 }
 
-/// Deduplicates by text and sorts in reading order: rows (codes whose centres
-/// are within a band of each other count as one row), then left to right.
+/// Deduplicates by text and sorts in reading order: rows top to bottom, each
+/// left to right. A code joins the current row when its centre is less than
+/// half a code below the centre of the row's first code, so slightly uneven
+/// rows (hand-made collages, rotated photos) still read as rows.
 fn order(mut found: Vec<Found>) -> Vec<Found> {
     let mut seen = HashSet::new();
     found.retain(|f| seen.insert(f.text.clone()));
     found.sort_by(|a, b| a.centre.1.total_cmp(&b.centre.1));
-    // Group into rows: a code starts a new row when its centre is more than
-    // ROW_BAND pixels below the first code of the current row.
-    const ROW_BAND: f32 = 40.0;
     let mut rows: Vec<Vec<Found>> = Vec::new();
     for f in found {
         match rows.last_mut() {
-            Some(row) if f.centre.1 - row[0].centre.1 <= ROW_BAND => row.push(f),
+            Some(row) if f.centre.1 - row[0].centre.1 < 0.5 * f.size.min(row[0].size) => {
+                row.push(f)
+            }
             _ => rows.push(vec![f]),
         }
     }

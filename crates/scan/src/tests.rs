@@ -156,6 +156,25 @@ fn four_codes_come_in_reading_order() {
 }
 
 #[test]
+fn rows_follow_code_size_not_a_fixed_band() {
+    let a = to_image(TOTP, 6).expect("render");
+    let b = to_image(HOTP, 6).expect("render");
+    let (w, h) = (a.width() + b.width() + 20, a.height() + b.height() + 100);
+    // a row whose left code sits 70 px lower: still one row, left to right
+    let uneven = canvas(w, h, &[(&a, 0, 70), (&b, a.width() + 20, 0)]);
+    assert_eq!(
+        decode_bytes(&png(uneven)).expect("decode"),
+        vec![TOTP, HOTP]
+    );
+    // the left code a full code lower: two rows, the right (upper) one first
+    let stairs = canvas(w, h, &[(&a, 0, b.height() + 10), (&b, a.width() + 20, 0)]);
+    assert_eq!(
+        decode_bytes(&png(stairs)).expect("decode"),
+        vec![HOTP, TOTP]
+    );
+}
+
+#[test]
 fn the_same_code_twice_is_reported_once() {
     let a = to_image(TOTP, 3).expect("render");
     let img = canvas(
