@@ -141,8 +141,8 @@ fn authenticate(
         if !crypto::token_well_formed(raw) {
             return Err(ApiError::SessionInvalid);
         }
-        let tok = db
-            .token_by_hash(&crypto::sha256(raw.as_bytes()))?
+        let (tok, user) = db
+            .token_with_user(&crypto::sha256(raw.as_bytes()))?
             .ok_or(ApiError::SessionInvalid)?;
         if tok.expires_at.is_some_and(|e| now >= e) {
             return Err(ApiError::SessionInvalid);
@@ -153,7 +153,6 @@ fn authenticate(
         if tok.last_used.is_none_or(|t| now >= t + TOUCH_EVERY) {
             db.touch_token(tok.id, now)?;
         }
-        let user = db.user(tok.user_id)?.ok_or(ApiError::SessionInvalid)?;
         return Ok(Principal {
             user,
             who: Who::Token,
@@ -162,8 +161,8 @@ fn authenticate(
     if raw.len() > 256 {
         return Err(ApiError::SessionInvalid);
     }
-    let s = db
-        .session_by_hash(&crypto::sha256(raw.as_bytes()))?
+    let (s, user) = db
+        .session_with_user(&crypto::sha256(raw.as_bytes()))?
         .ok_or(ApiError::SessionInvalid)?;
     if session_expired(&s, now, st.inner.config.session_idle) {
         db.delete_session(s.id)?;
@@ -182,7 +181,6 @@ fn authenticate(
     if !s.pending && now >= s.last_used + TOUCH_EVERY {
         db.touch_session(s.id, now)?;
     }
-    let user = db.user(s.user_id)?.ok_or(ApiError::SessionInvalid)?;
     Ok(Principal {
         user,
         who: Who::Session {
@@ -240,8 +238,8 @@ async fn check_password(cx: &Cx, user: &UserRow, p: &Params) -> Result<(), ApiEr
     Err(ApiError::AuthFailed)
 }
 
-fn full_user(cx: &Cx, pr: &Principal) -> Result<(), ApiError> {
-    let _ = cx;
+/// Only a full session passes: pending → 702, token → 8202.
+fn full_user(pr: &Principal) -> Result<(), ApiError> {
     match pr.who {
         Who::Session { pending: false, .. } => Ok(()),
         Who::Session { pending: true, .. } => Err(ApiError::TwoFactorRequired),
@@ -565,7 +563,7 @@ fn parse_ids(text: &str) -> Result<Option<Vec<i64>>, ApiError> {
 
 async fn signout_sessions(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
     let pr = auth(cx, p, Method::SignoutSessions).await?;
-    full_user(cx, &pr)?;
+    full_user(&pr)?;
     let ids = parse_ids(p.req("ids")?)?;
     let (uid, current, now, addr) = (pr.user.id, pr.sid(), cx.now, cx.addr.to_string());
     cx.db(move |db| {
@@ -656,7 +654,7 @@ fn token_json(t: &TokenRow) -> Value {
 
 async fn create_token(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
     let pr = auth(cx, p, Method::CreateToken).await?;
-    full_user(cx, &pr)?;
+    full_user(&pr)?;
     check_password(cx, &pr.user, p).await?;
     let description = p.req("description")?.to_owned();
     if description.chars().count() > 256 || description.chars().any(char::is_control) {
@@ -704,7 +702,7 @@ async fn create_token(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
 
 async fn get_tokens(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
     let pr = auth(cx, p, Method::GetTokens).await?;
-    full_user(cx, &pr)?;
+    full_user(&pr)?;
     let ids = match p.opt("ids") {
         Some(t) => parse_ids(t)?,
         None => None,
@@ -719,7 +717,7 @@ async fn get_tokens(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
 
 async fn delete_tokens(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
     let pr = auth(cx, p, Method::DeleteTokens).await?;
-    full_user(cx, &pr)?;
+    full_user(&pr)?;
     check_password(cx, &pr.user, p).await?;
     let ids = parse_ids(p.req("ids")?)?;
     let (uid, now, addr) = (pr.user.id, cx.now, cx.addr.to_string());
@@ -768,7 +766,7 @@ async fn get_user_info(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
 /// A full session and the password: what every 2FA method needs.
 async fn full_with_password(cx: &Cx, p: &Params, m: Method) -> Result<Principal, ApiError> {
     let pr = auth(cx, p, m).await?;
-    full_user(cx, &pr)?;
+    full_user(&pr)?;
     check_password(cx, &pr.user, p).await?;
     Ok(pr)
 }

@@ -65,8 +65,11 @@ fn main() -> anyhow::Result<()> {
     if let Some(n) = args.hash_threads {
         config.hash_threads = n.max(1);
     }
+    // Database work is bounded by the connection pool, hashing runs on its
+    // own threads: a small blocking pool is plenty.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(16)
         .build()
         .context("starting the async runtime")?;
     runtime.block_on(async move {

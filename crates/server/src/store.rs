@@ -189,7 +189,6 @@ pub struct UserRow {
 
 pub struct SessionRow {
     pub id: i64,
-    pub user_id: i64,
     pub pending: bool,
     pub created: u64,
     pub last_used: u64,
@@ -198,7 +197,6 @@ pub struct SessionRow {
 
 pub struct TokenRow {
     pub id: i64,
-    pub user_id: i64,
     pub description: String,
     pub api_list: String,
     pub expires_at: Option<u64>,
@@ -254,44 +252,54 @@ const USER_COLS: &str =
     "id, login, name, password_hash, totp_secret, totp_pending, failures, last_failure";
 
 fn user_row(r: &rusqlite::Row) -> rusqlite::Result<UserRow> {
+    user_row_at(r, 0)
+}
+
+/// A user row whose columns start at index `i`.
+fn user_row_at(r: &rusqlite::Row, i: usize) -> rusqlite::Result<UserRow> {
     Ok(UserRow {
-        id: r.get(0)?,
-        login: r.get(1)?,
-        name: r.get(2)?,
-        password_hash: r.get(3)?,
-        totp_secret: r.get(4)?,
-        totp_pending: r.get(5)?,
-        failures: r.get(6)?,
-        last_failure: r.get(7)?,
+        id: r.get(i)?,
+        login: r.get(i + 1)?,
+        name: r.get(i + 2)?,
+        password_hash: r.get(i + 3)?,
+        totp_secret: r.get(i + 4)?,
+        totp_pending: r.get(i + 5)?,
+        failures: r.get(i + 6)?,
+        last_failure: r.get(i + 7)?,
     })
 }
 
-const SESSION_COLS: &str = "id, user_id, pending, created, last_used, expires";
+/// `a, b` → `t.a, t.b`.
+fn prefixed(table: &str, cols: &str) -> String {
+    cols.split(", ")
+        .map(|c| format!("{table}.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+const SESSION_COLS: &str = "id, pending, created, last_used, expires";
 
 fn session_row(r: &rusqlite::Row) -> rusqlite::Result<SessionRow> {
     Ok(SessionRow {
         id: r.get(0)?,
-        user_id: r.get(1)?,
-        pending: r.get(2)?,
-        created: r.get(3)?,
-        last_used: r.get(4)?,
-        expires: r.get(5)?,
+        pending: r.get(1)?,
+        created: r.get(2)?,
+        last_used: r.get(3)?,
+        expires: r.get(4)?,
     })
 }
 
-const TOKEN_COLS: &str =
-    "id, user_id, description, api_list, expires_at, created, last_used, last4";
+const TOKEN_COLS: &str = "id, description, api_list, expires_at, created, last_used, last4";
 
 fn token_row(r: &rusqlite::Row) -> rusqlite::Result<TokenRow> {
     Ok(TokenRow {
         id: r.get(0)?,
-        user_id: r.get(1)?,
-        description: r.get(2)?,
-        api_list: r.get(3)?,
-        expires_at: r.get(4)?,
-        created: r.get(5)?,
-        last_used: r.get(6)?,
-        last4: r.get(7)?,
+        description: r.get(1)?,
+        api_list: r.get(2)?,
+        expires_at: r.get(3)?,
+        created: r.get(4)?,
+        last_used: r.get(5)?,
+        last4: r.get(6)?,
     })
 }
 
@@ -337,14 +345,6 @@ impl Db<'_> {
             .conn
             .prepare_cached(&format!("SELECT {USER_COLS} FROM users WHERE login = ?1"))?
             .query_row([login], user_row)
-            .optional()?)
-    }
-
-    pub fn user(&mut self, id: i64) -> Result<Option<UserRow>, StoreError> {
-        Ok(self
-            .conn
-            .prepare_cached(&format!("SELECT {USER_COLS} FROM users WHERE id = ?1"))?
-            .query_row([id], user_row)
             .optional()?)
     }
 
@@ -568,13 +568,23 @@ impl Db<'_> {
         Ok(self.conn.last_insert_rowid())
     }
 
-    pub fn session_by_hash(&mut self, hash: &[u8; 32]) -> Result<Option<SessionRow>, StoreError> {
+    /// The session with hash `hash` and its account, in one query.
+    pub fn session_with_user(
+        &mut self,
+        hash: &[u8; 32],
+    ) -> Result<Option<(SessionRow, UserRow)>, StoreError> {
         Ok(self
             .conn
             .prepare_cached(&format!(
-                "SELECT {SESSION_COLS} FROM sessions WHERE token_hash = ?1"
+                "SELECT {}, {} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1",
+                prefixed("s", SESSION_COLS),
+                prefixed("u", USER_COLS)
             ))?
-            .query_row([&hash[..]], session_row)
+            .query_row([&hash[..]], |r| {
+                let s = session_row(r)?;
+                let u = user_row_at(r, 5)?;
+                Ok((s, u))
+            })
             .optional()?)
     }
 
@@ -656,13 +666,23 @@ impl Db<'_> {
         Ok(self.conn.last_insert_rowid())
     }
 
-    pub fn token_by_hash(&mut self, hash: &[u8; 32]) -> Result<Option<TokenRow>, StoreError> {
+    /// The token with hash `hash` and its account, in one query.
+    pub fn token_with_user(
+        &mut self,
+        hash: &[u8; 32],
+    ) -> Result<Option<(TokenRow, UserRow)>, StoreError> {
         Ok(self
             .conn
             .prepare_cached(&format!(
-                "SELECT {TOKEN_COLS} FROM tokens WHERE token_hash = ?1"
+                "SELECT {}, {} FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?1",
+                prefixed("t", TOKEN_COLS),
+                prefixed("u", USER_COLS)
             ))?
-            .query_row([&hash[..]], token_row)
+            .query_row([&hash[..]], |r| {
+                let t = token_row(r)?;
+                let u = user_row_at(r, 7)?;
+                Ok((t, u))
+            })
             .optional()?)
     }
 
