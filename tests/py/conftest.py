@@ -18,19 +18,24 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def server_binary() -> Path:
-    env = os.environ.get("APIQ_SERVER_BIN")
+def binary(name: str, package: str, env_var: str) -> Path:
+    """`$env_var`, else the debug build in the cargo target dir (built when missing)."""
+    env = os.environ.get(env_var)
     if env:
         return Path(env)
     target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
-    path = target / "debug" / "apiq-server"
+    path = target / "debug" / name
     if not path.exists():
-        subprocess.run(
-            ["cargo", "build", "-p", "apiq-server", "--bin", "apiq-server"],
-            cwd=ROOT,
-            check=True,
-        )
+        subprocess.run(["cargo", "build", "-p", package, "--bin", name], cwd=ROOT, check=True)
     return path
+
+
+def server_binary() -> Path:
+    return binary("apiq-server", "apiq-server", "APIQ_SERVER_BIN")
+
+
+def cli_binary() -> Path:
+    return binary("apiq", "apiq-cli", "APIQ_CLI_BIN")
 
 
 @pytest.fixture()

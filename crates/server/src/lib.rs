@@ -58,7 +58,8 @@ pub struct Config {
     pub db_path: PathBuf,
     /// The server key; default: the file `<db>.key` beside the database.
     pub key: KeySource,
-    /// Argon2id hashes computed at once (default: the number of CPUs).
+    /// Hashing threads: Argon2id hashes computed at once (default: the
+    /// number of CPUs).
     pub hash_threads: usize,
     /// Database connections (default 4).
     pub db_pool: usize,
