@@ -4,13 +4,5 @@
 # keyring tools (keyutils), a D-Bus session bus, and the libdbus headers the
 # `keyring` crate's Secret Service backend links against. Idempotent.
 set -euo pipefail
-pkgs=(gnome-keyring libsecret-tools keyutils dbus libdbus-1-dev pkg-config)
-missing=()
-for p in "${pkgs[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update
-    apt-get install -y --no-install-recommends "${missing[@]}"
-fi
+source "$(dirname "$0")/lib.sh"
+apt_install gnome-keyring libsecret-tools keyutils dbus libdbus-1-dev pkg-config
