@@ -8,6 +8,8 @@
 #
 #   scripts/test-e2e.sh            build, then test
 #   APIQ_E2E_SKIP_BUILD=1 scripts/test-e2e.sh   test the last build
+#   APIQ_E2E_TESTS=account.test.js scripts/test-e2e.sh   one file
+#   APIQ_E2E_PROFILE=release, APIQ_E2E_CMD="node bench.js"   (scripts/bench-app.sh)
 #
 # Needs scripts/deps-app.sh once (apt packages, tauri-driver, npm packages).
 set -euo pipefail
@@ -34,7 +36,12 @@ if [[ "${1:-}" == "--inner" ]]; then
     done
     curl -sf http://127.0.0.1:4444/status >/dev/null || { echo "tauri-driver did not start" >&2; cat "$APIQ_E2E_TMP/tauri-driver.log" >&2; exit 1; }
     rc=0
-    (cd tests/e2e && node --test --test-concurrency=1 --test-reporter=spec "${APIQ_E2E_TESTS[@]:-.}") || rc=$?
+    if [[ -n "${APIQ_E2E_CMD:-}" ]]; then
+        (cd tests/e2e && eval "$APIQ_E2E_CMD") || rc=$?
+    else
+        # shellcheck disable=SC2086
+        (cd tests/e2e && node --test --test-concurrency=1 --test-reporter=spec ${APIQ_E2E_TESTS:-}) || rc=$?
+    fi
     exit $rc
 fi
 
@@ -42,7 +49,11 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/cache/apiq-target}"
 if [[ -z "${APIQ_E2E_SKIP_BUILD:-}" ]]; then
     [[ -d ui/node_modules ]] || npm --prefix ui ci --no-audit --no-fund
     npm --prefix ui run build
-    cargo build -p apiq-authenticator --features custom-protocol
+    if [[ "${APIQ_E2E_PROFILE:-debug}" == release ]]; then
+        cargo build --release -p apiq-authenticator
+    else
+        cargo build -p apiq-authenticator
+    fi
 fi
 [[ -d tests/e2e/node_modules ]] || npm --prefix tests/e2e ci --no-audit --no-fund
 for tool in Xvfb tauri-driver WebKitWebDriver dbus-run-session gnome-keyring-daemon xclip qrencode; do
@@ -51,13 +62,13 @@ done
 
 TMP=$(mktemp -d /tmp/apiq-e2e.XXXXXX)
 export APIQ_E2E_TMP=$TMP
-export APIQ_APP="$CARGO_TARGET_DIR/debug/apiq-authenticator"
+export APIQ_APP="$CARGO_TARGET_DIR/${APIQ_E2E_PROFILE:-debug}/apiq-authenticator"
 export APIQ_DATA_DIR="$TMP/data"
 export APIQ_SHOTS="$ROOT/artifacts/e2e"
 export HOME="$TMP/home"
 export XDG_DATA_HOME="$HOME/.local/share" XDG_CONFIG_HOME="$HOME/.config" XDG_CACHE_HOME="$HOME/.cache"
 mkdir -p "$HOME" "$APIQ_DATA_DIR" "$APIQ_SHOTS"
-rm -f "$APIQ_SHOTS"/*.png
+[[ -n "${APIQ_E2E_CMD:-}" ]] || rm -f "$APIQ_SHOTS"/*.png
 
 DISPLAY_NUM=${APIQ_E2E_DISPLAY:-98}
 xvfb_pid=""

@@ -33,6 +33,14 @@ pub fn render() -> String {
         QrImage::decl(),
         RecoveryOverviewItem::decl(),
         ErrorView::decl(),
+        AccountStatus::decl(),
+        UserView::decl(),
+        TwoFactorSetup::decl(),
+        AccountCode::decl(),
+        AccountCodes::decl(),
+        TokenView::decl(),
+        NewToken::decl(),
+        SessionView::decl(),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/dto.rs by src-tauri/src/bindings.rs: do not edit.\n\

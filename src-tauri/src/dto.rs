@@ -272,3 +272,93 @@ pub struct ErrorView {
     pub kind: String,
     pub message: String,
 }
+
+/// The account side as the window shows it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountStatus {
+    /// The backend in use; `null` before the bundled one has started.
+    pub server_url: Option<String>,
+    /// The backend is the one built into the app.
+    pub bundled: bool,
+    pub signed_in: bool,
+    /// Signed in with the password, waiting for the second step.
+    pub pending: bool,
+    pub login: String,
+    pub user: Option<UserView>,
+    /// This account's entry in the vault (issuer Apiqcloud, the login as
+    /// account name), when the vault is open and holds one.
+    pub vault_entry_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UserView {
+    pub email: String,
+    pub name: String,
+    pub two_factor_enabled: bool,
+    pub recovery_codes_remaining: u32,
+}
+
+/// The data of a new 2FA secret: the QR code and the same for typing.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TwoFactorSetup {
+    pub qr_data_url: String,
+    /// Base32, for typing into another authenticator.
+    pub secret: String,
+    pub issuer: String,
+    pub account: String,
+    pub algorithm: String,
+    pub digits: u8,
+    pub period: u32,
+}
+
+/// One account recovery code.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountCode {
+    pub code: String,
+    pub used: bool,
+}
+
+/// The account's recovery codes as shown once (setup, view, regenerate).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountCodes {
+    pub codes: Vec<AccountCode>,
+    pub remaining: u32,
+    /// The codes were also stored in the vault entry's recovery codes.
+    pub stored_in_vault: bool,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenView {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub description: String,
+    pub api_list: Vec<String>,
+    pub expires_at: Option<String>,
+    pub created: String,
+    pub last_used: Option<String>,
+    pub last4: String,
+}
+
+/// A new token; `value` is shown this once.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NewToken {
+    pub value: String,
+    pub token: TokenView,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionView {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub created: String,
+    pub last_used: String,
+    pub current: bool,
+}

@@ -35,6 +35,12 @@ pub enum AppError {
     #[error("{0}")]
     Account(String),
     #[error("{0}")]
+    Throttled(String),
+    #[error("{0}")]
+    SessionEnded(String),
+    #[error("{0}")]
+    Unreachable(String),
+    #[error("{0}")]
     Internal(String),
 }
 
@@ -54,6 +60,9 @@ impl AppError {
             AppError::Io(_) => "io",
             AppError::Clipboard(_) => "clipboard",
             AppError::Account(_) => "account",
+            AppError::Throttled(_) => "throttled",
+            AppError::SessionEnded(_) => "session_ended",
+            AppError::Unreachable(_) => "unreachable",
             AppError::Internal(_) => "internal",
         }
     }

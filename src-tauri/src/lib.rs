@@ -16,6 +16,7 @@
 //! The web view gets no file system, shell, clipboard or dialog permission:
 //! `capabilities/main.json` grants the app's own commands and events only.
 
+pub mod account;
 pub mod bindings;
 pub mod clipboard;
 pub mod commands;
@@ -42,6 +43,7 @@ pub fn run() {
             let data_dir = state::data_dir_from_env(app.path().data_dir().ok());
             let st = AppState::new(data_dir).map_err(|e| e.to_string())?;
             app.manage(st);
+            app.manage(commands::account::Account::default());
             start_idle_lock(app.handle().clone());
             Ok(())
         })
@@ -61,6 +63,7 @@ pub fn run() {
             commands::entries::entry_delete,
             commands::entries::entry_restore,
             commands::entries::entry_qr,
+            commands::entries::copy_text,
             commands::add::preview_text,
             commands::add::preview_image,
             commands::add::preview_clipboard_image,
@@ -80,6 +83,26 @@ pub fn run() {
             commands::recovery::recovery_overview,
             commands::settings::settings_get,
             commands::settings::settings_set,
+            commands::account::account_status,
+            commands::account::account_signup,
+            commands::account::account_signin,
+            commands::account::account_verify,
+            commands::account::account_code_from_vault,
+            commands::account::account_signout,
+            commands::account::twofa_begin,
+            commands::account::twofa_add_to_vault,
+            commands::account::twofa_enable,
+            commands::account::twofa_finish,
+            commands::account::account_codes_copy,
+            commands::account::account_codes_download,
+            commands::account::account_recovery_view,
+            commands::account::account_recovery_regenerate,
+            commands::account::twofa_disable,
+            commands::account::tokens_list,
+            commands::account::token_create,
+            commands::account::token_delete,
+            commands::account::sessions_list,
+            commands::account::sessions_signout_others,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Apiq Authenticator window");

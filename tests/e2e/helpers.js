@@ -38,7 +38,12 @@ export function freshDataDir(settings) {
 export const tid = (id) => By.css(`[data-testid="${id}"]`);
 
 export async function find(driver, id, timeout = 10000) {
-  return driver.wait(until.elementLocated(tid(id)), timeout, `no element with data-testid=${id}`);
+  try {
+    return await driver.wait(until.elementLocated(tid(id)), timeout, `no element with data-testid=${id}`);
+  } catch (e) {
+    await screenshot(driver, `FAILED-no-${id}`).catch(() => {});
+    throw e;
+  }
 }
 
 export async function findVisible(driver, id, timeout = 10000) {

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { api, messageOf, onLocked, type Settings, type VaultStatus } from "./ipc";
 import { CreateVault, UnlockVault } from "./views/gate";
 import { CodesView } from "./views/codes";
+import { AccountView } from "./views/account";
 import { Icon } from "./components/icons";
 import { ToastHost, useToast } from "./components/toast";
 
@@ -23,6 +24,9 @@ function Shell() {
   // The keyring is tried by itself only once per start: after a lock the
   // person chose to lock, so the password (or the keyring button) opens it.
   const autoKeyring = useRef(true);
+  const [tab, setTab] = useState<"codes" | "account">("codes");
+  // Bumped when the account side changed the vault, so the codes reload.
+  const [vaultVersion, setVaultVersion] = useState(0);
 
   useEffect(() => {
     Promise.all([api.vaultStatus(), api.settings()]).then(
@@ -78,13 +82,21 @@ function Shell() {
   return (
     <div class="shell">
       <div class="topbar">
-        <div class="brand"><img src="./icon.png" alt="" /> Apiq Authenticator</div>
+        <div class="brand"><img src="./icon.png" alt="" /> <span class="brand-name">Apiq Authenticator</span></div>
+        <div class="tabs" role="tablist">
+          <button role="tab" aria-selected={tab === "codes"} data-testid="nav-codes" onClick={() => setTab("codes")}>Codes</button>
+          <button role="tab" aria-selected={tab === "account"} data-testid="nav-account" onClick={() => setTab("account")}>Account</button>
+        </div>
         <button class="icon-btn" aria-label="Lock" title="Lock (Ctrl+L)" data-testid="vault-lock" onClick={lock}>
           <Icon name="lock" />
         </button>
       </div>
       <div style="flex:1;min-height:0">
-        <CodesView settings={settings} onSettings={setSettings} onLock={lock} />
+        {tab === "codes" ? (
+          <CodesView key={vaultVersion} settings={settings} onSettings={setSettings} onLock={lock} />
+        ) : (
+          <AccountView onVaultChanged={() => setVaultVersion((v) => v + 1)} />
+        )}
       </div>
     </div>
   );

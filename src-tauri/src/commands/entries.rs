@@ -265,3 +265,14 @@ pub fn entry_qr(state: State<'_, AppState>, ids: Vec<String>) -> AppResult<Vec<Q
         })
         .collect()
 }
+
+/// Copies a text the window shows (a new access token's value), with the
+/// same clearing as codes.
+#[tauri::command(async)]
+pub fn copy_text(state: State<'_, AppState>, text: String) -> AppResult<CopyResult> {
+    let clear = state.clipboard_clear();
+    state.clipboard.copy(Zeroizing::new(text), clear)?;
+    Ok(CopyResult {
+        clears_in_secs: clear.map(|d| d.as_secs() as u32).unwrap_or(0),
+    })
+}

@@ -3,6 +3,7 @@
 //! [`AppError`](crate::error::AppError). Every command is listed in
 //! `build.rs` (the app manifest) and granted in `capabilities/main.json`.
 
+pub mod account;
 pub mod add;
 pub mod entries;
 pub mod recovery;

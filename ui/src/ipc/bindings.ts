@@ -130,3 +130,36 @@ export type RecoveryOverviewItem = { entryId: string, issuer: string, name: stri
  */
 remaining: number | null, };
 export type ErrorView = { kind: string, message: string, };
+export type AccountStatus = { 
+/**
+ * The backend in use; `null` before the bundled one has started.
+ */
+serverUrl: string | null, 
+/**
+ * The backend is the one built into the app.
+ */
+bundled: boolean, signedIn: boolean, 
+/**
+ * Signed in with the password, waiting for the second step.
+ */
+pending: boolean, login: string, user: UserView | null, 
+/**
+ * This account's entry in the vault (issuer Apiqcloud, the login as
+ * account name), when the vault is open and holds one.
+ */
+vaultEntryId: string | null, };
+export type UserView = { email: string, name: string, twoFactorEnabled: boolean, recoveryCodesRemaining: number, };
+export type TwoFactorSetup = { qrDataUrl: string, 
+/**
+ * Base32, for typing into another authenticator.
+ */
+secret: string, issuer: string, account: string, algorithm: string, digits: number, period: number, };
+export type AccountCode = { code: string, used: boolean, };
+export type AccountCodes = { codes: Array<AccountCode>, remaining: number, 
+/**
+ * The codes were also stored in the vault entry's recovery codes.
+ */
+storedInVault: boolean, };
+export type TokenView = { id: number, description: string, apiList: Array<string>, expiresAt: string | null, created: string, lastUsed: string | null, last4: string, };
+export type NewToken = { value: string, token: TokenView, };
+export type SessionView = { id: number, created: string, lastUsed: string, current: boolean, };

@@ -4,6 +4,12 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
+  AccountCodes,
+  AccountStatus,
+  NewToken,
+  SessionView,
+  TokenView,
+  TwoFactorSetup,
   CodeView,
   CodesSnapshot,
   CopyResult,
@@ -111,6 +117,30 @@ export const api = {
   // settings
   settings: () => call<Settings>("settings_get"),
   saveSettings: (settings: Settings) => call<Settings>("settings_set", { settings }),
+
+  // account (through the client crate, to the bundled or chosen backend)
+  accountStatus: () => call<AccountStatus>("account_status"),
+  signup: (login: string, password: string) => call<AccountStatus>("account_signup", { login, password }),
+  signin: (login: string, password: string) => call<AccountStatus>("account_signin", { login, password }),
+  verify: (code: string) => call<AccountStatus>("account_verify", { code }),
+  codeFromVault: () => call<string>("account_code_from_vault"),
+  signout: () => call<AccountStatus>("account_signout"),
+  twofaBegin: (password: string) => call<TwoFactorSetup>("twofa_begin", { password }),
+  twofaAddToVault: () => call<EntryView>("twofa_add_to_vault"),
+  twofaEnable: (code: string) => call<AccountCodes>("twofa_enable", { code }),
+  twofaFinish: () => call<void>("twofa_finish"),
+  accountCodesCopy: () => call<CopyResult>("account_codes_copy"),
+  accountCodesDownload: () => call<string | null>("account_codes_download"),
+  accountRecoveryView: (password: string) => call<AccountCodes>("account_recovery_view", { password }),
+  accountRecoveryRegenerate: (password: string) => call<AccountCodes>("account_recovery_regenerate", { password }),
+  twofaDisable: (password: string) => call<AccountStatus>("twofa_disable", { password }),
+  tokens: () => call<TokenView[]>("tokens_list"),
+  tokenCreate: (password: string, description: string, methods: string[], expiresAt: string | null) =>
+    call<NewToken>("token_create", { password, description, methods, expiresAt }),
+  tokenDelete: (password: string, id: number) => call<TokenView[]>("token_delete", { password, id }),
+  sessions: () => call<SessionView[]>("sessions_list"),
+  copyText: (text: string) => call<CopyResult>("copy_text", { text }),
+  signoutOthers: () => call<SessionView[]>("sessions_signout_others"),
 };
 
 /** Events the Rust side sends. */

@@ -1,0 +1,201 @@
+// The account manager end to end in the real window, against the backend
+// the app bundles (or APIQ_SERVER_URL's): create an account, set up 2FA
+// with the code from the app's own vault, recovery codes gated by "I've
+// saved", sign out, sign in with password + code and with a recovery code,
+// view and regenerate (old codes refused), tokens, disable (the vault entry
+// kept, archived), and the failures: wrong password, wrong code.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { Key } from "selenium-webdriver";
+import {
+  PASSWORD, all, click, entries, find, findVisible, freshDataDir, readClipboard, screenshot, startApp, tid, totpAround, type, waitFor,
+} from "./helpers.js";
+
+const LOGIN = `ann.${Date.now()}@example.com`;
+const ACCOUNT_PW = "account password 42";
+let driver;
+let secret = "";
+let firstCodes = [];
+
+async function text(id) {
+  return (await findVisible(driver, id)).getText();
+}
+
+async function confirmPassword(pw) {
+  await type(driver, "confirm-password", pw);
+  await click(driver, "confirm-submit");
+}
+
+async function signIn(code) {
+  await type(driver, "signin-login", LOGIN);
+  await type(driver, "signin-password", ACCOUNT_PW);
+  await click(driver, "signin-submit");
+  await findVisible(driver, "signin-code", 15000);
+  await type(driver, "signin-code", code);
+  await click(driver, "signin-verify");
+}
+
+async function twofaEnabled() {
+  return (await find(driver, "twofa-status")).getAttribute("data-enabled");
+}
+
+describe("account window", () => {
+  before(async () => {
+    freshDataDir({ clipboardClearSecs: 0, autoLockSecs: 0 });
+    driver = await startApp();
+    await findVisible(driver, "vault-create", 20000);
+    await type(driver, "vault-password", PASSWORD);
+    await type(driver, "vault-password-confirm", PASSWORD);
+    await click(driver, "vault-create");
+    await findVisible(driver, "add-open", 30000);
+  });
+
+  after(async () => {
+    if (driver) await driver.quit();
+  });
+
+  test("creates an account and is signed in with 2FA off", async () => {
+    await click(driver, "nav-account");
+    await click(driver, "signup-open", 20000);
+    await type(driver, "signin-login", LOGIN);
+    await type(driver, "signin-password", ACCOUNT_PW);
+    await screenshot(driver, "account-signup");
+    await click(driver, "signin-submit");
+    await findVisible(driver, "twofa-status", 20000);
+    assert.equal(await twofaEnabled(), "false");
+  });
+
+  test("sets up 2FA: password confirm, QR and secret, into the vault, code from the vault, recovery codes gated", async () => {
+    await click(driver, "account-settings");
+    await click(driver, "twofa-setup");
+    await confirmPassword("wrong password");
+    assert.match(await text("confirm-error"), /Wrong password/);
+    await confirmPassword(ACCOUNT_PW);
+    await findVisible(driver, "twofa-qr", 15000);
+    secret = (await text("twofa-secret")).replace(/\s+/g, "");
+    assert.match(secret, /^[A-Z2-7]{16,}$/);
+    await screenshot(driver, "twofa-setup");
+    await click(driver, "twofa-add-to-vault");
+    await click(driver, "twofa-code-from-vault");
+    await waitFor(driver, async () => /^\d{6}$/.test(await (await find(driver, "twofa-code")).getAttribute("value")), "code filled from the vault");
+    const filled = await (await find(driver, "twofa-code")).getAttribute("value");
+    assert.ok(totpAround(secret).has(filled), "the vault's code is the secret's TOTP");
+    await click(driver, "twofa-next");
+    await waitFor(driver, async () => (await all(driver, "recovery-code")).length === 10, "ten recovery codes", 15000);
+    firstCodes = await Promise.all((await all(driver, "recovery-code")).map((e) => e.getText()));
+    assert.equal(await (await find(driver, "recovery-saved")).isSelected(), false);
+    assert.equal(await (await find(driver, "recovery-done")).isEnabled(), false);
+    await screenshot(driver, "twofa-recovery-codes");
+    await click(driver, "recovery-copy");
+    await waitFor(driver, async () => (await find(driver, "recovery-saved")).isSelected(), "Copy ticks I've saved");
+    assert.ok(firstCodes.every((c) => readClipboard().includes(c)), "the clipboard holds the codes");
+    await click(driver, "recovery-done");
+    await waitFor(driver, async () => (await twofaEnabled()) === "true", "2FA on");
+  });
+
+  test("the vault holds the secret and the recovery codes", async () => {
+    await click(driver, "nav-codes");
+    await waitFor(driver, async () => {
+      const e = (await entries(driver)).find((x) => x.issuer === "Apiqcloud");
+      return e && e.name === LOGIN && totpAround(secret).has(e.code);
+    }, "the Apiqcloud entry shows the secret's code");
+    const row = (await entries(driver)).find((x) => x.issuer === "Apiqcloud").el;
+    await row.findElement(tid("recovery-open")).click();
+    await waitFor(driver, async () => (await all(driver, "recovery-item")).length === 10, "ten codes in the vault");
+    const stored = await Promise.all((await all(driver, "recovery-item")).map((e) => e.getText()));
+    assert.deepEqual(stored.map((s) => s.trim()).sort(), [...firstCodes].sort());
+    await driver.actions().sendKeys(Key.ESCAPE).perform();
+  });
+
+  test("sign out, then a wrong code is refused and the vault's code signs in", async () => {
+    await click(driver, "nav-account");
+    await click(driver, "signout");
+    await findVisible(driver, "signin-submit");
+    await type(driver, "signin-login", LOGIN);
+    await type(driver, "signin-password", "not it at all");
+    await click(driver, "signin-submit");
+    assert.match(await text("signin-error"), /Wrong password/);
+    await type(driver, "signin-password", ACCOUNT_PW);
+    await click(driver, "signin-submit");
+    await findVisible(driver, "signin-code", 15000);
+    assert.match(await text("signin-device-loss"), /recovery code/);
+    await type(driver, "signin-code", "000000");
+    await click(driver, "signin-verify");
+    assert.match(await text("signin-error"), /not valid/);
+    await screenshot(driver, "signin-wrong-code");
+    await click(driver, "signin-code-from-vault");
+    await click(driver, "signin-verify");
+    await findVisible(driver, "twofa-status", 15000);
+    assert.equal(await twofaEnabled(), "true");
+  });
+
+  test("a recovery code signs in once", async () => {
+    await click(driver, "signout");
+    await signIn(firstCodes[0]);
+    await findVisible(driver, "twofa-status", 15000);
+  });
+
+  test("view shows the used code; regenerate replaces them and the old ones stop working", async () => {
+    await click(driver, "account-settings");
+    await click(driver, "recovery-view");
+    await confirmPassword(ACCOUNT_PW);
+    await waitFor(driver, async () => (await all(driver, "recovery-code")).length === 10, "codes shown");
+    const used = [];
+    for (const e of await all(driver, "recovery-code")) if ((await e.getAttribute("data-used")) === "true") used.push(await e.getText());
+    assert.deepEqual(used, [firstCodes[0]]);
+    await click(driver, "recovery-regenerate");
+    await click(driver, "regenerate-confirm");
+    await confirmPassword(ACCOUNT_PW);
+    await waitFor(driver, async () => {
+      const now = await Promise.all((await all(driver, "recovery-code")).map((e) => e.getText()));
+      return now.length === 10 && !now.includes(firstCodes[1]);
+    }, "new codes shown", 15000);
+    const fresh = await Promise.all((await all(driver, "recovery-code")).map((e) => e.getText()));
+    assert.equal(await (await find(driver, "recovery-done")).isEnabled(), false);
+    await click(driver, "recovery-saved");
+    await click(driver, "recovery-done");
+    await click(driver, "signout");
+    await signIn(firstCodes[1]);
+    assert.match(await text("signin-error"), /not valid/);
+    await type(driver, "signin-code", fresh[0]);
+    await click(driver, "signin-verify");
+    await findVisible(driver, "twofa-status", 15000);
+    // The vault's copy was replaced.
+    await click(driver, "nav-codes");
+    const row = (await entries(driver)).find((x) => x.issuer === "Apiqcloud").el;
+    await row.findElement(tid("recovery-open")).click();
+    await waitFor(driver, async () => {
+      const stored = await Promise.all((await all(driver, "recovery-item")).map((e) => e.getText()));
+      return stored.length === 10 && stored.map((s) => s.trim()).sort().join() === [...fresh].sort().join();
+    }, "the vault holds the new codes");
+    await driver.actions().sendKeys(Key.ESCAPE).perform();
+    await click(driver, "nav-account");
+  });
+
+  test("personal access tokens: create (value shown once), list, delete", async () => {
+    await click(driver, "account-settings");
+    await click(driver, "token-create");
+    await type(driver, "token-description", "deploy script");
+    await click(driver, "token-next");
+    await confirmPassword(ACCOUNT_PW);
+    assert.match(await text("token-value"), /^apq_[0-9A-Za-z]{30}/);
+    await screenshot(driver, "token-created");
+    await driver.actions().sendKeys(Key.ESCAPE).perform();
+    await waitFor(driver, async () => (await all(driver, "token-item")).length === 1, "one token listed");
+    await (await find(driver, "token-delete")).click();
+    await confirmPassword(ACCOUNT_PW);
+    await waitFor(driver, async () => (await all(driver, "token-item")).length === 0, "token deleted");
+  });
+
+  test("disable 2FA: confirm, password; the vault entry is kept, archived", async () => {
+    await click(driver, "twofa-disable");
+    await click(driver, "disable-confirm");
+    await confirmPassword(ACCOUNT_PW);
+    await waitFor(driver, async () => (await twofaEnabled()) === "false", "2FA off", 15000);
+    await screenshot(driver, "twofa-disabled");
+    await click(driver, "nav-codes");
+    await waitFor(driver, async () => !(await entries(driver)).some((x) => x.issuer === "Apiqcloud"), "archived entry hidden from the list");
+    await type(driver, "search", "apiqcloud");
+    await waitFor(driver, async () => (await entries(driver)).some((x) => x.issuer === "Apiqcloud"), "archived entry found by search");
+  });
+});

@@ -1,0 +1,125 @@
+// Benchmark of the real app (run by scripts/bench-app.sh, release build):
+// cold start to the first code on screen, unlocked by the keyring slot,
+// and the resident memory of all the app's processes, with 1,000 entries.
+// Not a test: it prints figures (and writes artifacts/bench-app.json).
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  APP, PASSWORD, ROOT, SHOTS, all, click, find, findVisible, freshDataDir, screenshot, startApp, type, waitFor,
+} from "./helpers.js";
+
+const N = Number(process.env.APIQ_BENCH_ENTRIES ?? 1000);
+const RUNS = Number(process.env.APIQ_BENCH_RUNS ?? 5);
+
+function base32(bytes) {
+  const a = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = 0, value = 0, out = "";
+  for (const b of bytes) {
+    value = (value << 8) | b;
+    bits += 8;
+    while (bits >= 5) {
+      out += a[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += a[(value << (5 - bits)) & 31];
+  return out;
+}
+
+/** RSS (KiB) of a process and all its descendants. */
+function treeRss(rootPid) {
+  const children = new Map();
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(d));
+    } catch { /* gone */ }
+  }
+  const procs = [];
+  const walk = (pid) => {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, "utf8");
+      const name = /Name:\s+(.*)/.exec(status)[1];
+      const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      procs.push({ pid, name, rss });
+    } catch { /* gone */ }
+    for (const c of children.get(pid) ?? []) walk(c);
+  };
+  walk(rootPid);
+  return procs;
+}
+
+function appPid() {
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/cmdline`, "utf8").split("\0")[0] === APP) return Number(d);
+    } catch { /* gone */ }
+  }
+  return null;
+}
+
+// 1. A vault with N entries and a keyring slot, filled through the window.
+freshDataDir({ autoLockSecs: 0 });
+const lines = [];
+for (let i = 0; i < N; i++) {
+  const secret = base32(Buffer.from(`bench-secret-${String(i).padStart(6, "0")}-xyz`));
+  lines.push(`otpauth://totp/Service%20${i}:user${i}@example.com?secret=${secret}&issuer=Service%20${i}`);
+}
+const file = join(SHOTS, `bench-${N}.txt`);
+writeFileSync(file, lines.join("\n") + "\n");
+let driver = await startApp();
+await findVisible(driver, "vault-create", 30000);
+await type(driver, "vault-password", PASSWORD);
+await type(driver, "vault-password-confirm", PASSWORD);
+await click(driver, "vault-create");
+await findVisible(driver, "add-open", 60000);
+await click(driver, "main-menu");
+await click(driver, "import-open");
+await (await find(driver, "import-file")).sendKeys(file);
+await click(driver, "import-save").catch(async () => {
+  await waitFor(driver, async () => (await find(driver, "import-save")).isEnabled(), "import ready", 60000);
+  await click(driver, "import-save");
+});
+await waitFor(driver, async () => (await all(driver, "entry")).length >= 20, "entries shown", 120000);
+await driver.quit();
+
+// 2. Cold starts: session request → first code on screen.
+const times = [];
+let memory = null;
+for (let r = 0; r < RUNS; r++) {
+  const t0 = performance.now();
+  driver = await startApp();
+  await driver.wait(async () => {
+    return driver.executeScript(
+      "const c = document.querySelector('[data-testid=entry-code]'); return !!c && /\\d/.test(c.textContent);",
+    );
+  }, 60000, "no code on screen");
+  const ms = performance.now() - t0;
+  times.push(ms);
+  if (r === RUNS - 1) {
+    await new Promise((res) => setTimeout(res, 3000)); // settle
+    const pid = appPid();
+    const procs = pid ? treeRss(pid) : [];
+    memory = { totalMiB: procs.reduce((a, p) => a + p.rss, 0) / 1024, processes: procs };
+    await screenshot(driver, `bench-${N}-entries`);
+  }
+  await driver.quit();
+}
+
+times.sort((a, b) => a - b);
+const result = {
+  entries: N,
+  runs: RUNS,
+  firstCodeMs: { min: Math.round(times[0]), median: Math.round(times[Math.floor(times.length / 2)]), max: Math.round(times.at(-1)) },
+  memory,
+};
+writeFileSync(join(ROOT, "artifacts", "bench-app.json"), JSON.stringify(result, null, 2));
+console.log(`cold start to first code (${N} entries, keyring unlock, ${RUNS} runs): min ${result.firstCodeMs.min} ms, median ${result.firstCodeMs.median} ms, max ${result.firstCodeMs.max} ms`);
+if (memory) {
+  console.log(`resident memory of the app's processes: ${memory.totalMiB.toFixed(0)} MiB`);
+  for (const p of memory.processes) console.log(`  ${p.name} (${p.pid}): ${(p.rss / 1024).toFixed(0)} MiB`);
+}
