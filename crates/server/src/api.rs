@@ -355,14 +355,30 @@ async fn signin(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
     let login = p.req("login")?;
     let password = p.secret("password")?;
     cx.addr_check()?;
-    let user = match normalize_login(login) {
-        Some(l) => cx.db(move |db| Ok(db.user_by_login(&l)?)).await?,
-        None => None,
-    };
-    if let Some(u) = &user {
-        if let Some(retry_after) = throttle::retry_after(u.failures, u.last_failure, cx.now) {
-            return Err(ApiError::TooManyAttempts { retry_after });
+    // Failures against a login with no account are counted too (by a keyed
+    // hash of it), so a throttled answer never tells which logins exist.
+    let login_hash = cx.st.inner.key.login_lookup(&login.trim().to_lowercase());
+    let (user, unknown_failures) = match normalize_login(login) {
+        Some(l) => {
+            cx.db(move |db| {
+                let user = db.user_by_login(&l)?;
+                let unknown = match user {
+                    Some(_) => None,
+                    None => db.unknown_login_failures(&login_hash)?,
+                };
+                Ok((user, unknown))
+            })
+            .await?
         }
+        None => (None, None),
+    };
+    let (failures, last_failure) = match (&user, unknown_failures) {
+        (Some(u), _) => (u.failures, u.last_failure),
+        (None, Some(f)) => f,
+        (None, None) => (0, 0),
+    };
+    if let Some(retry_after) = throttle::retry_after(failures, last_failure, cx.now) {
+        return Err(ApiError::TooManyAttempts { retry_after });
     }
     let phc = user.as_ref().map(|u| u.password_hash.clone());
     let ok = cx.st.inner.hasher.verify(password, phc).await?;
@@ -390,7 +406,10 @@ async fn signin(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
                         audit(db, Some(uid), now, &addr, "signin.failed", "wrong password")?;
                         audit_threshold(db, uid, now, &addr, n)?;
                     }
-                    None => log_event(None, "signin.failed", "unknown login"),
+                    None => {
+                        db.record_unknown_login_failure(&login_hash, now)?;
+                        log_event(None, "signin.failed", "unknown login");
+                    }
                 }
                 Ok(())
             })

@@ -134,6 +134,16 @@ impl ServerKey {
             .map_err(|_| StoreError::Unseal)
     }
 
+    /// The keyed hash under which failures against a login without an
+    /// account are counted (the login itself is never stored for them).
+    /// The tag keeps it apart from recovery-code lookups under the same key.
+    pub fn login_lookup(&self, login: &str) -> [u8; 32] {
+        hmac(
+            self.lookup.as_ref(),
+            &[b"unknown-login v1\0", login.as_bytes()],
+        )
+    }
+
     /// The keyed lookup hash of a normalized recovery code of user `uid`.
     pub fn lookup(&self, uid: i64, code: &str) -> [u8; 32] {
         hmac(self.lookup.as_ref(), &[&uid.to_be_bytes(), code.as_bytes()])

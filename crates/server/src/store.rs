@@ -84,7 +84,22 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX audit_user ON audit(user_id, id);
     "#,
+    // 2: failures against logins that have no account, keyed by a server-keyed
+    // hash of the login (no login text stored), so that throttling answers an
+    // unknown login exactly as it answers a known one.
+    r#"
+    CREATE TABLE unknown_logins (
+        login_hash   BLOB PRIMARY KEY,
+        failures     INTEGER NOT NULL,
+        last_failure INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX unknown_logins_age ON unknown_logins(last_failure);
+    "#,
 ];
+
+/// Rows of `unknown_logins` idle this long are dropped: longer than the
+/// longest throttle delay, so forgetting them changes no answer.
+const UNKNOWN_LOGIN_TTL: u64 = 2 * 24 * 3600;
 
 /// The connection pool.
 #[derive(Clone)]
@@ -385,6 +400,43 @@ impl Db<'_> {
             .query_row(params![now, uid], |r| r.get(0))
             .optional()?
             .unwrap_or(0))
+    }
+
+    /// Failures recorded against a login that has no account: `(failures,
+    /// last_failure)` by the login's keyed hash.
+    pub fn unknown_login_failures(
+        &mut self,
+        login_hash: &[u8; 32],
+    ) -> Result<Option<(u32, u64)>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT failures, last_failure FROM unknown_logins WHERE login_hash = ?1",
+            )?
+            .query_row([&login_hash[..]], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
+    /// Records a failed sign-in against a login that has no account; returns
+    /// the new counter. Also drops rows idle past [`UNKNOWN_LOGIN_TTL`], so
+    /// the table stays bounded by recent traffic (itself bounded per address).
+    pub fn record_unknown_login_failure(
+        &mut self,
+        login_hash: &[u8; 32],
+        now: u64,
+    ) -> Result<u32, StoreError> {
+        self.conn
+            .prepare_cached("DELETE FROM unknown_logins WHERE last_failure < ?1")?
+            .execute([now.saturating_sub(UNKNOWN_LOGIN_TTL)])?;
+        Ok(self
+            .conn
+            .prepare_cached(
+                "INSERT INTO unknown_logins (login_hash, failures, last_failure) VALUES (?1, 1, ?2)
+                 ON CONFLICT(login_hash) DO UPDATE
+                 SET failures = failures + 1, last_failure = excluded.last_failure
+                 RETURNING failures",
+            )?
+            .query_row(params![&login_hash[..], now], |r| r.get(0))?)
     }
 
     pub fn reset_failures(&mut self, uid: i64) -> Result<(), StoreError> {

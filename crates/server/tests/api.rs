@@ -596,6 +596,34 @@ async fn a_pending_session_refuses_another_users_code() {
 
 // ---- throttling -----------------------------------------------------------
 
+/// Regression: throttling once answered 704 for a known login after five
+/// failures but kept answering 701 for an unknown one, which told an
+/// attacker which logins have accounts. Both must now answer alike.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throttling_does_not_reveal_which_logins_exist() {
+    let s = start().await;
+    s.signup("exists@x.io", PW).await;
+    let mut throttled = 0;
+    for i in 0..8 {
+        // The clock stands still, so the delays pile up for both alike.
+        let a = s.signin("exists@x.io", "wrong password!").await;
+        let b = s.signin("ghost@x.io", "wrong password!").await;
+        assert_eq!(a["result"], b["result"], "attempt {i}: {a} vs {b}");
+        assert_eq!(a["error"], b["error"], "attempt {i}");
+        assert_eq!(a["retryAfter"], b["retryAfter"], "attempt {i}");
+        if a["result"] == 704 {
+            throttled += 1;
+        }
+    }
+    assert!(throttled >= 2, "the throttle never engaged");
+    // No login text was stored for the unknown one (database and WAL).
+    for suffix in ["", "-wal"] {
+        let path = format!("{}{suffix}", s.db.display());
+        let bytes = std::fs::read(&path).unwrap_or_default();
+        assert!(!bytes.windows(5).any(|w| w == b"ghost"), "{path}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lockout_is_not_reset_by_a_new_signin_and_grows_to_a_lock() {
     let s = start().await;
