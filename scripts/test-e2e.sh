@@ -29,7 +29,8 @@ if [[ "${1:-}" == "--inner" ]]; then
     pids+=($!)
     sleep 0.5
     tauri-driver --port 4444 --native-port 4445 >"$APIQ_E2E_TMP/tauri-driver.log" 2>&1 &
-    pids+=($!)
+    driver_pid=$!
+    pids+=($driver_pid)
     for _ in $(seq 1 100); do
         curl -sf http://127.0.0.1:4444/status >/dev/null 2>&1 && break
         sleep 0.1
@@ -38,9 +39,38 @@ if [[ "${1:-}" == "--inner" ]]; then
     rc=0
     if [[ -n "${APIQ_E2E_CMD:-}" ]]; then
         (cd tests/e2e && eval "$APIQ_E2E_CMD") || rc=$?
-    else
-        # shellcheck disable=SC2086
-        (cd tests/e2e && node --test --test-concurrency=1 --test-reporter=spec ${APIQ_E2E_TESTS:-}) || rc=$?
+        exit $rc
+    fi
+    # One file at a time (they share the data folder and the driver; Node
+    # 20's runner would start them together).
+    files=${APIQ_E2E_TESTS:-$(cd tests/e2e && ls ./*.test.js)}
+    for f in $files; do
+        (cd tests/e2e && node --test --test-reporter=spec "$f") || rc=$?
+    done
+
+    # The account flow again, against a separately started apiq-server
+    # given to the app by APIQ_SERVER_URL (then the server is stopped to see
+    # the "unreachable" message).
+    if [[ -z "${APIQ_E2E_TESTS:-}" || "${APIQ_E2E_TESTS}" == *account* ]]; then
+        "$APIQ_SERVER_BIN" --db "$APIQ_E2E_TMP/remote.db" --listen 127.0.0.1:0 \
+            >"$APIQ_E2E_TMP/server.out" 2>"$APIQ_E2E_TMP/server.log" &
+        server_pid=$!
+        pids+=($server_pid)
+        url=""
+        for _ in $(seq 1 100); do
+            url=$(sed -n 's/^listening on \(http:[^ ]*\).*/\1/p' "$APIQ_E2E_TMP/server.out" | head -1)
+            [[ -n "$url" ]] && break
+            sleep 0.1
+        done
+        [[ -n "$url" ]] || { echo "apiq-server did not start" >&2; cat "$APIQ_E2E_TMP/server.log" >&2; exit 1; }
+        kill "$driver_pid"; wait "$driver_pid" 2>/dev/null || true
+        APIQ_SERVER_URL="$url" tauri-driver --port 4444 --native-port 4445 >>"$APIQ_E2E_TMP/tauri-driver.log" 2>&1 &
+        driver_pid=$!
+        pids+=($driver_pid)
+        for _ in $(seq 1 100); do curl -sf http://127.0.0.1:4444/status >/dev/null 2>&1 && break; sleep 0.1; done
+        echo "--- the account flow against apiq-server at $url (APIQ_SERVER_URL)"
+        (cd tests/e2e && APIQ_E2E_REMOTE_URL="$url" APIQ_E2E_SERVER_PID="$server_pid" \
+            node --test --test-reporter=spec account.test.js) || rc=$?
     fi
     exit $rc
 fi
@@ -49,6 +79,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/cache/apiq-target}"
 if [[ -z "${APIQ_E2E_SKIP_BUILD:-}" ]]; then
     [[ -d ui/node_modules ]] || npm --prefix ui ci --no-audit --no-fund
     npm --prefix ui run build
+    cargo build -p apiq-server --bin apiq-server
     if [[ "${APIQ_E2E_PROFILE:-debug}" == release ]]; then
         cargo build --release -p apiq-authenticator
     else
@@ -63,6 +94,7 @@ done
 TMP=$(mktemp -d /tmp/apiq-e2e.XXXXXX)
 export APIQ_E2E_TMP=$TMP
 export APIQ_APP="$CARGO_TARGET_DIR/${APIQ_E2E_PROFILE:-debug}/apiq-authenticator"
+export APIQ_SERVER_BIN="$CARGO_TARGET_DIR/debug/apiq-server"
 export APIQ_DATA_DIR="$TMP/data"
 export APIQ_SHOTS="$ROOT/artifacts/e2e"
 export HOME="$TMP/home"

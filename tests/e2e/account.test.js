@@ -12,6 +12,9 @@ import {
 } from "./helpers.js";
 
 const LOGIN = `ann.${Date.now()}@example.com`;
+// Set by scripts/test-e2e.sh for the run against a separate apiq-server.
+const REMOTE = process.env.APIQ_E2E_REMOTE_URL;
+const SERVER_PID = Number(process.env.APIQ_E2E_SERVER_PID || 0);
 const ACCOUNT_PW = "account password 42";
 let driver;
 let secret = "";
@@ -57,9 +60,12 @@ describe("account window", () => {
   test("creates an account and is signed in with 2FA off", async () => {
     await click(driver, "nav-account");
     await click(driver, "signup-open", 20000);
+    const where = await text("signin-server");
+    if (REMOTE) assert.ok(where.includes(REMOTE), `the app uses APIQ_SERVER_URL: ${where}`);
+    else assert.match(where, /built into this app/);
     await type(driver, "signin-login", LOGIN);
     await type(driver, "signin-password", ACCOUNT_PW);
-    await screenshot(driver, "account-signup");
+    await screenshot(driver, `account-signup${REMOTE ? "-remote" : ""}`);
     await click(driver, "signin-submit");
     await findVisible(driver, "twofa-status", 20000);
     assert.equal(await twofaEnabled(), "false");
@@ -99,8 +105,11 @@ describe("account window", () => {
       const e = (await entries(driver)).find((x) => x.issuer === "Apiqcloud");
       return e && e.name === LOGIN && totpAround(secret).has(e.code);
     }, "the Apiqcloud entry shows the secret's code");
-    const row = (await entries(driver)).find((x) => x.issuer === "Apiqcloud").el;
-    await row.findElement(tid("recovery-open")).click();
+    await waitFor(driver, async () => {
+      const row = (await entries(driver)).find((x) => x.issuer === "Apiqcloud");
+      await row.el.findElement(tid("recovery-open")).click();
+      return true;
+    }, "open the Apiqcloud entry's recovery codes");
     await waitFor(driver, async () => (await all(driver, "recovery-item")).length === 10, "ten codes in the vault");
     const stored = await Promise.all((await all(driver, "recovery-item")).map((e) => e.getText()));
     assert.deepEqual(stored.map((s) => s.trim()).sort(), [...firstCodes].sort());
@@ -162,8 +171,11 @@ describe("account window", () => {
     await findVisible(driver, "twofa-status", 15000);
     // The vault's copy was replaced.
     await click(driver, "nav-codes");
-    const row = (await entries(driver)).find((x) => x.issuer === "Apiqcloud").el;
-    await row.findElement(tid("recovery-open")).click();
+    await waitFor(driver, async () => {
+      const row = (await entries(driver)).find((x) => x.issuer === "Apiqcloud");
+      await row.el.findElement(tid("recovery-open")).click();
+      return true;
+    }, "open the Apiqcloud entry's recovery codes");
     await waitFor(driver, async () => {
       const stored = await Promise.all((await all(driver, "recovery-item")).map((e) => e.getText()));
       return stored.length === 10 && stored.map((s) => s.trim()).sort().join() === [...fresh].sort().join();
@@ -197,5 +209,21 @@ describe("account window", () => {
     await waitFor(driver, async () => !(await entries(driver)).some((x) => x.issuer === "Apiqcloud"), "archived entry hidden from the list");
     await type(driver, "search", "apiqcloud");
     await waitFor(driver, async () => (await entries(driver)).some((x) => x.issuer === "Apiqcloud"), "archived entry found by search");
+  });
+
+  test("an unreachable backend is a clear message and the vault keeps everything", { skip: !SERVER_PID && "only against a separate apiq-server" }, async () => {
+    process.kill(SERVER_PID);
+    await click(driver, "nav-account");
+    await click(driver, "signout");
+    await type(driver, "signin-login", LOGIN);
+    await type(driver, "signin-password", ACCOUNT_PW);
+    await click(driver, "signin-submit");
+    const msg = await text("signin-error");
+    assert.match(msg, /cannot be reached/);
+    assert.match(msg, /Nothing in your vault was changed/);
+    await screenshot(driver, "server-unreachable");
+    await click(driver, "nav-codes");
+    await type(driver, "search", "apiqcloud");
+    await waitFor(driver, async () => (await entries(driver)).some((x) => x.issuer === "Apiqcloud"), "the entry is still in the vault");
   });
 });

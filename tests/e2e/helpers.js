@@ -106,12 +106,15 @@ export async function click(driver, id) {
 }
 
 let shot = 0;
-/** Saves a screenshot of the window as artifacts/e2e/NN-name.png. */
+// Screenshots are named after the test file that took them.
+const PREFIX = (process.argv[1] ?? "").split("/").pop().replace(/\.test\.js$|\.js$/, "");
+const RUN = process.env.APIQ_E2E_REMOTE_URL ? "-remote" : "";
+/** Saves a screenshot of the window as artifacts/e2e/FILE-NN-name.png. */
 export async function screenshot(driver, name) {
   shot += 1;
   await sleep(200); // let the last render and toast settle
   const png = await driver.takeScreenshot();
-  const file = join(SHOTS, `${String(shot).padStart(2, "0")}-${name}.png`);
+  const file = join(SHOTS, `${PREFIX}${RUN}-${String(shot).padStart(2, "0")}-${name}.png`);
   writeFileSync(file, png, "base64");
   return file;
 }

@@ -100,6 +100,9 @@ pub async fn account_status(
     acc: State<'_, Account>,
 ) -> AppResult<AccountStatus> {
     let mut acc = acc.lock().await;
+    // The account side is opened: start (or find) the backend now, so
+    // the window can say which one it talks to.
+    client(&app, &mut acc).await?;
     status(&app, &mut acc).await
 }
 

@@ -57,8 +57,18 @@ export function AccountView({ onVaultChanged }: { onVaultChanged: () => void }) 
   const [error, setError] = useState<string | null>(null);
   const refresh = () => api.accountStatus().then((s) => { setStatus(s); setError(null); }, (e) => setError(messageOf(e)));
   useEffect(() => void refresh(), []);
-  if (!status) {
-    return <div class="page">{error ? <div class="error-box" role="alert" data-testid="account-error">{error}</div> : <p class="muted">Connecting to the account server…</p>}</div>;
+  if (!status || (error && status.signedIn)) {
+    if (!error) return <div class="page"><p class="muted">Connecting to the account server…</p></div>;
+    return (
+      <div class="page">
+        <div class="error-box" role="alert" data-testid="account-error">{error}</div>
+        <div class="row">
+          <button class="btn" data-testid="account-retry" onClick={() => void refresh()}>Try again</button>
+          {/* Forgets the session here even when the server cannot be told. */}
+          <button class="btn" data-testid="signout" onClick={async () => { try { setStatus(await api.signout()); setError(null); } catch (e) { setError(messageOf(e)); } }}>Sign out</button>
+        </div>
+      </div>
+    );
   }
   if (!status.signedIn) return <SignIn status={status} onStatus={setStatus} />;
   return <SignedIn status={status} onStatus={setStatus} refresh={refresh} onVaultChanged={onVaultChanged} />;
@@ -116,7 +126,7 @@ function SignIn({ status, onStatus }: { status: AccountStatus; onStatus: (s: Acc
     <div class="page">
       <form class="panel" style="max-width:420px;margin:0 auto" onSubmit={(e) => { e.preventDefault(); void run("login", () => (signup ? api.signup(login, pw) : api.signin(login, pw))); }}>
         <h2>{signup ? "Create an Apiqcloud account" : "Sign in to Apiqcloud"}</h2>
-        <p class="small muted">{status.bundled ? "Using the account server built into this app." : `Server: ${status.serverUrl}`}</p>
+        <p class="small muted" data-testid="signin-server">{status.bundled ? "Using the account server built into this app." : `Server: ${status.serverUrl}`}</p>
         <div class="field">
           <label for="login">Email</label>
           <input id="login" class="input" type="email" autocomplete="username" data-testid="signin-login" value={login} onInput={(e) => setLogin(e.currentTarget.value)} autofocus />
@@ -168,8 +178,8 @@ function SignedIn({ status, onStatus, refresh, onVaultChanged }: { status: Accou
       <div class="panel">
         <div class="row">
           <div class="grow">
-            <h2 style="margin:0">{user.name || user.email}</h2>
-            <div class="small muted">{user.email}</div>
+            <h2 style="margin:0;word-break:break-all">{user.name || user.email}</h2>
+            {user.name && <div class="small muted">{user.email}</div>}
           </div>
           <button class="btn small" data-testid="signout" onClick={async () => onStatus(await api.signout())}>Sign out</button>
         </div>

@@ -96,8 +96,11 @@ export function UnlockVault({ status, onDone, tryKeyring }: { status: VaultStatu
     }
   }
 
+  // Opening by the keyring by itself: no form meanwhile, so that nobody
+  // types into a form about to go away.
+  const [auto, setAuto] = useState(tryKeyring && status.keyringSlot);
   useEffect(() => {
-    if (tryKeyring && status.keyringSlot) void keyring();
+    if (auto) void keyring().finally(() => setAuto(false));
   }, []);
 
   async function submit(e: Event) {
@@ -116,6 +119,18 @@ export function UnlockVault({ status, onDone, tryKeyring }: { status: VaultStatu
     } finally {
       setBusy(false);
     }
+  }
+
+  if (auto) {
+    return (
+      <div class="gate">
+        <div class="card" aria-busy="true" data-testid="vault-unlocking">
+          <Logo />
+          <h1>Unlocking…</h1>
+          <p class="lead">Opening the vault with the system keyring.</p>
+        </div>
+      </div>
+    );
   }
 
   return (
