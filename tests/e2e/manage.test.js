@@ -1,0 +1,152 @@
+// Managing entries in the real window: several links at once, the manual
+// form's validation, edit (group, pin), delete with undo, show as QR (behind
+// a confirmation, decoded by zbarimg), scan the screen, hidden codes, and the
+// idle auto-lock.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Key } from "selenium-webdriver";
+import {
+  DATA_DIR, PASSWORD, SHOTS, all, click, entries, find, findVisible, freshDataDir, screenshot, sleep, startApp, tid, totpAround, type, typeLines, waitFor,
+} from "./helpers.js";
+
+const A = "otpauth://totp/Alpha:one@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Alpha";
+const B = "otpauth://totp/Beta:two@example.com?secret=KRSXG5CTMVRXEZLUKN2XAZLSKNSXG5DF&issuer=Beta";
+const SCREEN_SECRET = "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U";
+const SCREEN_URI = `otpauth://totp/Gamma:three@example.com?secret=${SCREEN_SECRET}&issuer=Gamma`;
+let driver;
+
+async function menu(issuer, item) {
+  await waitFor(driver, async () => {
+    const e = (await entries(driver)).find((x) => x.issuer === issuer);
+    await e.el.findElement(tid("entry-menu")).click();
+    return true;
+  }, `open the menu of ${issuer}`);
+  await click(driver, item);
+}
+
+describe("managing entries", () => {
+  before(async () => {
+    freshDataDir({ clipboardClearSecs: 0, autoLockSecs: 0 });
+    driver = await startApp();
+    await findVisible(driver, "vault-create", 20000);
+    await type(driver, "vault-password", PASSWORD);
+    await type(driver, "vault-password-confirm", PASSWORD);
+    await click(driver, "vault-create");
+    await findVisible(driver, "add-open", 30000);
+  });
+
+  after(async () => {
+    if (driver) await driver.quit();
+  });
+
+  test("two links pasted at once are previewed and added together", async () => {
+    await click(driver, "add-open");
+    await typeLines(driver, "add-uri", [A, B]);
+    await waitFor(driver, async () => (await all(driver, "preview-item")).length === 2, "two items previewed");
+    assert.match(await (await find(driver, "add-save")).getText(), /Add 2 accounts/);
+    await click(driver, "add-save");
+    await waitFor(driver, async () => (await all(driver, "entry")).length === 2, "two entries");
+  });
+
+  test("the manual form says what is wrong, then adds", async () => {
+    await click(driver, "add-open");
+    await click(driver, "add-manual");
+    await type(driver, "manual-issuer", "Delta");
+    await type(driver, "manual-name", "four");
+    await type(driver, "manual-secret", "not base32!");
+    assert.match(await (await findVisible(driver, "manual-secret-error")).getText(), /A–Z and the digits 2–7/);
+    await type(driver, "manual-secret", "gezd gnbv gy3t qojq");
+    await click(driver, "manual-save");
+    await waitFor(driver, async () => (await all(driver, "entry")).length === 3, "three entries");
+    const d = (await entries(driver)).find((x) => x.issuer === "Delta");
+    assert.ok(totpAround("GEZDGNBVGY3TQOJQ").has(d.code));
+  });
+
+  test("edit: group and pin move the entry into its sections", async () => {
+    await menu("Beta", "entry-edit");
+    await type(driver, "edit-group", "Work");
+    await click(driver, "edit-save");
+    await menu("Delta", "entry-edit");
+    await click(driver, "edit-pinned");
+    await type(driver, "edit-note", "the bank");
+    await click(driver, "edit-save");
+    await waitFor(driver, async () => (await entries(driver))[0].issuer === "Delta", "pinned entry first");
+    const titles = await Promise.all((await driver.findElements({ css: ".section-title" })).map((e) => e.getText()));
+    assert.deepEqual(titles.map((t) => t.toLowerCase()), ["pinned", "work", "other"]);
+    await type(driver, "search", "bank");
+    await waitFor(driver, async () => (await entries(driver)).length === 1, "the note is searched");
+    await type(driver, "search", "");
+    await screenshot(driver, "groups-and-pins");
+  });
+
+  test("delete, then undo brings the entry back", async () => {
+    await menu("Alpha", "entry-delete");
+    await waitFor(driver, async () => !(await entries(driver)).some((x) => x.issuer === "Alpha"), "Alpha gone");
+    await click(driver, "toast-action");
+    await waitFor(driver, async () => (await entries(driver)).some((x) => x.issuer === "Alpha"), "Alpha back");
+    const a = (await entries(driver)).find((x) => x.issuer === "Alpha");
+    assert.ok(totpAround("JBSWY3DPEHPK3PXP").has(a.code));
+  });
+
+  test("show as QR only after a confirmation; the QR holds the entry", async () => {
+    await menu("Alpha", "entry-qr");
+    await findVisible(driver, "qr-confirm");
+    assert.equal((await all(driver, "qr-image")).length, 0);
+    await screenshot(driver, "qr-confirm");
+    await click(driver, "qr-confirm");
+    const img = await findVisible(driver, "qr-image");
+    const src = await img.getAttribute("src");
+    const png = join(SHOTS, "qr-shown.png");
+    writeFileSync(png, Buffer.from(src.replace(/^data:image\/png;base64,/, ""), "base64"));
+    const decoded = execFileSync("zbarimg", ["--quiet", "--raw", png]).toString().trim();
+    assert.match(decoded, /^otpauth:\/\/totp\//);
+    assert.match(decoded, /secret=JBSWY3DPEHPK3PXP/);
+    await driver.actions().sendKeys(Key.ESCAPE).perform();
+  });
+
+  test("scans the screen and finds the QR code shown there", async () => {
+    const png = join(SHOTS, "qr-on-screen.png");
+    execFileSync("qrencode", ["-o", png, "-s", "5", SCREEN_URI]);
+    const viewer = spawn("display", ["-geometry", "+720+120", png], { stdio: "ignore" });
+    try {
+      await sleep(1500);
+      await click(driver, "add-open");
+      await click(driver, "add-screen");
+      const item = await findVisible(driver, "preview-item", 20000);
+      assert.equal(await item.getAttribute("data-status"), "new");
+      await click(driver, "add-save");
+      await waitFor(driver, async () => (await entries(driver)).some((x) => x.issuer === "Gamma" && totpAround(SCREEN_SECRET).has(x.code)), "Gamma added from the screen");
+    } finally {
+      viewer.kill();
+    }
+  });
+
+  test("hidden codes show after a click", async () => {
+    await click(driver, "main-menu");
+    await click(driver, "settings-open");
+    await click(driver, "settings-hide");
+    await click(driver, "settings-save");
+    await waitFor(driver, async () => (await entries(driver)).every((e) => /^•+$/.test(e.code)), "codes hidden");
+    await screenshot(driver, "hidden-codes");
+    const a = (await entries(driver)).find((x) => x.issuer === "Alpha");
+    await a.el.click();
+    await waitFor(driver, async () => totpAround("JBSWY3DPEHPK3PXP").has((await entries(driver)).find((x) => x.issuer === "Alpha").code), "Alpha shown after the click");
+  });
+
+  test("the vault locks itself after the idle time", async () => {
+    await driver.quit();
+    writeFileSync(join(DATA_DIR, "settings.json"), JSON.stringify({ clipboardClearSecs: 0, autoLockSecs: 3 }));
+    driver = await startApp();
+    await waitFor(driver, async () => (await all(driver, "vault-unlock")).length > 0 || (await all(driver, "entry")).length > 0, "window up", 30000);
+    if ((await all(driver, "vault-unlock")).length > 0) {
+      await type(driver, "vault-password", PASSWORD);
+      await click(driver, "vault-unlock");
+    }
+    await waitFor(driver, async () => (await all(driver, "entry")).length === 4, "unlocked", 20000);
+    await waitFor(driver, async () => (await all(driver, "vault-password")).length === 1 && (await all(driver, "entry")).length === 0, "locked after idle", 15000);
+    await screenshot(driver, "auto-locked");
+  });
+});
