@@ -370,9 +370,8 @@ function EntryRow(p: {
         {expiring && c?.next && !p.hidden && (
           <div class="next" data-testid="entry-next">next {groupCode(c.next)}</div>
         )}
-        {(e.pinned || low || e.archived || e.group) && (
+        {(low || e.archived) && (
           <div class="badges">
-            {e.pinned && <span class="badge">Pinned</span>}
             {e.archived && <span class="badge">2FA turned off</span>}
             {low && <span class="badge low">{e.recoveryRemaining === 0 ? "No recovery codes left" : `${e.recoveryRemaining} recovery codes left`}</span>}
           </div>
