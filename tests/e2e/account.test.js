@@ -8,7 +8,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Key } from "selenium-webdriver";
 import {
-  PASSWORD, all, click, entries, find, findVisible, freshDataDir, readClipboard, screenshot, startApp, tid, totpAround, type, waitFor,
+  PASSWORD, all, click, entries, find, findVisible, freshDataDir, readClipboard, screenshot, sleep, startApp, tid, totpAround, type, waitFor,
 } from "./helpers.js";
 
 const LOGIN = `ann.${Date.now()}@example.com`;
@@ -35,6 +35,19 @@ async function signIn(code) {
   await click(driver, "signin-submit");
   await findVisible(driver, "signin-code", 15000);
   await type(driver, "signin-code", code);
+  await click(driver, "signin-verify");
+}
+
+/** Verifies with the vault's code; when the app says the last one was just
+ *  used (the backend takes each time step once), waits as it says. */
+async function verifyWithVaultCode() {
+  await click(driver, "signin-code-from-vault");
+  const err = await driver.findElements(tid("signin-error"));
+  const wait = err.length ? /comes in (\d+) seconds/.exec(await err[0].getText()) : null;
+  if (wait) {
+    await sleep((Number(wait[1]) + 1) * 1000);
+    await click(driver, "signin-code-from-vault");
+  }
   await click(driver, "signin-verify");
 }
 
@@ -132,15 +145,19 @@ describe("account window", () => {
     await click(driver, "signin-verify");
     assert.match(await text("signin-error"), /not valid/);
     await screenshot(driver, "signin-wrong-code");
-    await click(driver, "signin-code-from-vault");
-    await click(driver, "signin-verify");
+    await verifyWithVaultCode();
     await findVisible(driver, "twofa-status", 15000);
     assert.equal(await twofaEnabled(), "true");
   });
 
-  test("a recovery code signs in once", async () => {
+  test("a recovery code signs in once; used again it is refused", async () => {
     await click(driver, "signout");
     await signIn(firstCodes[0]);
+    await findVisible(driver, "twofa-status", 15000);
+    await click(driver, "signout");
+    await signIn(firstCodes[0]);
+    assert.match(await text("signin-error"), /not valid/);
+    await verifyWithVaultCode();
     await findVisible(driver, "twofa-status", 15000);
   });
 
@@ -211,10 +228,25 @@ describe("account window", () => {
     await waitFor(driver, async () => (await entries(driver)).some((x) => x.issuer === "Apiqcloud"), "archived entry found by search");
   });
 
+  test("repeated wrong passwords are throttled with the time to wait", async () => {
+    await click(driver, "nav-account");
+    await click(driver, "signout");
+    let message = "";
+    for (let i = 0; i < 12 && !/Too many attempts/.test(message); i++) {
+      await type(driver, "signin-login", LOGIN);
+      await type(driver, "signin-password", `wrong ${i}`);
+      await click(driver, "signin-submit");
+      await waitFor(driver, async () => (await all(driver, "signin-error")).length > 0, "an error");
+      message = await text("signin-error");
+    }
+    assert.match(message, /Too many attempts\. Wait \d+ (seconds|minutes) and try again\./);
+    await screenshot(driver, "throttled");
+  });
+
   test("an unreachable backend is a clear message and the vault keeps everything", { skip: !SERVER_PID && "only against a separate apiq-server" }, async () => {
     process.kill(SERVER_PID);
     await click(driver, "nav-account");
-    await click(driver, "signout");
+    if ((await all(driver, "signout")).length > 0) await click(driver, "signout");
     await type(driver, "signin-login", LOGIN);
     await type(driver, "signin-password", ACCOUNT_PW);
     await click(driver, "signin-submit");
