@@ -13,6 +13,9 @@ import { RecoveryDialog, RecoveryOverview } from "./recovery";
 import { EditDialog, QrDialog } from "./entry";
 import { SettingsDialog } from "./settings";
 
+/** Rows rendered per page of scrolling. */
+const PAGE = 60;
+
 type Modal =
   | { kind: "add" }
   | { kind: "import" }
@@ -38,6 +41,9 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
   const [menuFor, setMenuFor] = useState<string | null>(null);
   const [mainMenu, setMainMenu] = useState(false);
   const [modal, setModal] = useState<Modal>(null);
+  // Rows are rendered a page at a time as the list scrolls: a vault of a
+  // thousand entries would otherwise cost the web view hundreds of MiB.
+  const [limit, setLimit] = useState(PAGE);
   const searchRef = useRef<HTMLInputElement>(null);
   const listRef = useRef<HTMLDivElement>(null);
 
@@ -87,6 +93,11 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
   useEffect(() => {
     if (selected >= ordered.length) setSelected(Math.max(0, ordered.length - 1));
   }, [ordered.length]);
+  useEffect(() => setLimit(PAGE), [query]);
+  const onScroll = (ev: Event) => {
+    const el = ev.currentTarget as HTMLElement;
+    if (el.scrollTop + el.clientHeight > el.scrollHeight - 800 && limit < ordered.length) setLimit(limit + PAGE);
+  };
 
   async function copy(e: EntryView) {
     try {
@@ -134,6 +145,12 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
   }
 
   function focusRow(i: number) {
+    if (i >= limit) {
+      setLimit(i + PAGE);
+      setSelected(i);
+      requestAnimationFrame(() => focusRow(i));
+      return;
+    }
     setSelected(i);
     const el = listRef.current?.querySelectorAll<HTMLElement>("[data-testid=entry]")[i];
     el?.focus();
@@ -221,7 +238,7 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
         </div>
         {/* kept visible too for the shortcut-less: the import entry point */}
       </div>
-      <div class="list" ref={listRef} role="list">
+      <div class="list" ref={listRef} role="list" onScroll={onScroll}>
         {loaded && entries.length === 0 && (
           <div class="empty">
             <h2>No accounts yet</h2>
@@ -235,10 +252,11 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
         {loaded && entries.length > 0 && visible.length === 0 && <div class="empty" data-testid="no-match">Nothing matches “{query}”.</div>}
         {secs.map((s) => (
           <div key={s.key} role="group" aria-label={s.title || "Accounts"}>
-            {s.title && <div class="section-title">{s.title}</div>}
+            {s.title && index + 1 < limit && <div class="section-title">{s.title}</div>}
             {s.entries.map((e) => {
               index++;
               const i = index;
+              if (i >= limit) return null;
               return (
                 <EntryRow
                   key={e.id}
