@@ -214,6 +214,9 @@ describe("account window", () => {
     await (await find(driver, "token-delete")).click();
     await confirmPassword(ACCOUNT_PW);
     await waitFor(driver, async () => (await all(driver, "token-item")).length === 0, "token deleted");
+    // Sessions: this app's session is listed and marked.
+    await waitFor(driver, async () => (await all(driver, "session-item")).length >= 1, "sessions listed");
+    assert.match(await (await find(driver, "session-item")).getText(), /This app/);
   });
 
   test("disable 2FA: confirm, password; the vault entry is kept, archived", async () => {

@@ -124,6 +124,19 @@ describe("managing entries", () => {
     }
   });
 
+  test("adds from an image on the clipboard", async () => {
+    const secret = "ONSWG4TFORZWK3DFMNZGK5DTMVRXEZLU";
+    const png = join(SHOTS, "qr-clipboard.png");
+    execFileSync("qrencode", ["-o", png, "-s", "6", `otpauth://totp/Epsilon:five@example.com?secret=${secret}&issuer=Epsilon`]);
+    execFileSync("xclip", ["-selection", "clipboard", "-t", "image/png", "-i", png], { stdio: "ignore" });
+    await click(driver, "add-open");
+    await click(driver, "add-clipboard");
+    const item = await findVisible(driver, "preview-item", 15000);
+    assert.equal(await item.getAttribute("data-status"), "new");
+    await click(driver, "add-save");
+    await waitFor(driver, async () => (await entries(driver)).some((x) => x.issuer === "Epsilon" && totpAround(secret).has(x.code)), "Epsilon added from the clipboard");
+  });
+
   test("hidden codes show after a click", async () => {
     await click(driver, "main-menu");
     await click(driver, "settings-open");
@@ -145,7 +158,7 @@ describe("managing entries", () => {
       await type(driver, "vault-password", PASSWORD);
       await click(driver, "vault-unlock");
     }
-    await waitFor(driver, async () => (await all(driver, "entry")).length === 4, "unlocked", 20000);
+    await waitFor(driver, async () => (await all(driver, "entry")).length === 5, "unlocked", 20000);
     await waitFor(driver, async () => (await all(driver, "vault-password")).length === 1 && (await all(driver, "entry")).length === 0, "locked after idle", 15000);
     await screenshot(driver, "auto-locked");
   });
