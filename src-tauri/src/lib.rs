@@ -25,6 +25,7 @@ pub mod error;
 pub mod fsutil;
 pub mod preview;
 pub mod screen;
+pub mod screenlock;
 pub mod state;
 
 use std::time::Duration;
@@ -45,6 +46,14 @@ pub fn run() {
             app.manage(st);
             app.manage(commands::account::Account::default());
             start_idle_lock(app.handle().clone());
+            let handle = app.handle().clone();
+            screenlock::watch(move || {
+                let st = handle.state::<AppState>();
+                if lock(&st.vault).is_some() {
+                    st.lock_all();
+                    let _ = handle.emit("vault-locked", ());
+                }
+            });
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

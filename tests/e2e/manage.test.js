@@ -149,6 +149,14 @@ describe("managing entries", () => {
     await waitFor(driver, async () => totpAround("JBSWY3DPEHPK3PXP").has((await entries(driver)).find((x) => x.issuer === "Alpha").code), "Alpha shown after the click");
   });
 
+  test("the vault locks when the screen locks (screensaver signal)", async () => {
+    execFileSync("dbus-send", ["--session", "--type=signal", "/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver.ActiveChanged", "boolean:true"]);
+    await waitFor(driver, async () => (await all(driver, "vault-unlock")).length === 1 && (await all(driver, "entry")).length === 0, "locked by the screen lock", 10000);
+    await type(driver, "vault-password", PASSWORD);
+    await click(driver, "vault-unlock");
+    await waitFor(driver, async () => (await all(driver, "entry")).length === 5, "unlocked again", 20000);
+  });
+
   test("the vault locks itself after the idle time", async () => {
     await driver.quit();
     writeFileSync(join(DATA_DIR, "settings.json"), JSON.stringify({ clipboardClearSecs: 0, autoLockSecs: 3 }));
