@@ -246,3 +246,44 @@ pub fn qr(a: QrArgs) -> anyhow::Result<String> {
         None => apiq_scan::render_terminal(&a.uri).map_err(|e| Failure::input(e.to_string())),
     }
 }
+
+/// Renders each non-empty line as a QR code PNG, `DIR/01.png`, `02.png` …,
+/// for moving accounts to a phone. All or nothing: every image is rendered
+/// before anything is written, the folder must not exist yet (it is created
+/// owner-only), and a failed write removes the folder again. Prints the
+/// files' paths.
+pub fn write_qr_dir<'a>(
+    dir: &std::path::Path,
+    lines: impl Iterator<Item = &'a str>,
+) -> anyhow::Result<String> {
+    let pngs = lines
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| apiq_scan::render_png(l.trim(), 6).map(Zeroizing::new))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| Failure::with_code(1, e.to_string()))?;
+    if pngs.is_empty() {
+        return Err(Failure::input(
+            "nothing to export: the vault has no entry this format can hold",
+        ));
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).map_err(|e| {
+        Failure::with_code(
+            1,
+            format!("cannot create the folder {}: {e}", dir.display()),
+        )
+    })?;
+    let width = pngs.len().to_string().len().max(2);
+    let mut out = String::new();
+    for (i, png) in pngs.iter().enumerate() {
+        let path = dir.join(format!("{:0width$}.png", i + 1));
+        if let Err(e) = fsutil::write_atomic(&path, png, true) {
+            let _ = std::fs::remove_dir_all(dir);
+            return Err(e);
+        }
+        out.push_str(&format!("{}\n", path.display()));
+    }
+    Ok(out)
+}

@@ -195,6 +195,11 @@ pub struct ExportArgs {
     /// The environment variable holding the password of an encrypted export.
     #[arg(long, value_name = "VAR", default_value = "APIQ_EXPORT_PASSWORD")]
     password_env: String,
+    /// With --format google-migration or otpauth: write one QR code PNG per
+    /// line (per batch, for Google Authenticator's "Transfer accounts") into
+    /// this new folder, to scan with a phone.
+    #[arg(long, value_name = "DIR", conflicts_with = "out")]
+    qr_dir: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -851,6 +856,19 @@ fn export(a: ExportArgs) -> anyhow::Result<String> {
         )),
         _ => None,
     };
+    if a.qr_dir.is_some()
+        && !matches!(
+            format,
+            Some(
+                apiq_formats::ExportFormat::Otpauth
+                    | apiq_formats::ExportFormat::GoogleMigration { .. }
+            )
+        )
+    {
+        return Err(Failure::input(
+            "--qr-dir needs --format google-migration or otpauth",
+        ));
+    }
     let v = open(&a.opts, &mut stdin)?;
     let bytes: Zeroizing<Vec<u8>> = match format {
         // The vault file as it is: encrypted, openable with the vault's password.
@@ -882,6 +900,11 @@ fn export(a: ExportArgs) -> anyhow::Result<String> {
             out.bytes
         }
     };
+    if let Some(dir) = &a.qr_dir {
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|_| Failure::with_code(1, "the export is not text"))?;
+        return crate::otp_cmds::write_qr_dir(dir, text.lines());
+    }
     match a.out {
         Some(path) => {
             fsutil::write_atomic(&path, &bytes, true)?;

@@ -435,3 +435,74 @@ fn recovery_codes_from_a_downloaded_file() {
     let o = run(&["recovery", "search", "--vault", v, "0a1b"], Some(PW), "");
     assert_eq!(out(&o), format!("{id}  7e8f9-0a1b2  unused  GitHub (me)\n"));
 }
+
+/// `export --qr-dir`: one PNG per Google Authenticator batch, each scanning
+/// back (through our own decoder) to the batch that holds the entries.
+#[test]
+fn export_google_migration_as_qr_images() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = cheap_vault(dir.path());
+    let v = vault.to_str().unwrap();
+    let uris: Vec<String> = (0..12)
+        .map(|n| uri("Iss", &format!("user{n}"), n + 1))
+        .collect();
+    let mut args = vec!["add", "--vault", v];
+    args.extend(uris.iter().map(|s| s.as_str()));
+    assert_ok(&run(&args, Some(PW), ""));
+
+    let qr = dir.path().join("qr");
+    let o = run(
+        &[
+            "export",
+            "--vault",
+            v,
+            "--format",
+            "google-migration",
+            "--qr-dir",
+            qr.to_str().unwrap(),
+        ],
+        Some(PW),
+        "",
+    );
+    assert_ok(&o);
+    let listing = out(&o);
+    let files: Vec<&str> = listing.lines().collect();
+    assert_eq!(files.len(), 2, "12 entries in batches of 10: {files:?}");
+    let mut texts = Vec::new();
+    for f in &files {
+        texts.extend(apiq_scan::decode_bytes(&std::fs::read(f).unwrap()).unwrap());
+    }
+    let merged = apiq_otp::migration::parse_all(texts.iter().map(|s| s.as_str())).unwrap();
+    assert_eq!(merged.entries.len(), 12);
+
+    // The folder must be new: a second export refuses and writes nothing.
+    let o = run(
+        &[
+            "export",
+            "--vault",
+            v,
+            "--format",
+            "google-migration",
+            "--qr-dir",
+            qr.to_str().unwrap(),
+        ],
+        Some(PW),
+        "",
+    );
+    assert_fails(&o, 1, "cannot create the folder");
+    let o = run(
+        &[
+            "export",
+            "--vault",
+            v,
+            "--format",
+            "aegis",
+            "--qr-dir",
+            dir.path().join("x").to_str().unwrap(),
+        ],
+        Some(PW),
+        "",
+    );
+    assert_fails(&o, 2, "--qr-dir needs");
+    assert!(!dir.path().join("x").exists());
+}
