@@ -51,7 +51,7 @@ pub fn run() {
                 let st = handle.state::<AppState>();
                 if lock(&st.vault).is_some() {
                     st.lock_all();
-                    let _ = handle.emit("vault-locked", ());
+                    let _ = handle.emit("vault-locked", "Locked because the screen locked.");
                 }
             });
             Ok(())
@@ -129,7 +129,7 @@ fn start_idle_lock(app: tauri::AppHandle) {
         let idle = lock(&st.last_activity).elapsed();
         if idle >= Duration::from_secs(limit.into()) {
             st.lock_all();
-            let _ = app.emit("vault-locked", ());
+            let _ = app.emit("vault-locked", "Locked after a while without use.");
         }
     });
 }

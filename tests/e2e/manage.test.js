@@ -152,6 +152,7 @@ describe("managing entries", () => {
   test("the vault locks when the screen locks (screensaver signal)", async () => {
     execFileSync("dbus-send", ["--session", "--type=signal", "/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver.ActiveChanged", "boolean:true"]);
     await waitFor(driver, async () => (await all(driver, "vault-unlock")).length === 1 && (await all(driver, "entry")).length === 0, "locked by the screen lock", 10000);
+    assert.match(await (await find(driver, "vault-locked-why")).getText(), /screen locked/);
     await type(driver, "vault-password", PASSWORD);
     await click(driver, "vault-unlock");
     await waitFor(driver, async () => (await all(driver, "entry")).length === 5, "unlocked again", 20000);
@@ -168,6 +169,7 @@ describe("managing entries", () => {
     }
     await waitFor(driver, async () => (await all(driver, "entry")).length === 5, "unlocked", 20000);
     await waitFor(driver, async () => (await all(driver, "vault-password")).length === 1 && (await all(driver, "entry")).length === 0, "locked after idle", 15000);
+    assert.match(await (await find(driver, "vault-locked-why")).getText(), /without use/);
     await screenshot(driver, "auto-locked");
   });
 });

@@ -25,6 +25,7 @@ function Shell() {
   // person chose to lock, so the password (or the keyring button) opens it.
   const autoKeyring = useRef(true);
   const [tab, setTab] = useState<"codes" | "account">("codes");
+  const [lockedWhy, setLockedWhy] = useState<string | null>(null);
   // Bumped when the account side changed the vault, so the codes reload.
   const [vaultVersion, setVaultVersion] = useState(0);
 
@@ -36,8 +37,9 @@ function Shell() {
       },
       (e) => setFatal(messageOf(e)),
     );
-    const un = onLocked(() => {
+    const un = onLocked((why) => {
       autoKeyring.current = false;
+      setLockedWhy(why);
       void api.vaultStatus().then(setStatus);
     });
     return () => void un.then((f) => f());
@@ -76,7 +78,7 @@ function Shell() {
   if (!status.unlocked) {
     const tryKeyring = autoKeyring.current;
     autoKeyring.current = false;
-    return <UnlockVault status={status} onDone={setStatus} tryKeyring={tryKeyring} />;
+    return <UnlockVault status={status} onDone={(s) => { setLockedWhy(null); setStatus(s); }} tryKeyring={tryKeyring} why={lockedWhy} />;
   }
 
   return (

@@ -144,6 +144,6 @@ export const api = {
 };
 
 /** Events the Rust side sends. */
-export function onLocked(handler: () => void): Promise<UnlistenFn> {
-  return listen("vault-locked", () => handler());
+export function onLocked(handler: (why: string) => void): Promise<UnlistenFn> {
+  return listen<string>("vault-locked", (e) => handler(e.payload));
 }

@@ -79,7 +79,7 @@ export function CreateVault({ status, onDone }: { status: VaultStatus; onDone: (
   );
 }
 
-export function UnlockVault({ status, onDone, tryKeyring }: { status: VaultStatus; onDone: (s: VaultStatus) => void; tryKeyring: boolean }) {
+export function UnlockVault({ status, onDone, tryKeyring, why }: { status: VaultStatus; onDone: (s: VaultStatus) => void; tryKeyring: boolean; why?: string | null }) {
   const [pw, setPw] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -138,7 +138,7 @@ export function UnlockVault({ status, onDone, tryKeyring }: { status: VaultStatu
       <form class="card" onSubmit={submit}>
         <Logo />
         <h1>Unlock your vault</h1>
-        <p class="lead">Type the vault's password to show your codes.</p>
+        <p class="lead">{why ? <span data-testid="vault-locked-why">{why} </span> : null}Type the vault's password to show your codes.</p>
         <div class="field">
           <label for="pw">Password</label>
           <input id="pw" class="input" type="password" autocomplete="current-password" data-testid="vault-password" value={pw} onInput={(e) => setPw(e.currentTarget.value)} autofocus />
