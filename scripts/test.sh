@@ -33,6 +33,10 @@ stage() {
   fi
 }
 
+# The app's crate embeds the built UI at compile time (tauri.conf.json's
+# frontendDist), so the UI is built before anything compiles the workspace.
+stage "ui: typecheck and build" npm --prefix ui run build
+stage "ui: unit tests (vitest)" npm --prefix ui test
 stage "rustfmt" cargo fmt --all --check
 stage "clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
 stage "cargo test" cargo test --workspace --locked
