@@ -10,11 +10,15 @@
 #   APIQ_E2E_SKIP_BUILD=1 scripts/test-e2e.sh   test the last build
 #   APIQ_E2E_TESTS=account.test.js scripts/test-e2e.sh   one file
 #   APIQ_E2E_PROFILE=release, APIQ_E2E_CMD="node bench.js"   (scripts/bench-app.sh)
+#   APIQ_E2E_DISPLAY=97 APIQ_E2E_PORT=4454   to run beside another run
 #
 # Needs scripts/deps-app.sh once (apt packages, tauri-driver, npm packages).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+
+PORT=${APIQ_E2E_PORT:-4444}
+export APIQ_WEBDRIVER="http://127.0.0.1:$PORT/"
 
 if [[ "${1:-}" == "--inner" ]]; then
     # Inside dbus-run-session: the keyring and tauri-driver live here.
@@ -28,14 +32,14 @@ if [[ "${1:-}" == "--inner" ]]; then
         >"$APIQ_E2E_TMP/keyring.log" 2>&1 &
     pids+=($!)
     sleep 0.5
-    tauri-driver --port 4444 --native-port 4445 >"$APIQ_E2E_TMP/tauri-driver.log" 2>&1 &
+    tauri-driver --port "$PORT" --native-port "$((PORT + 1))" >"$APIQ_E2E_TMP/tauri-driver.log" 2>&1 &
     driver_pid=$!
     pids+=($driver_pid)
     for _ in $(seq 1 100); do
-        curl -sf http://127.0.0.1:4444/status >/dev/null 2>&1 && break
+        curl -sf "http://127.0.0.1:$PORT/status" >/dev/null 2>&1 && break
         sleep 0.1
     done
-    curl -sf http://127.0.0.1:4444/status >/dev/null || { echo "tauri-driver did not start" >&2; cat "$APIQ_E2E_TMP/tauri-driver.log" >&2; exit 1; }
+    curl -sf "http://127.0.0.1:$PORT/status" >/dev/null || { echo "tauri-driver did not start" >&2; cat "$APIQ_E2E_TMP/tauri-driver.log" >&2; exit 1; }
     rc=0
     if [[ -n "${APIQ_E2E_CMD:-}" ]]; then
         (cd tests/e2e && eval "$APIQ_E2E_CMD") || rc=$?
@@ -64,10 +68,10 @@ if [[ "${1:-}" == "--inner" ]]; then
         done
         [[ -n "$url" ]] || { echo "apiq-server did not start" >&2; cat "$APIQ_E2E_TMP/server.log" >&2; exit 1; }
         kill "$driver_pid"; wait "$driver_pid" 2>/dev/null || true
-        APIQ_SERVER_URL="$url" tauri-driver --port 4444 --native-port 4445 >>"$APIQ_E2E_TMP/tauri-driver.log" 2>&1 &
+        APIQ_SERVER_URL="$url" tauri-driver --port "$PORT" --native-port "$((PORT + 1))" >>"$APIQ_E2E_TMP/tauri-driver.log" 2>&1 &
         driver_pid=$!
         pids+=($driver_pid)
-        for _ in $(seq 1 100); do curl -sf http://127.0.0.1:4444/status >/dev/null 2>&1 && break; sleep 0.1; done
+        for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/status" >/dev/null 2>&1 && break; sleep 0.1; done
         echo "--- the account flow against apiq-server at $url (APIQ_SERVER_URL)"
         (cd tests/e2e && APIQ_E2E_REMOTE_URL="$url" APIQ_E2E_SERVER_PID="$server_pid" \
             node --test --test-reporter=spec account.test.js) || rc=$?

@@ -22,6 +22,8 @@ const COMMANDS: &[&str] = &[
     "entry_restore",
     "entry_qr",
     "copy_text",
+    "save_begin",
+    "save_status",
     "preview_text",
     "preview_image",
     "preview_clipboard_image",

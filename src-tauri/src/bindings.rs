@@ -41,6 +41,7 @@ pub fn render() -> String {
         TokenView::decl(),
         NewToken::decl(),
         SessionView::decl(),
+        crate::savefile::SaveDone::decl(),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/dto.rs by src-tauri/src/bindings.rs: do not edit.\n\

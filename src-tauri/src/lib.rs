@@ -24,6 +24,7 @@ pub mod dto;
 pub mod error;
 pub mod fsutil;
 pub mod preview;
+pub mod savefile;
 pub mod screen;
 pub mod screenlock;
 pub mod state;
@@ -73,6 +74,8 @@ pub fn run() {
             commands::entries::entry_restore,
             commands::entries::entry_qr,
             commands::entries::copy_text,
+            savefile::save_begin,
+            savefile::save_status,
             commands::add::preview_text,
             commands::add::preview_image,
             commands::add::preview_clipboard_image,

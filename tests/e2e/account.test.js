@@ -6,9 +6,11 @@
 // kept, archived), and the failures: wrong password, wrong code.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { Key } from "selenium-webdriver";
 import {
-  PASSWORD, all, click, entries, find, findVisible, freshDataDir, readClipboard, screenshot, sleep, startApp, tid, totpAround, type, waitFor,
+  PASSWORD, SHOTS, all, answerSaveDialog, click, entries, find, findVisible, freshDataDir, readClipboard, screenshot, sleep, startApp, tid, totpAround, type, waitFor,
 } from "./helpers.js";
 
 const LOGIN = `ann.${Date.now()}@example.com`;
@@ -169,6 +171,14 @@ describe("account window", () => {
     const used = [];
     for (const e of await all(driver, "recovery-code")) if ((await e.getAttribute("data-used")) === "true") used.push(await e.getText());
     assert.deepEqual(used, [firstCodes[0]]);
+    // Download: a text file through the save dialog.
+    const file = join(SHOTS, `recovery-codes${REMOTE ? "-remote" : ""}.txt`);
+    rmSync(file, { force: true });
+    await click(driver, "recovery-download");
+    await answerSaveDialog(file);
+    await waitFor(driver, async () => existsSync(file), "the codes were saved", 15000);
+    const saved = readFileSync(file, "utf8");
+    assert.ok(firstCodes.every((c) => saved.includes(c)), "the file holds every code");
     await click(driver, "recovery-regenerate");
     await click(driver, "regenerate-confirm");
     await confirmPassword(ACCOUNT_PW);

@@ -196,3 +196,20 @@ export function writeClipboard(text) {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Answers the app's native "Save File" dialog (GTK, under Xvfb) with a
+ *  path, as a person would type it. */
+export async function answerSaveDialog(path) {
+  execFileSync("xdotool", ["search", "--sync", "--onlyvisible", "--name", "^Save File$", "windowfocus", "--sync"], { timeout: 15000 });
+  await sleep(300);
+  execFileSync("xdotool", ["key", "--clearmodifiers", "ctrl+a"]);
+  execFileSync("xdotool", ["type", "--delay", "15", path]);
+  await sleep(200);
+  execFileSync("xdotool", ["key", "Return"]);
+}
+
+/** Waits until an opened dialog has taken the focus (it moves the focus to
+ *  its first field once shown; typing before that would land elsewhere). */
+export async function dialogReady(driver) {
+  await waitFor(driver, () => driver.executeScript("return !!document.activeElement && !!document.activeElement.closest('[role=dialog]')"), "the dialog took the focus");
+}

@@ -6,8 +6,7 @@
 
 use apiq_client::{Client, Ids, Sensitive, TokenRequest};
 use apiq_vault::{EntryId, NewEntry, RecoveryCodes, Vault};
-use tauri::{AppHandle, State};
-use tauri_plugin_dialog::DialogExt;
+use tauri::State;
 use tokio::sync::Mutex;
 use zeroize::Zeroizing;
 
@@ -435,40 +434,24 @@ pub async fn account_codes_copy(
     })
 }
 
-/// Saves the shown codes as a text file where the person chooses; `None`
-/// when they cancelled.
+/// Asks where to save the shown codes as a text file; returns the save job
+/// (its `save-done` event says where, see [`crate::savefile`]).
 #[tauri::command]
-pub async fn account_codes_download(
-    handle: AppHandle,
-    acc: State<'_, Account>,
-) -> AppResult<Option<String>> {
-    let (text, login) = {
-        let acc = acc.lock().await;
-        if acc.shown_codes.is_empty() {
-            return Err(AppError::NotFound("No recovery codes are shown.".into()));
-        }
-        (codes_text(&acc.login, &acc.shown_codes), acc.login.clone())
-    };
+pub async fn account_codes_download(acc: State<'_, Account>) -> AppResult<u32> {
+    let acc = acc.lock().await;
+    if acc.shown_codes.is_empty() {
+        return Err(AppError::NotFound("No recovery codes are shown.".into()));
+    }
+    let text = codes_text(&acc.login, &acc.shown_codes);
     let name = format!(
         "apiqcloud-recovery-codes-{}.txt",
-        login.replace(['@', '/', '\\'], "_")
+        acc.login.replace(['@', '/', '\\'], "_")
     );
-    let picked = tauri::async_runtime::spawn_blocking(move || {
-        handle
-            .dialog()
-            .file()
-            .set_file_name(name)
-            .blocking_save_file()
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?;
-    let Some(path) = picked else { return Ok(None) };
-    let path = path
-        .into_path()
-        .map_err(|_| AppError::Invalid("That place cannot be written to.".into()))?;
-    crate::fsutil::write_atomic(&path, text.as_bytes())
-        .map_err(|e| AppError::io("save the recovery codes", &e))?;
-    Ok(Some(path.display().to_string()))
+    Ok(crate::savefile::start(
+        name,
+        Zeroizing::new(text.as_bytes().to_vec()),
+        "save the recovery codes",
+    ))
 }
 
 #[tauri::command]

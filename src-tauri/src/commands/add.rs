@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use apiq_otp::{Algorithm, Entry, Kind, Secret, Skipped};
 use apiq_vault::NewEntry;
-use tauri::ipc::{InvokeBody, Request};
 use tauri::State;
 use zeroize::Zeroizing;
 
@@ -66,15 +65,23 @@ pub fn preview_text(state: State<'_, AppState>, text: String) -> AppResult<Previ
     keep(&state, "text", c, &s, false)
 }
 
-/// Image bytes from a file picker, a drop or a paste, as the raw body.
+/// Image bytes from a file picker, a drop or a paste, base64 in the JSON
+/// body (the raw-body IPC path lost replies under WebKitGTK now and then).
 #[tauri::command(async)]
-pub fn preview_image(state: State<'_, AppState>, request: Request<'_>) -> AppResult<Preview> {
-    let InvokeBody::Raw(bytes) = request.body() else {
-        return Err(AppError::Invalid("No image was received.".into()));
-    };
-    let texts = apiq_scan::decode_bytes(bytes)?;
+pub fn preview_image(state: State<'_, AppState>, data: String) -> AppResult<Preview> {
+    let bytes = decode_base64(&data)?;
+    let texts = apiq_scan::decode_bytes(&bytes)?;
     let (c, s) = preview::from_qr_texts(&texts);
     keep(&state, "image", c, &s, false)
+}
+
+/// Bytes the window sent as base64.
+pub fn decode_base64(data: &str) -> AppResult<Zeroizing<Vec<u8>>> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(data.trim())
+        .map(Zeroizing::new)
+        .map_err(|_| AppError::Invalid("The file could not be received.".into()))
 }
 
 #[tauri::command(async)]

@@ -5,15 +5,12 @@
 
 use apiq_formats::{ExportFormat, Format, FormatError, Imported};
 use apiq_vault::NewEntry;
-use tauri::ipc::{InvokeBody, Request};
-use tauri::{AppHandle, State};
-use tauri_plugin_dialog::DialogExt;
+use tauri::State;
 use zeroize::Zeroizing;
 
 use super::add::keep;
 use crate::dto::{FormatInfo, ImportOutcome};
 use crate::error::{sentence, AppError, AppResult};
-use crate::fsutil;
 use crate::state::AppState;
 
 /// The name people know a format by.
@@ -61,29 +58,6 @@ fn format_error(e: FormatError) -> AppError {
     }
 }
 
-fn header(request: &Request<'_>, name: &str) -> Option<String> {
-    let raw = request.headers().get(name)?.to_str().ok()?;
-    percent_decode(raw)
-}
-
-/// Decodes the window's `encodeURIComponent` (UTF-8 percent escapes).
-fn percent_decode(s: &str) -> Option<String> {
-    let mut out = Vec::with_capacity(s.len());
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            let hex = std::str::from_utf8(&b[i + 1..i + 3]).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
 #[tauri::command(async)]
 pub fn import_formats() -> AppResult<Vec<FormatInfo>> {
     Ok(Format::all()
@@ -97,13 +71,16 @@ pub fn import_formats() -> AppResult<Vec<FormatInfo>> {
         .collect())
 }
 
-/// An export file as the raw body; `x-password` when the person typed one.
+/// An export file (base64) and the password when the person typed one.
 #[tauri::command(async)]
-pub fn import_file(state: State<'_, AppState>, request: Request<'_>) -> AppResult<ImportOutcome> {
-    let InvokeBody::Raw(bytes) = request.body() else {
-        return Err(AppError::Invalid("No file was received.".into()));
-    };
-    let password = header(&request, "x-password").map(Zeroizing::new);
+pub fn import_file(
+    state: State<'_, AppState>,
+    data: String,
+    password: Option<String>,
+) -> AppResult<ImportOutcome> {
+    let bytes = super::add::decode_base64(&data)?;
+    let bytes: &[u8] = &bytes;
+    let password = password.filter(|p| !p.is_empty()).map(Zeroizing::new);
     let result = apiq_formats::import(bytes, None, password.as_ref().map(|p| p.as_bytes()));
     let imported = match result {
         Ok(i) => i,
@@ -148,8 +125,6 @@ fn vault_items(state: &AppState) -> AppResult<Vec<Imported>> {
     })
 }
 
-const PLAIN_WARNING: &str = "The file is not encrypted: anyone who reads it can make your codes.";
-
 /// The export formats, each with what it would lose of this vault.
 #[tauri::command(async)]
 pub fn export_formats(state: State<'_, AppState>) -> AppResult<Vec<FormatInfo>> {
@@ -160,10 +135,9 @@ pub fn export_formats(state: State<'_, AppState>) -> AppResult<Vec<FormatInfo>> 
             continue; // offered as the password option of its plain twin
         }
         let encrypted_twin = matches!(f, ExportFormat::Aegis | ExportFormat::TwoFas);
+        // (that a plain file holds the secrets readable is said by the
+        // window itself, next to "I understand")
         let mut warnings = Vec::new();
-        if !encrypted_twin {
-            warnings.push(PLAIN_WARNING.to_string());
-        }
         match apiq_formats::export(&items, *f, None, &mut rand::rngs::OsRng) {
             Ok(x) => warnings.extend(
                 x.warnings
@@ -182,15 +156,16 @@ pub fn export_formats(state: State<'_, AppState>) -> AppResult<Vec<FormatInfo>> 
     Ok(out)
 }
 
-/// Writes the export where the person chooses (save dialog); `None` when
-/// they cancelled. With a password the format's encrypted variant is used.
+/// Exports and asks where to write the file (save dialog); returns the
+/// save job whose `save-done` event tells where it went (see
+/// [`crate::savefile`]). With a password the format's encrypted variant is
+/// used.
 #[tauri::command(async)]
 pub fn export_file(
-    app: AppHandle,
     state: State<'_, AppState>,
     format: String,
     password: Option<String>,
-) -> AppResult<Option<String>> {
+) -> AppResult<u32> {
     let base = ExportFormat::from_name(&format)
         .ok_or_else(|| AppError::Invalid(format!("Unknown export format “{format}”.")))?;
     let password = password.filter(|p| !p.is_empty()).map(Zeroizing::new);
@@ -208,32 +183,9 @@ pub fn export_file(
         &mut rand::rngs::OsRng,
     )
     .map_err(format_error)?;
-    let Some(path) = app
-        .dialog()
-        .file()
-        .set_file_name(export_display(chosen).1)
-        .blocking_save_file()
-    else {
-        return Ok(None);
-    };
-    let path = path
-        .into_path()
-        .map_err(|_| AppError::Invalid("That place cannot be written to.".into()))?;
-    fsutil::write_atomic(&path, &export.bytes).map_err(|e| AppError::io("write the export", &e))?;
-    Ok(Some(path.display().to_string()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::percent_decode;
-
-    #[test]
-    fn decodes_encode_uri_component() {
-        assert_eq!(
-            percent_decode("p%C3%A4ss%20w%25rd").as_deref(),
-            Some("päss w%rd")
-        );
-        assert_eq!(percent_decode("plain").as_deref(), Some("plain"));
-        assert_eq!(percent_decode("%zz"), None);
-    }
+    Ok(crate::savefile::start(
+        export_display(chosen).1.to_string(),
+        Zeroizing::new(export.bytes.to_vec()),
+        "write the export",
+    ))
 }

@@ -163,3 +163,9 @@ storedInVault: boolean, };
 export type TokenView = { id: number, description: string, apiList: Array<string>, expiresAt: string | null, created: string, lastUsed: string | null, last4: string, };
 export type NewToken = { value: string, token: TokenView, };
 export type SessionView = { id: number, created: string, lastUsed: string, current: boolean, };
+export type SaveDone = { job: number, 
+/**
+ * Where the file was written; `null` when the person cancelled or it
+ * failed.
+ */
+path: string | null, error: string | null, };

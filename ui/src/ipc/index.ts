@@ -3,6 +3,7 @@
 // is generated from the Rust types (see src-tauri/src/bindings.rs).
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import { toBase64 } from "./encode";
 import type {
   AccountCodes,
   AccountStatus,
@@ -24,6 +25,7 @@ import type {
   QrImage,
   RecoveryOverviewItem,
   RecoveryView,
+  SaveDone,
   SaveResult,
   Settings,
   VaultStatus,
@@ -44,13 +46,33 @@ function isErrorView(e: unknown): e is ErrorView {
   return typeof e === "object" && e !== null && "kind" in e && "message" in e;
 }
 
-async function call<T>(cmd: string, args?: Record<string, unknown> | Uint8Array, headers?: Record<string, string>): Promise<T> {
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
   try {
-    return await invoke<T>(cmd, args, headers ? { headers } : undefined);
+    return await invoke<T>(cmd, args);
   } catch (e) {
     if (isErrorView(e)) throw new AppError(e);
     // Not one of ours (the bridge itself failed): still a sentence.
     throw new AppError({ kind: "internal", message: `Something went wrong inside the app: ${String(e)}` });
+  }
+}
+
+/** Runs a command that saves a file through the native dialog: it answers
+ *  with a job number at once, and `save_status` tells the outcome once the
+ *  person chose (see src-tauri/src/savefile.rs). Resolves to the path, or
+ *  null when the person cancelled. */
+async function saveJob(cmd: string, args?: Record<string, unknown>): Promise<string | null> {
+  const job = await call<number>(cmd, args);
+  // Not awaited: its reply may be lost as the modal dialog opens.
+  void call<void>("save_begin", { job }).catch(() => {});
+  const within = <T,>(p: Promise<T>, ms: number) =>
+    Promise.race([p, new Promise<"late">((r) => setTimeout(() => r("late"), ms))]);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 400));
+    const d = await within(call<SaveDone | null>("save_status", { job }), 2000).catch(() => "late" as const);
+    if (d && d !== "late") {
+      if (d.error) throw new AppError({ kind: "io", message: d.error });
+      return d.path;
+    }
   }
 }
 
@@ -85,8 +107,7 @@ export const api = {
 
   // adding
   previewText: (text: string) => call<Preview>("preview_text", { text }),
-  // Image and file bytes travel as the raw request body, not as JSON.
-  previewImage: (bytes: Uint8Array) => call<Preview>("preview_image", bytes),
+  previewImage: (bytes: Uint8Array) => call<Preview>("preview_image", { data: toBase64(bytes) }),
   previewClipboard: () => call<Preview>("preview_clipboard_image"),
   previewScreen: () => call<Preview>("preview_screen"),
   previewManual: (entry: ManualEntry) => call<Preview>("preview_manual", { entry }),
@@ -96,13 +117,9 @@ export const api = {
   // import / export
   importFormats: () => call<FormatInfo[]>("import_formats"),
   exportFormats: () => call<FormatInfo[]>("export_formats"),
-  importFile: (fileName: string, bytes: Uint8Array, password: string | null) =>
-    call<ImportOutcome>("import_file", bytes, {
-      "x-file-name": encodeURIComponent(fileName),
-      ...(password !== null ? { "x-password": encodeURIComponent(password) } : {}),
-    }),
-  exportFile: (format: string, password: string | null) =>
-    call<string | null>("export_file", { format, password }),
+  importFile: (bytes: Uint8Array, password: string | null) =>
+    call<ImportOutcome>("import_file", { data: toBase64(bytes), password }),
+  exportFile: (format: string, password: string | null) => saveJob("export_file", { format, password }),
 
   // recovery codes
   recovery: (entryId: string) => call<RecoveryView>("recovery_get", { entryId }),
@@ -130,7 +147,7 @@ export const api = {
   twofaEnable: (code: string) => call<AccountCodes>("twofa_enable", { code }),
   twofaFinish: () => call<void>("twofa_finish"),
   accountCodesCopy: () => call<CopyResult>("account_codes_copy"),
-  accountCodesDownload: () => call<string | null>("account_codes_download"),
+  accountCodesDownload: () => saveJob("account_codes_download"),
   accountRecoveryView: (password: string) => call<AccountCodes>("account_recovery_view", { password }),
   accountRecoveryRegenerate: (password: string) => call<AccountCodes>("account_recovery_regenerate", { password }),
   twofaDisable: (password: string) => call<AccountStatus>("twofa_disable", { password }),

@@ -51,3 +51,15 @@ describe("initials", () => {
     expect(hueFor("GitHub")).toBeLessThan(360);
   });
 });
+
+import { toBase64 } from "../ipc/encode";
+describe("toBase64", () => {
+  it("matches Node's encoder, across chunk boundaries", () => {
+    const bytes = new Uint8Array(70000).map((_, i) => (i * 7) % 256);
+    // atob is the independent decoder here.
+    const back = Uint8Array.from(atob(toBase64(bytes)), (c) => c.charCodeAt(0));
+    expect(back).toEqual(bytes);
+    expect(toBase64(new TextEncoder().encode("hello"))).toBe("aGVsbG8=");
+    expect(toBase64(new Uint8Array())).toBe("");
+  });
+});

@@ -33,7 +33,7 @@ export function ImportDialog({ onClose, onSaved }: { onClose: () => void; onSave
     setBusy(true);
     setError(null);
     try {
-      const r = await api.importFile(f.name, f.bytes, pw);
+      const r = await api.importFile(f.bytes, pw);
       if (r.state === "needsPassword") {
         setNeedPassword(r.format);
         setPreview(null);
@@ -216,7 +216,7 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
       )}
       {plain && info && (
         <>
-          <div class="warn-box">This file will hold your secrets unencrypted: anyone who reads it can make your codes. Delete it once it has been imported.</div>
+          <div class="warn-box" data-testid="export-plain-warning">This file will hold your secrets unencrypted: anyone who reads it can make your codes. Delete it once it has been imported.</div>
           <label class="check">
             <input type="checkbox" data-testid="export-understood" checked={understood} onChange={(e) => setUnderstood(e.currentTarget.checked)} />
             <span>I understand</span>
