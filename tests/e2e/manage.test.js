@@ -5,11 +5,11 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Key } from "selenium-webdriver";
 import {
-  DATA_DIR, PASSWORD, SHOTS, all, answerSaveDialog, dialogReady, click, entries, find, findVisible, freshDataDir, screenshot, sleep, startApp, tid, totpAround, type, typeLines, waitFor,
+  DATA_DIR, PASSWORD, SHOTS, all, dialogReady, click, entries, find, findVisible, freshDataDir, screenshot, sleep, startApp, tid, totpAround, type, typeLines, waitFor,
 } from "./helpers.js";
 
 const A = "otpauth://totp/Alpha:one@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Alpha";
@@ -107,54 +107,6 @@ describe("managing entries", () => {
     assert.match(decoded, /^otpauth:\/\/totp\//);
     assert.match(decoded, /secret=JBSWY3DPEHPK3PXP/);
     await driver.actions().sendKeys(Key.ESCAPE).perform();
-  });
-
-  test("export: the data-loss warning, a plain file where chosen", async () => {
-    const out = join(SHOTS, "export-otpauth.txt");
-    await click(driver, "main-menu");
-    await click(driver, "export-open");
-    await waitFor(driver, async () => /unencrypted/.test(await (await find(driver, "export-plain-warning")).getText()), "the plain-text warning");
-    // What the format cannot hold, entry by entry (Beta's group, Delta's note).
-    const losses = await (await find(driver, "export-warnings")).getText();
-    assert.match(losses, /Beta.*[Gg]roup/);
-    assert.match(losses, /Delta.*note/);
-    assert.equal(await (await find(driver, "export-save")).isEnabled(), false, "plain export needs 'I understand'");
-    await screenshot(driver, "export-warning");
-    await click(driver, "export-understood");
-    await click(driver, "export-save");
-    await answerSaveDialog(out);
-    await waitFor(driver, async () => existsSync(out), "the export file was written", 15000);
-    await waitFor(driver, async () => (await all(driver, "export-dialog")).length === 0, "the export dialog closed");
-    const text = readFileSync(out, "utf8");
-    assert.match(text, /secret=JBSWY3DPEHPK3PXP/);
-    assert.equal(text.trim().split("\n").length, 3);
-  });
-
-  test("an encrypted Aegis export imports back (password asked; all duplicates)", async () => {
-    const out = join(SHOTS, "export-aegis.json");
-    await click(driver, "main-menu");
-    await click(driver, "export-open");
-    const select = await findVisible(driver, "export-format");
-    await select.sendKeys("Aegis");
-    await type(driver, "export-password", "export pw 1");
-    await type(driver, "export-password-confirm", "export pw 1");
-    await click(driver, "export-save");
-    await answerSaveDialog(out);
-    await waitFor(driver, async () => existsSync(out), "the encrypted export was written", 20000);
-    await waitFor(driver, async () => (await all(driver, "export-dialog")).length === 0, "the export dialog closed");
-    assert.doesNotMatch(readFileSync(out, "utf8"), /JBSWY3DPEHPK3PXP/);
-    await click(driver, "main-menu");
-    await click(driver, "import-open");
-    await (await find(driver, "import-file")).sendKeys(out);
-    await type(driver, "import-password", "wrong");
-    await click(driver, "import-unlock");
-    assert.match(await (await findVisible(driver, "import-error")).getText(), /password does not open/);
-    await type(driver, "import-password", "export pw 1");
-    await click(driver, "import-unlock");
-    await waitFor(driver, async () => (await all(driver, "preview-item")).length === 3, "three items previewed", 20000);
-    for (const it of await all(driver, "preview-item")) assert.equal(await it.getAttribute("data-status"), "duplicate");
-    await driver.actions().sendKeys(Key.ESCAPE).perform();
-    await waitFor(driver, async () => (await all(driver, "import-dialog")).length === 0, "the import dialog closed");
   });
 
   test("scans the screen and finds the QR code shown there", async () => {
