@@ -28,7 +28,6 @@ use zeroize::Zeroizing;
 use crate::Failure;
 
 const SESSION_FILE: &str = "account-session.json";
-const APP_ID: &str = "dev.apiq.authenticator";
 
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct PasswordOpts {
@@ -168,28 +167,8 @@ impl Drop for Saved {
     }
 }
 
-fn data_dir() -> anyhow::Result<PathBuf> {
-    let env = |k: &str| {
-        std::env::var_os(k)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    if let Some(d) = env("APIQ_DATA_DIR") {
-        return Ok(d);
-    }
-    let base = if cfg!(target_os = "windows") {
-        env("APPDATA")
-    } else if cfg!(target_os = "macos") {
-        env("HOME").map(|h| h.join("Library/Application Support"))
-    } else {
-        env("XDG_DATA_HOME").or_else(|| env("HOME").map(|h| h.join(".local/share")))
-    };
-    base.map(|b| b.join(APP_ID))
-        .ok_or_else(|| Failure::input("cannot find your data folder: set APIQ_DATA_DIR"))
-}
-
 fn session_path() -> anyhow::Result<PathBuf> {
-    Ok(data_dir()?.join(SESSION_FILE))
+    Ok(crate::fsutil::data_dir()?.join(SESSION_FILE))
 }
 
 fn load_saved() -> anyhow::Result<Option<Saved>> {

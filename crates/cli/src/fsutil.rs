@@ -4,7 +4,7 @@
 
 use std::fs::{self, File};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
@@ -47,4 +47,32 @@ pub fn write_atomic(path: &Path, bytes: &[u8], private: bool) -> anyhow::Result<
         let _ = fs::remove_file(&tmp);
     }
     result.with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// The desktop app's data folder, where its vault, settings and the bundled
+/// backend live: `$APIQ_DATA_DIR`, else `apiq-authenticator` in the
+/// platform's per-user data folder (as `src-tauri`'s `data_dir_from_env`).
+/// The CLI's defaults (the vault, the account session) point into it, so the
+/// CLI and the window share one vault.
+pub fn data_dir() -> anyhow::Result<PathBuf> {
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    if let Some(d) = env("APIQ_DATA_DIR") {
+        return Ok(d);
+    }
+    let base = if cfg!(target_os = "windows") {
+        env("APPDATA")
+    } else if cfg!(target_os = "macos") {
+        env("HOME").map(|h| h.join("Library/Application Support"))
+    } else {
+        env("XDG_DATA_HOME").or_else(|| env("HOME").map(|h| h.join(".local/share")))
+    };
+    base.map(|b| b.join("apiq-authenticator")).ok_or_else(|| {
+        crate::Failure::input(
+            "cannot find your data folder: set APIQ_DATA_DIR (or pass --vault PATH)",
+        )
+    })
 }

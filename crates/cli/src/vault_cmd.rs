@@ -28,8 +28,6 @@ use crate::{fsutil, warn, Failure};
 
 /// The vault's file name in the data folder (shared with the desktop app).
 pub const VAULT_FILE: &str = "vault.apiq";
-/// The desktop app's identifier: its data folder's name.
-const APP_ID: &str = "dev.apiq.authenticator";
 
 /// Options every vault command takes.
 #[derive(Args, Debug, Clone)]
@@ -255,32 +253,9 @@ pub fn run(cmd: Command) -> anyhow::Result<String> {
 /// The vault path: `--vault`, else `$APIQ_DATA_DIR/vault.apiq`, else the
 /// desktop app's data folder.
 pub fn vault_path(opts: &VaultOpts) -> anyhow::Result<PathBuf> {
-    if let Some(p) = &opts.vault {
-        return Ok(p.clone());
-    }
-    if let Some(d) = std::env::var_os("APIQ_DATA_DIR").filter(|d| !d.is_empty()) {
-        return Ok(PathBuf::from(d).join(VAULT_FILE));
-    }
-    data_dir()
-        .map(|d| d.join(APP_ID).join(VAULT_FILE))
-        .ok_or_else(|| {
-            Failure::input("cannot find your data folder: pass --vault PATH or set APIQ_DATA_DIR")
-        })
-}
-
-/// The platform's per-user data folder (what the desktop app uses).
-fn data_dir() -> Option<PathBuf> {
-    let env = |k: &str| {
-        std::env::var_os(k)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    if cfg!(target_os = "windows") {
-        env("APPDATA")
-    } else if cfg!(target_os = "macos") {
-        env("HOME").map(|h| h.join("Library/Application Support"))
-    } else {
-        env("XDG_DATA_HOME").or_else(|| env("HOME").map(|h| h.join(".local/share")))
+    match &opts.vault {
+        Some(p) => Ok(p.clone()),
+        None => Ok(fsutil::data_dir()?.join(VAULT_FILE)),
     }
 }
 

@@ -506,3 +506,17 @@ fn export_google_migration_as_qr_images() {
     assert_fails(&o, 2, "--qr-dir needs");
     assert!(!dir.path().join("x").exists());
 }
+
+/// Regression: the CLI once defaulted to `<data>/dev.apiq.authenticator`
+/// while the window keeps its vault in `<data>/apiq-authenticator`, so
+/// `apiq list` did not see the app's vault. Both now use the latter.
+#[test]
+fn default_vault_is_the_desktop_apps() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = cmd(&["vault", "init"]);
+    c.env("XDG_DATA_HOME", dir.path())
+        .env("APIQ_VAULT_PASSWORD", PW);
+    let o = finish(c.spawn().unwrap(), "");
+    assert_ok(&o);
+    assert!(dir.path().join("apiq-authenticator/vault.apiq").is_file());
+}
