@@ -32,14 +32,14 @@ if [[ "${1:-}" == "--inner" ]]; then
         >"$APIQ_E2E_TMP/keyring.log" 2>&1 &
     pids+=($!)
     sleep 0.5
-    tauri-driver --port "$PORT" --native-port "$((PORT + 1))" >"$APIQ_E2E_TMP/tauri-driver.log" 2>&1 &
+    tauri-driver --port "$PORT" --native-port "$((PORT + 1))" >"$APIQ_E2E_LOGS/tauri-driver.log" 2>&1 &
     driver_pid=$!
     pids+=($driver_pid)
     for _ in $(seq 1 100); do
         curl -sf "http://127.0.0.1:$PORT/status" >/dev/null 2>&1 && break
         sleep 0.1
     done
-    curl -sf "http://127.0.0.1:$PORT/status" >/dev/null || { echo "tauri-driver did not start" >&2; cat "$APIQ_E2E_TMP/tauri-driver.log" >&2; exit 1; }
+    curl -sf "http://127.0.0.1:$PORT/status" >/dev/null || { echo "tauri-driver did not start" >&2; cat "$APIQ_E2E_LOGS/tauri-driver.log" >&2; exit 1; }
     rc=0
     if [[ -n "${APIQ_E2E_CMD:-}" ]]; then
         (cd tests/e2e && eval "$APIQ_E2E_CMD") || rc=$?
@@ -68,7 +68,7 @@ if [[ "${1:-}" == "--inner" ]]; then
         done
         [[ -n "$url" ]] || { echo "apiq-server did not start" >&2; cat "$APIQ_E2E_TMP/server.log" >&2; exit 1; }
         kill "$driver_pid"; wait "$driver_pid" 2>/dev/null || true
-        APIQ_SERVER_URL="$url" tauri-driver --port "$PORT" --native-port "$((PORT + 1))" >>"$APIQ_E2E_TMP/tauri-driver.log" 2>&1 &
+        APIQ_SERVER_URL="$url" tauri-driver --port "$PORT" --native-port "$((PORT + 1))" >>"$APIQ_E2E_LOGS/tauri-driver.log" 2>&1 &
         driver_pid=$!
         pids+=($driver_pid)
         for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/status" >/dev/null 2>&1 && break; sleep 0.1; done
@@ -101,6 +101,9 @@ export APIQ_APP="$CARGO_TARGET_DIR/${APIQ_E2E_PROFILE:-debug}/apiq-authenticator
 export APIQ_SERVER_BIN="$CARGO_TARGET_DIR/debug/apiq-server"
 export APIQ_DATA_DIR="$TMP/data"
 export APIQ_SHOTS="$ROOT/artifacts/e2e"
+# The app's and the driver's output (kept after the run).
+export APIQ_E2E_LOGS="$ROOT/artifacts/e2e-logs"
+mkdir -p "$APIQ_E2E_LOGS"; : >"$APIQ_E2E_LOGS/tauri-driver.log"
 export HOME="$TMP/home"
 export XDG_DATA_HOME="$HOME/.local/share" XDG_CONFIG_HOME="$HOME/.config" XDG_CACHE_HOME="$HOME/.cache"
 mkdir -p "$HOME" "$APIQ_DATA_DIR" "$APIQ_SHOTS"

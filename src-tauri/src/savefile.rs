@@ -39,12 +39,17 @@ static DONE: Mutex<Option<HashMap<u32, SaveDone>>> = Mutex::new(None);
 type Pending = (String, Zeroizing<Vec<u8>>, &'static str);
 static PENDING: Mutex<Option<HashMap<u32, Pending>>> = Mutex::new(None);
 
-/// The outcome of a job once it is there (then forgotten).
-pub fn take(job: u32) -> Option<SaveDone> {
+/// How many finished jobs are remembered. An outcome is not forgotten when
+/// it is read: the reply carrying it may be lost, and the window asks again.
+const REMEMBERED: usize = 16;
+
+/// The outcome of a job once it is there.
+pub fn outcome(job: u32) -> Option<SaveDone> {
     DONE.lock()
         .unwrap_or_else(|p| p.into_inner())
-        .as_mut()?
-        .remove(&job)
+        .as_ref()?
+        .get(&job)
+        .cloned()
 }
 
 /// Prepares a save of `bytes` (suggested file name, and what it is for the
@@ -60,10 +65,15 @@ pub fn start(suggested_name: String, bytes: Zeroizing<Vec<u8>>, what: &'static s
 }
 
 fn finish(done: SaveDone) {
-    DONE.lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .get_or_insert_with(HashMap::new)
-        .insert(done.job, done);
+    let mut guard = DONE.lock().unwrap_or_else(|p| p.into_inner());
+    let map = guard.get_or_insert_with(HashMap::new);
+    map.insert(done.job, done);
+    while map.len() > REMEMBERED {
+        let Some(oldest) = map.keys().min().copied() else {
+            break;
+        };
+        map.remove(&oldest);
+    }
 }
 
 /// Opens the save dialog of a prepared job and writes the file there
@@ -111,7 +121,7 @@ pub fn save_begin(app: AppHandle, job: u32) -> Result<(), AppError> {
 /// How a save job ended; `null` while the person is still choosing.
 #[tauri::command(async)]
 pub fn save_status(job: u32) -> Result<Option<SaveDone>, crate::error::AppError> {
-    Ok(take(job))
+    Ok(outcome(job))
 }
 
 /// The path the person chose, `None` when they cancelled.
@@ -124,4 +134,33 @@ pub async fn ask(app: &AppHandle, suggested_name: &str) -> Option<PathBuf> {
             let _ = tx.send(picked);
         });
     rx.await.ok().flatten().and_then(|p| p.into_path().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn done(job: u32) -> SaveDone {
+        SaveDone {
+            job,
+            path: Some(format!("/tmp/{job}")),
+            error: None,
+        }
+    }
+
+    #[test]
+    fn an_outcome_survives_being_read_and_old_ones_are_dropped() {
+        // Job numbers of our own, far from the counter's.
+        let base = 1_000_000;
+        finish(done(base));
+        assert_eq!(outcome(base).and_then(|d| d.path), Some(format!("/tmp/{base}")));
+        // Read again: a lost reply is asked for again and answered the same.
+        assert!(outcome(base).is_some());
+        for job in base + 1..=base + REMEMBERED as u32 {
+            finish(done(job));
+        }
+        assert!(outcome(base).is_none(), "the oldest outcome is dropped");
+        assert!(outcome(base + REMEMBERED as u32).is_some());
+        assert!(outcome(base + 1).is_some());
+    }
 }

@@ -67,8 +67,17 @@ export async function waitFor(driver, f, message, timeout = 10000) {
       }
     }, timeout, message);
   } catch (e) {
-    // What the window showed when it did not get there.
-    await screenshot(driver, `FAILED-${message.replace(/[^a-z0-9]+/gi, "-").slice(0, 40)}`).catch(() => {});
+    // What the window showed when it did not get there, and the whole
+    // screen (a native dialog is not in the web view's screenshot).
+    const name = `FAILED-${message.replace(/[^a-z0-9]+/gi, "-").slice(0, 40)}`;
+    const file = await screenshot(driver, name).catch(() => null);
+    if (file) {
+      try {
+        execFileSync("import", ["-window", "root", file.replace(/\.png$/, "-screen.png")], { timeout: 10000 });
+      } catch {
+        // ImageMagick missing or the display gone: the window's shot is enough.
+      }
+    }
     throw e;
   }
 }
@@ -198,14 +207,24 @@ export function writeClipboard(text) {
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Answers the app's native "Save File" dialog (GTK, under Xvfb) with a
- *  path, as a person would type it. */
-export async function answerSaveDialog(path) {
+ *  path, as a person would type it. With `replace`, the path exists and GTK
+ *  asks whether to replace it: the answer is yes. */
+export async function answerSaveDialog(path, { replace = false } = {}) {
   execFileSync("xdotool", ["search", "--sync", "--onlyvisible", "--name", "^Save File$", "windowfocus", "--sync"], { timeout: 15000 });
   await sleep(300);
   execFileSync("xdotool", ["key", "--clearmodifiers", "ctrl+a"]);
   execFileSync("xdotool", ["type", "--delay", "15", path]);
   await sleep(200);
   execFileSync("xdotool", ["key", "Return"]);
+  if (replace) {
+    // GTK's confirmation is a second, untitled modal window; its default
+    // button is "Replace".
+    await sleep(800);
+    const ids = execFileSync("xdotool", ["search", "--onlyvisible", "--name", "^$"], { timeout: 5000 }).toString().trim().split("\n");
+    execFileSync("xdotool", ["windowfocus", "--sync", ids[ids.length - 1]]);
+    await sleep(200);
+    execFileSync("xdotool", ["key", "Return"]);
+  }
 }
 
 /** Waits until an opened dialog has taken the focus (it moves the focus to
