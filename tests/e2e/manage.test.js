@@ -1,7 +1,8 @@
 // Managing entries in the real window: several links at once, the manual
 // form's validation, edit (group, pin), delete with undo, show as QR (behind
-// a confirmation, decoded by zbarimg), scan the screen, hidden codes, and the
-// idle auto-lock.
+// a confirmation, decoded by zbarimg), scan the screen, the clipboard image,
+// the next code in a period's last seconds, hidden codes, and the screen
+// lock and idle auto-lock.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
@@ -9,7 +10,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Key } from "selenium-webdriver";
 import {
-  DATA_DIR, PASSWORD, SHOTS, all, dialogReady, click, entries, find, findVisible, freshDataDir, screenshot, sleep, startApp, tid, totpAround, type, typeLines, waitFor,
+  DATA_DIR, PASSWORD, SHOTS, all, dialogReady, click, entries, find, findVisible, freshDataDir, screenshot, sleep, startApp, tid, totp, totpAround, type, typeLines, waitFor,
 } from "./helpers.js";
 
 const A = "otpauth://totp/Alpha:one@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Alpha";
@@ -139,6 +140,28 @@ describe("managing entries", () => {
     await waitFor(driver, async () => (await entries(driver)).some((x) => x.issuer === "Epsilon" && totpAround(secret).has(x.code)), "Epsilon added from the clipboard");
   });
 
+  test("in a period's last seconds the next code shows beside the current one", async () => {
+    // A 10-second period, so the last 5 seconds come soon.
+    const secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+    await click(driver, "add-open");
+    await type(driver, "add-uri", `otpauth://totp/Zeta:six@example.com?secret=${secret}&issuer=Zeta&period=10`);
+    await findVisible(driver, "preview-item");
+    await click(driver, "add-save");
+    await waitFor(driver, async () => (await entries(driver)).some((x) => x.issuer === "Zeta"), "Zeta added");
+    let shown = "";
+    await waitFor(driver, async () => {
+      const z = (await entries(driver)).find((x) => x.issuer === "Zeta");
+      const next = await z.el.findElements(tid("entry-next"));
+      if (next.length === 0) return false;
+      shown = (await next[0].getText()).replace(/\D/g, "");
+      return true;
+    }, "Zeta's next code shown", 15000);
+    const now = Date.now() / 1000;
+    const want = new Set([now - 1.5, now, now + 1.5].map((t) => totp(secret, t + 10, { period: 10 })));
+    assert.ok(want.has(shown), `next ${shown} is the code of the following period`);
+    await screenshot(driver, "next-code");
+  });
+
   test("hidden codes show after a click", async () => {
     await click(driver, "main-menu");
     await click(driver, "settings-open");
@@ -157,7 +180,7 @@ describe("managing entries", () => {
     assert.match(await (await find(driver, "vault-locked-why")).getText(), /screen locked/);
     await type(driver, "vault-password", PASSWORD);
     await click(driver, "vault-unlock");
-    await waitFor(driver, async () => (await all(driver, "entry")).length === 5, "unlocked again", 20000);
+    await waitFor(driver, async () => (await all(driver, "entry")).length === 6, "unlocked again", 20000);
   });
 
   test("the vault locks itself after the idle time", async () => {
@@ -169,7 +192,7 @@ describe("managing entries", () => {
       await type(driver, "vault-password", PASSWORD);
       await click(driver, "vault-unlock");
     }
-    await waitFor(driver, async () => (await all(driver, "entry")).length === 5, "unlocked", 20000);
+    await waitFor(driver, async () => (await all(driver, "entry")).length === 6, "unlocked", 20000);
     await waitFor(driver, async () => (await all(driver, "vault-password")).length === 1 && (await all(driver, "entry")).length === 0, "locked after idle", 15000);
     assert.match(await (await find(driver, "vault-locked-why")).getText(), /without use/);
     await screenshot(driver, "auto-locked");

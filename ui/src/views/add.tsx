@@ -89,7 +89,10 @@ export function AddDialog({ onClose, onSaved }: { onClose: () => void; onSaved: 
     try {
       const r = await api.previewSave(preview.id);
       previewRef.current = null;
-      toast({ text: `Added ${r.added} account${r.added === 1 ? "" : "s"}${r.skipped ? `, skipped ${r.skipped}` : ""}.` });
+      // One account is named (three adds in a row read as three messages).
+      const only = preview.items.filter((i) => i.status === "new");
+      const what = r.added === 1 && only.length === 1 ? (only[0].issuer || only[0].name) : `${r.added} accounts`;
+      toast({ text: `Added ${what}${r.skipped ? `, skipped ${r.skipped}` : ""}.` });
       onSaved();
       onClose();
     } catch (e) {
