@@ -153,7 +153,10 @@ mod tests {
         // Job numbers of our own, far from the counter's.
         let base = 1_000_000;
         finish(done(base));
-        assert_eq!(outcome(base).and_then(|d| d.path), Some(format!("/tmp/{base}")));
+        assert_eq!(
+            outcome(base).and_then(|d| d.path),
+            Some(format!("/tmp/{base}"))
+        );
         // Read again: a lost reply is asked for again and answered the same.
         assert!(outcome(base).is_some());
         for job in base + 1..=base + REMEMBERED as u32 {

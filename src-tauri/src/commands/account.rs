@@ -48,6 +48,28 @@ fn fail(acc: &mut AccountState, e: apiq_client::ClientError) -> AppError {
     e
 }
 
+/// Client failures become the window's errors (see [`fail`]).
+trait OrForget<T> {
+    fn or_forget(self, acc: &mut AccountState) -> AppResult<T>;
+}
+
+impl<T> OrForget<T> for Result<T, apiq_client::ClientError> {
+    fn or_forget(self, acc: &mut AccountState) -> AppResult<T> {
+        self.map_err(|e| fail(acc, e))
+    }
+}
+
+/// The client and a copy of the session of a signed-in account (the copy
+/// is wiped when dropped).
+async fn signed_in(
+    app: &AppState,
+    acc: &mut AccountState,
+) -> AppResult<(Client, Zeroizing<String>)> {
+    let c = client(app, acc).await?;
+    let session = Zeroizing::new(acc.session()?.to_string());
+    Ok((c, session))
+}
+
 /// The vault entry of this account: issuer Apiqcloud, the login as name;
 /// an active one first.
 fn vault_entry(vault: &Vault, login: &str) -> Option<EntryId> {
@@ -71,15 +93,15 @@ fn entry_for(app: &AppState, login: &str) -> Option<EntryId> {
 
 async fn status(app: &AppState, acc: &mut AccountState) -> AppResult<AccountStatus> {
     let user = match (&acc.client, &acc.session, acc.pending) {
-        (Some(c), Some(s), false) => match c.get_user_info(s.expose()).await {
-            Ok(u) => Some(UserView {
+        (Some(c), Some(s), false) => {
+            let u = c.get_user_info(s.expose()).await.or_forget(acc)?;
+            Some(UserView {
                 email: u.email,
                 name: u.name,
                 two_factor_enabled: u.two_factor_enabled,
                 recovery_codes_remaining: u.recovery_codes_remaining,
-            }),
-            Err(e) => return Err(fail(acc, e)),
-        },
+            })
+        }
         _ => None,
     };
     Ok(AccountStatus {
@@ -126,9 +148,9 @@ pub async fn account_signup(
             "Use at least 8 characters for the password.".into(),
         ));
     }
-    if let Err(e) = c.create_account(&login, &password, None).await {
-        return Err(fail(&mut acc, e));
-    }
+    c.create_account(&login, &password, None)
+        .await
+        .or_forget(&mut acc)?;
     signin_with(&app, &mut acc, &c, login, &password).await
 }
 
@@ -139,10 +161,7 @@ async fn signin_with(
     login: String,
     password: &str,
 ) -> AppResult<AccountStatus> {
-    let r = match c.signin(&login, password).await {
-        Ok(r) => r,
-        Err(e) => return Err(fail(acc, e)),
-    };
+    let r = c.signin(&login, password).await.or_forget(acc)?;
     acc.forget_session();
     acc.session = Some(r.session);
     acc.pending = r.two_factor_required;
@@ -186,14 +205,13 @@ pub async fn account_verify(
             "Type the six-digit code or a recovery code.".into(),
         ));
     }
-    match c.verify_2fa_code(&session, code.trim()).await {
-        Ok(r) => {
-            acc.session = Some(r.session);
-            acc.pending = r.two_factor_required;
-            note_step(&app, &mut acc, code.trim());
-        }
-        Err(e) => return Err(fail(&mut acc, e)),
-    }
+    let r = c
+        .verify_2fa_code(&session, code.trim())
+        .await
+        .or_forget(&mut acc)?;
+    acc.session = Some(r.session);
+    acc.pending = r.two_factor_required;
+    note_step(&app, &mut acc, code.trim());
     status(&app, &mut acc).await
 }
 
@@ -276,12 +294,11 @@ pub async fn twofa_begin(
 ) -> AppResult<TwoFactorSetup> {
     let password = Zeroizing::new(password);
     let mut acc = acc.lock().await;
-    let c = client(&app, &mut acc).await?;
-    let session = Zeroizing::new(acc.session()?.to_string());
-    let cfg = match c.get_2fa_config(&session, &password).await {
-        Ok(c) => c,
-        Err(e) => return Err(fail(&mut acc, e)),
-    };
+    let (c, session) = signed_in(&app, &mut acc).await?;
+    let cfg = c
+        .get_2fa_config(&session, &password)
+        .await
+        .or_forget(&mut acc)?;
     let entry = apiq_otp::uri::parse(cfg.otpauth_uri.expose())?;
     let view = TwoFactorSetup {
         qr_data_url: cfg.qr_code.expose().to_string(),
@@ -367,8 +384,7 @@ pub async fn twofa_enable(
 ) -> AppResult<AccountCodes> {
     let code = Zeroizing::new(code);
     let mut acc = acc.lock().await;
-    let c = client(&app, &mut acc).await?;
-    let session = Zeroizing::new(acc.session()?.to_string());
+    let (c, session) = signed_in(&app, &mut acc).await?;
     let (password, entry) = match &acc.setup {
         Some(s) => (s.password.clone(), s.entry),
         None => {
@@ -377,10 +393,10 @@ pub async fn twofa_enable(
             ))
         }
     };
-    let codes = match c.enable_2fa(&session, &password, code.trim()).await {
-        Ok(codes) => codes,
-        Err(e) => return Err(fail(&mut acc, e)),
-    };
+    let codes = c
+        .enable_2fa(&session, &password, code.trim())
+        .await
+        .or_forget(&mut acc)?;
     note_step(&app, &mut acc, code.trim());
     let stored = entry
         .map(|id| store_codes(&app, id, &codes))
@@ -462,12 +478,11 @@ pub async fn account_recovery_view(
 ) -> AppResult<AccountCodes> {
     let password = Zeroizing::new(password);
     let mut acc = acc.lock().await;
-    let c = client(&app, &mut acc).await?;
-    let session = Zeroizing::new(acc.session()?.to_string());
-    let r = match c.get_2fa_backup_codes(&session, &password).await {
-        Ok(r) => r,
-        Err(e) => return Err(fail(&mut acc, e)),
-    };
+    let (c, session) = signed_in(&app, &mut acc).await?;
+    let r = c
+        .get_2fa_backup_codes(&session, &password)
+        .await
+        .or_forget(&mut acc)?;
     acc.shown_codes = r.recovery_codes.iter().map(|c| c.code.clone()).collect();
     Ok(AccountCodes {
         codes: r
@@ -491,12 +506,11 @@ pub async fn account_recovery_regenerate(
 ) -> AppResult<AccountCodes> {
     let password = Zeroizing::new(password);
     let mut acc = acc.lock().await;
-    let c = client(&app, &mut acc).await?;
-    let session = Zeroizing::new(acc.session()?.to_string());
-    let codes = match c.regenerate_2fa_backup_codes(&session, &password).await {
-        Ok(codes) => codes,
-        Err(e) => return Err(fail(&mut acc, e)),
-    };
+    let (c, session) = signed_in(&app, &mut acc).await?;
+    let codes = c
+        .regenerate_2fa_backup_codes(&session, &password)
+        .await
+        .or_forget(&mut acc)?;
     let stored = entry_for(&app, &acc.login)
         .map(|id| store_codes(&app, id, &codes))
         .unwrap_or(false);
@@ -513,11 +527,10 @@ pub async fn twofa_disable(
 ) -> AppResult<AccountStatus> {
     let password = Zeroizing::new(password);
     let mut acc = acc.lock().await;
-    let c = client(&app, &mut acc).await?;
-    let session = Zeroizing::new(acc.session()?.to_string());
-    if let Err(e) = c.disable_2fa(&session, &password).await {
-        return Err(fail(&mut acc, e));
-    }
+    let (c, session) = signed_in(&app, &mut acc).await?;
+    c.disable_2fa(&session, &password)
+        .await
+        .or_forget(&mut acc)?;
     if let Some(id) = entry_for(&app, &acc.login) {
         app.with_vault(|v| Ok(v.set_archived(id, true, now_secs())?))?;
     }
@@ -544,12 +557,11 @@ pub async fn tokens_list(
     acc: State<'_, Account>,
 ) -> AppResult<Vec<TokenView>> {
     let mut acc = acc.lock().await;
-    let c = client(&app, &mut acc).await?;
-    let session = Zeroizing::new(acc.session()?.to_string());
-    match c.get_tokens(&session).await {
-        Ok(ts) => Ok(ts.into_iter().map(token_view).collect()),
-        Err(e) => Err(fail(&mut acc, e)),
-    }
+    let (c, session) = signed_in(&app, &mut acc).await?;
+    c.get_tokens(&session)
+        .await
+        .or_forget(&mut acc)
+        .map(|ts| ts.into_iter().map(token_view).collect())
 }
 
 #[tauri::command]
@@ -566,8 +578,7 @@ pub async fn token_create(
         return Err(AppError::Invalid("Describe what the token is for.".into()));
     }
     let mut acc = acc.lock().await;
-    let c = client(&app, &mut acc).await?;
-    let session = Zeroizing::new(acc.session()?.to_string());
+    let (c, session) = signed_in(&app, &mut acc).await?;
     let req = TokenRequest {
         description: description.trim().to_string(),
         api_list: if methods.is_empty() {
@@ -578,13 +589,13 @@ pub async fn token_create(
         token_template: None,
         expires_at: expires_at.filter(|e| !e.trim().is_empty()),
     };
-    match c.create_token(&session, &password, &req).await {
-        Ok(t) => Ok(NewToken {
+    c.create_token(&session, &password, &req)
+        .await
+        .or_forget(&mut acc)
+        .map(|t| NewToken {
             value: t.value.expose().to_string(),
             token: token_view(t.info),
-        }),
-        Err(e) => Err(fail(&mut acc, e)),
-    }
+        })
 }
 
 #[tauri::command]
@@ -596,18 +607,14 @@ pub async fn token_delete(
 ) -> AppResult<Vec<TokenView>> {
     let password = Zeroizing::new(password);
     let mut acc = acc.lock().await;
-    let c = client(&app, &mut acc).await?;
-    let session = Zeroizing::new(acc.session()?.to_string());
-    if let Err(e) = c
-        .delete_tokens(&session, &password, &Ids::Some(vec![id]))
+    let (c, session) = signed_in(&app, &mut acc).await?;
+    c.delete_tokens(&session, &password, &Ids::Some(vec![id]))
         .await
-    {
-        return Err(fail(&mut acc, e));
-    }
-    match c.get_tokens(&session).await {
-        Ok(ts) => Ok(ts.into_iter().map(token_view).collect()),
-        Err(e) => Err(fail(&mut acc, e)),
-    }
+        .or_forget(&mut acc)?;
+    c.get_tokens(&session)
+        .await
+        .or_forget(&mut acc)
+        .map(|ts| ts.into_iter().map(token_view).collect())
 }
 
 #[tauri::command]
@@ -616,12 +623,11 @@ pub async fn sessions_list(
     acc: State<'_, Account>,
 ) -> AppResult<Vec<SessionView>> {
     let mut acc = acc.lock().await;
-    let c = client(&app, &mut acc).await?;
-    let session = Zeroizing::new(acc.session()?.to_string());
-    match c.get_sessions(&session).await {
-        Ok(ss) => Ok(ss.into_iter().map(session_view).collect()),
-        Err(e) => Err(fail(&mut acc, e)),
-    }
+    let (c, session) = signed_in(&app, &mut acc).await?;
+    c.get_sessions(&session)
+        .await
+        .or_forget(&mut acc)
+        .map(|ss| ss.into_iter().map(session_view).collect())
 }
 
 #[tauri::command]
@@ -630,21 +636,24 @@ pub async fn sessions_signout_others(
     acc: State<'_, Account>,
 ) -> AppResult<Vec<SessionView>> {
     let mut acc = acc.lock().await;
-    let c = client(&app, &mut acc).await?;
-    let session = Zeroizing::new(acc.session()?.to_string());
-    let others: Vec<i64> = match c.get_sessions(&session).await {
-        Ok(ss) => ss.iter().filter(|s| !s.current).map(|s| s.id).collect(),
-        Err(e) => return Err(fail(&mut acc, e)),
-    };
+    let (c, session) = signed_in(&app, &mut acc).await?;
+    let others: Vec<i64> = c
+        .get_sessions(&session)
+        .await
+        .or_forget(&mut acc)?
+        .iter()
+        .filter(|s| !s.current)
+        .map(|s| s.id)
+        .collect();
     if !others.is_empty() {
-        if let Err(e) = c.signout_sessions(&session, &Ids::Some(others)).await {
-            return Err(fail(&mut acc, e));
-        }
+        c.signout_sessions(&session, &Ids::Some(others))
+            .await
+            .or_forget(&mut acc)?;
     }
-    match c.get_sessions(&session).await {
-        Ok(ss) => Ok(ss.into_iter().map(session_view).collect()),
-        Err(e) => Err(fail(&mut acc, e)),
-    }
+    c.get_sessions(&session)
+        .await
+        .or_forget(&mut acc)
+        .map(|ss| ss.into_iter().map(session_view).collect())
 }
 
 fn session_view(s: apiq_client::SessionInfo) -> SessionView {
