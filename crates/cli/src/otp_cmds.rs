@@ -37,29 +37,68 @@ fn read_stdin() -> anyhow::Result<String> {
     Ok(text)
 }
 
+/// The code of one URI (line `line` of the input), appended to `out`.
+fn code_line(uri: &str, t: u64, line: usize, out: &mut String) -> anyhow::Result<()> {
+    let entry =
+        apiq_otp::uri::parse(uri).map_err(|e| Failure::input(format!("line {line}: {e}")))?;
+    out.push_str(&Generator::new(&entry).code_at(t));
+    out.push('\n');
+    Ok(())
+}
+
+/// Inputs below this many lines are not worth a second thread.
+const PARALLEL_FROM: usize = 4096;
+
+/// The codes of the URIs in `text`, one per line (blank lines skipped), in
+/// input order; `first_line` numbers the first line. Long inputs are cut
+/// into one run of lines per core; the error reported is still the first
+/// bad line's.
+fn code_lines(text: &str, t: u64, first_line: usize, out: &mut String) -> anyhow::Result<()> {
+    let lines: Vec<&str> = text.lines().collect();
+    let run = |from: usize, lines: &[&str]| -> anyhow::Result<String> {
+        let mut out = String::with_capacity(lines.len() * 9);
+        for (i, l) in lines.iter().enumerate() {
+            if !l.trim().is_empty() {
+                code_line(l, t, first_line + from + i, &mut out)?;
+            }
+        }
+        Ok(out)
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cores < 2 || lines.len() < PARALLEL_FROM {
+        out.push_str(&run(0, &lines)?);
+        return Ok(());
+    }
+    let per = lines.len().div_ceil(cores);
+    let parts: Vec<anyhow::Result<String>> = std::thread::scope(|s| {
+        let handles: Vec<_> = lines
+            .chunks(per)
+            .enumerate()
+            .map(|(k, chunk)| s.spawn(move || run(k * per, chunk)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(anyhow::anyhow!("a worker thread failed"))))
+            .collect()
+    });
+    for part in parts {
+        out.push_str(&part?);
+    }
+    Ok(())
+}
+
 pub fn code(a: CodeArgs) -> anyhow::Result<String> {
     let t = a.at.unwrap_or_else(now);
     let mut out = String::new();
     let mut line = 0usize;
-    let one = |uri: &str, out: &mut String, line: usize| -> anyhow::Result<()> {
-        let entry =
-            apiq_otp::uri::parse(uri).map_err(|e| Failure::input(format!("line {line}: {e}")))?;
-        out.push_str(&Generator::new(&entry).code_at(t));
-        out.push('\n');
-        Ok(())
-    };
     for arg in &a.uris {
         if arg == "-" {
             let text = read_stdin()?;
-            for l in text.lines() {
-                line += 1;
-                if !l.trim().is_empty() {
-                    one(l, &mut out, line)?;
-                }
-            }
+            code_lines(&text, t, line + 1, &mut out)?;
+            line += text.lines().count();
         } else {
             line += 1;
-            one(arg, &mut out, line)?;
+            code_line(arg, t, line, &mut out)?;
         }
     }
     Ok(out)

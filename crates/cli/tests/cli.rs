@@ -79,6 +79,39 @@ fn one_bad_uri_fails_the_whole_command_with_its_line() {
     assert_fails(&o, 2, "line 3");
 }
 
+/// A long input (split across threads inside): the codes come out in input
+/// order, equal to one-at-a-time runs, and an error names the first bad
+/// line even when a later line is bad too.
+#[test]
+fn a_long_stdin_keeps_order_and_names_the_first_bad_line() {
+    let uris = [V1, V7, V4];
+    let n = 9_000;
+    let input: String = (0..n).map(|i| format!("{}\n", uris[i % 3])).collect();
+    let o = apiq(&["code", "-", "--at", "1234567890"], Some(&input));
+    assert!(o.status.success());
+    let want: String = (0..n)
+        .map(|i| ["001580\n", "WR5P6\n", "253717\n"][i % 3])
+        .collect();
+    assert_eq!(stdout(&o), want);
+
+    let mut lines: Vec<String> = input.lines().map(str::to_string).collect();
+    lines[6_500] = "otpauth://totp/x?secret=NOT*BASE32".into();
+    lines[8_900] = "otpauth://totp/x".into();
+    lines[2] = String::new(); // a blank line still counts as a line
+    let o = apiq(
+        &["code", "-", "--at", "59"],
+        Some(&(lines.join("\n") + "\n")),
+    );
+    assert_fails(&o, 2, "line 6501");
+    // A bad line early on wins over the later ones (whatever thread ends first).
+    lines[3_000] = "otpauth://yotp/x?secret=JBSWY3DP".into();
+    let o = apiq(
+        &["code", "-", "--at", "59"],
+        Some(&(lines.join("\n") + "\n")),
+    );
+    assert_fails(&o, 2, "line 3001");
+}
+
 #[test]
 fn code_refusals_each_exit_2() {
     for (uri, why) in [
