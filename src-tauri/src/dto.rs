@@ -251,6 +251,9 @@ pub struct Deleted {
 pub struct QrImage {
     pub data_url: String,
     pub label: String,
+    /// Why this entry has a code of its own in a batch (what Google's batch
+    /// format cannot hold); `null` otherwise.
+    pub note: Option<String>,
 }
 
 /// An entry with few or no recovery codes.

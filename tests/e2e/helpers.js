@@ -232,3 +232,70 @@ export async function answerSaveDialog(path, { replace = false } = {}) {
 export async function dialogReady(driver) {
   await waitFor(driver, () => driver.executeScript("return !!document.activeElement && !!document.activeElement.closest('[role=dialog]')"), "the dialog took the focus");
 }
+
+// ---- Google Authenticator's migration payload (an independent reader) ----
+
+/** Reads a protobuf message into {field: [values]} (varints as numbers,
+ *  length-delimited fields as Buffers). */
+function protoFields(buf) {
+  const out = {};
+  let i = 0;
+  const varint = () => {
+    let v = 0;
+    let mul = 1;
+    for (;;) {
+      const b = buf[i++];
+      if (b === undefined) throw new Error("truncated varint");
+      v += (b & 0x7f) * mul;
+      if (!(b & 0x80)) return v;
+      mul *= 128;
+    }
+  };
+  while (i < buf.length) {
+    const tag = varint();
+    const field = Math.floor(tag / 8);
+    const wire = tag & 7;
+    let value;
+    if (wire === 0) value = varint();
+    else if (wire === 2) {
+      const len = varint();
+      value = buf.subarray(i, i + len);
+      i += len;
+    } else throw new Error(`unexpected wire type ${wire}`);
+    (out[field] ??= []).push(value);
+  }
+  return out;
+}
+
+/** The entries of an `otpauth-migration://offline?data=…` URI:
+ *  {issuer, name, secret (base32), batchIndex, batchSize}. */
+export function readMigration(uri) {
+  const data = decodeURIComponent(new URL(uri).searchParams.get("data"));
+  const payload = protoFields(Buffer.from(data, "base64"));
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  const b32 = (bytes) => {
+    let bits = 0;
+    let value = 0;
+    let s = "";
+    for (const b of bytes) {
+      value = (value << 8) | b;
+      bits += 8;
+      while (bits >= 5) {
+        s += alphabet[(value >>> (bits - 5)) & 31];
+        bits -= 5;
+      }
+    }
+    if (bits > 0) s += alphabet[(value << (5 - bits)) & 31];
+    return s;
+  };
+  return (payload[1] ?? []).map((p) => {
+    const f = protoFields(p);
+    return {
+      secret: b32(f[1][0]),
+      name: f[2]?.[0].toString("utf8") ?? "",
+      issuer: f[3]?.[0].toString("utf8") ?? "",
+      batchSize: payload[3]?.[0] ?? 1,
+      batchIndex: payload[4]?.[0] ?? 0,
+    };
+  });
+}

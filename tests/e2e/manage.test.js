@@ -1,6 +1,7 @@
 // Managing entries in the real window: several links at once, the manual
 // form's validation, edit (group, pin), delete with undo, show as QR (behind
-// a confirmation, decoded by zbarimg), scan the screen, the clipboard image,
+// a confirmation, decoded by zbarimg; all of them as migration batches),
+// scan the screen, the clipboard image,
 // the next code in a period's last seconds, hidden codes, and the screen
 // lock and idle auto-lock.
 import { after, before, describe, test } from "node:test";
@@ -10,7 +11,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Key } from "selenium-webdriver";
 import {
-  DATA_DIR, PASSWORD, SHOTS, all, dialogReady, click, entries, find, findVisible, freshDataDir, screenshot, sleep, startApp, tid, totp, totpAround, type, typeLines, waitFor,
+  DATA_DIR, PASSWORD, SHOTS, all, dialogReady, click, entries, find, findVisible, freshDataDir, readMigration, screenshot, sleep, startApp, tid, totp, totpAround, type, typeLines, waitFor,
 } from "./helpers.js";
 
 const A = "otpauth://totp/Alpha:one@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Alpha";
@@ -160,6 +161,47 @@ describe("managing entries", () => {
     const want = new Set([now - 1.5, now, now + 1.5].map((t) => totp(secret, t + 10, { period: 10 })));
     assert.ok(want.has(shown), `next ${shown} is the code of the following period`);
     await screenshot(driver, "next-code");
+  });
+
+  test("every account as QR codes for a phone: Google's batches, and a code of its own for what they cannot hold", async () => {
+    const want = (await entries(driver)).map((e) => e.issuer).sort();
+    await click(driver, "main-menu");
+    await click(driver, "qr-all");
+    await findVisible(driver, "qr-confirm");
+    assert.equal((await all(driver, "qr-image")).length, 0, "nothing shown before the confirmation");
+    await click(driver, "qr-confirm");
+    // Every page, decoded by zbarimg.
+    const got = [];
+    const notes = [];
+    for (let page = 0; ; page++) {
+      const img = await findVisible(driver, "qr-image");
+      const png = join(SHOTS, `qr-all-${page}.png`);
+      writeFileSync(png, Buffer.from((await img.getAttribute("src")).replace(/^data:image\/png;base64,/, ""), "base64"));
+      const decoded = execFileSync("zbarimg", ["--quiet", "--raw", png]).toString().trim();
+      if (decoded.startsWith("otpauth-migration:")) {
+        got.push(...readMigration(decoded));
+      } else {
+        assert.match(decoded, /^otpauth:\/\/totp\//);
+        const u = new URL(decoded);
+        got.push({ issuer: u.searchParams.get("issuer"), secret: u.searchParams.get("secret"), period: u.searchParams.get("period") });
+        notes.push(await (await find(driver, "qr-note")).getText());
+        if (notes.length === 1) await screenshot(driver, "qr-own-code");
+      }
+      const next = await all(driver, "qr-next");
+      if (next.length === 0 || !(await next[0].isEnabled())) break;
+      const label = await (await find(driver, "qr-label")).getText();
+      await next[0].click();
+      await waitFor(driver, async () => (await (await find(driver, "qr-label")).getText()) !== label, "the next QR code");
+    }
+    assert.deepEqual(got.map((e) => e.issuer).sort(), want, "every account once, none left behind");
+    assert.equal(got.find((e) => e.issuer === "Alpha").secret, "JBSWY3DPEHPK3PXP");
+    assert.equal(got.find((e) => e.issuer === "Beta").name, "two@example.com");
+    // Zeta's 10-second period does not fit Google's format: its own code, saying why.
+    assert.equal(got.find((e) => e.issuer === "Zeta").period, "10");
+    assert.equal(notes.length, 1);
+    assert.match(notes[0], /10-second period/);
+    await driver.actions().sendKeys(Key.ESCAPE).perform();
+    await waitFor(driver, async () => (await all(driver, "qr-dialog")).length === 0, "the QR dialog closed");
   });
 
   test("hidden codes show after a click", async () => {

@@ -78,7 +78,10 @@ fn code_lines(text: &str, t: u64, first_line: usize, out: &mut String) -> anyhow
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(anyhow::anyhow!("a worker thread failed"))))
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("a worker thread failed")))
+            })
             .collect()
     });
     for part in parts {

@@ -241,6 +241,26 @@ pub struct ExportWarning {
     pub warning: String,
 }
 
+/// Why the migration format cannot hold an entry, or `None` when it can.
+pub fn unsupported(e: &Entry) -> Option<String> {
+    match e.kind() {
+        Kind::Steam { .. } => {
+            Some("Steam Guard codes are not supported by Google Authenticator".to_string())
+        }
+        Kind::Totp { period } if period != 30 => Some(format!(
+            "a {period}-second period is not supported (Google Authenticator uses 30 s)"
+        )),
+        _ if !matches!(e.digits(), 6 | 8) => Some(format!(
+            "{} digits are not supported (only 6 or 8)",
+            e.digits()
+        )),
+        Kind::Hotp { counter } if i64::try_from(counter).is_err() => {
+            Some("the HOTP counter is too large for the format".to_string())
+        }
+        _ => None,
+    }
+}
+
 /// Writes entries as migration URIs, `batch_size` entries per QR code
 /// (Google uses 10). `batch_id` ties the batches together; pass a random
 /// value. Entries the format cannot hold at all (Steam, non-30 s periods,
@@ -258,22 +278,7 @@ pub fn format_batches(
         } else {
             format!("{}: {}", e.issuer, e.name)
         };
-        let problem = match e.kind() {
-            Kind::Steam { .. } => {
-                Some("Steam Guard codes are not supported by Google Authenticator".to_string())
-            }
-            Kind::Totp { period } if period != 30 => Some(format!(
-                "a {period}-second period is not supported (Google Authenticator uses 30 s)"
-            )),
-            _ if !matches!(e.digits(), 6 | 8) => Some(format!(
-                "{} digits are not supported (only 6 or 8)",
-                e.digits()
-            )),
-            Kind::Hotp { counter } if i64::try_from(counter).is_err() => {
-                Some("the HOTP counter is too large for the format".to_string())
-            }
-            _ => None,
-        };
+        let problem = unsupported(e);
         if let Some(warning) = problem {
             warnings.push(ExportWarning { label, warning });
             continue;

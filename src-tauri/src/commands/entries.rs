@@ -225,19 +225,30 @@ pub fn entry_qr(state: State<'_, AppState>, ids: Vec<String>) -> AppResult<Vec<Q
             })
             .collect()
     })?;
-    let texts: Vec<(Zeroizing<String>, String)> = if entries.len() == 1 {
-        let e = &entries[0];
-        let label = if e.issuer.is_empty() {
+    let label = |e: &apiq_otp::Entry| {
+        if e.issuer.is_empty() {
             e.name.clone()
         } else {
             format!("{} ({})", e.issuer, e.name)
-        };
-        vec![(Zeroizing::new(apiq_otp::uri::format(e)), label)]
+        }
+    };
+    let single = |e: &apiq_otp::Entry, note: Option<String>| {
+        (Zeroizing::new(apiq_otp::uri::format(e)), label(e), note)
+    };
+    let texts: Vec<(Zeroizing<String>, String, Option<String>)> = if entries.len() == 1 {
+        vec![single(&entries[0], None)]
     } else {
-        let (batches, _warnings) =
-            apiq_otp::migration::format_batches(&entries, 10, (now_secs() & 0x7fff_ffff) as i32);
+        // Google's batches for what they can hold; every other entry gets
+        // an otpauth:// code of its own (which phone apps scan), saying why,
+        // so that nothing is silently left behind.
+        let (fit, own): (Vec<_>, Vec<_>) = entries
+            .iter()
+            .partition(|e| apiq_otp::migration::unsupported(e).is_none());
+        let fit: Vec<apiq_otp::Entry> = fit.into_iter().cloned().collect();
+        let (batches, _) =
+            apiq_otp::migration::format_batches(&fit, 10, (now_secs() & 0x7fff_ffff) as i32);
         let n = batches.len();
-        batches
+        let mut texts: Vec<_> = batches
             .into_iter()
             .enumerate()
             .map(|(i, b)| {
@@ -247,13 +258,24 @@ pub fn entry_qr(state: State<'_, AppState>, ids: Vec<String>) -> AppResult<Vec<Q
                         "Batch {} of {n} for Google Authenticator and compatible apps",
                         i + 1
                     ),
+                    None,
                 )
             })
-            .collect()
+            .collect();
+        texts.extend(own.into_iter().map(|e| {
+            let why = apiq_otp::migration::unsupported(e).unwrap_or_default();
+            single(
+                e,
+                Some(format!(
+                    "A code of its own, since Google's batches cannot hold this one: {why}. Apps such as Aegis, 2FAS or Ente Auth scan it."
+                )),
+            )
+        }));
+        texts
     };
     texts
         .into_iter()
-        .map(|(text, label)| {
+        .map(|(text, label, note)| {
             let png = Zeroizing::new(apiq_scan::render_png(&text, 6)?);
             Ok(QrImage {
                 data_url: format!(
@@ -261,6 +283,7 @@ pub fn entry_qr(state: State<'_, AppState>, ids: Vec<String>) -> AppResult<Vec<Q
                     base64::engine::general_purpose::STANDARD.encode(&*png)
                 ),
                 label,
+                note,
             })
         })
         .collect()

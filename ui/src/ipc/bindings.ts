@@ -123,7 +123,12 @@ export type CopyResult = {
  */
 clearsInSecs: number, };
 export type Deleted = { undoToken: number, label: string, };
-export type QrImage = { dataUrl: string, label: string, };
+export type QrImage = { dataUrl: string, label: string, 
+/**
+ * Why this entry has a code of its own in a batch (what Google's batch
+ * format cannot hold); `null` otherwise.
+ */
+note: string | null, };
 export type RecoveryOverviewItem = { entryId: string, issuer: string, name: string, 
 /**
  * `null`: no codes stored at all.

@@ -87,7 +87,7 @@ export function QrDialog({ entries, onClose }: { entries: EntryView[]; onClose: 
             <>
               <button class="btn" disabled={page === 0} onClick={() => setPage(page - 1)}>Previous</button>
               <span class="small muted" style="align-self:center">{page + 1} / {images.length}</span>
-              <button class="btn" disabled={page + 1 >= images.length} onClick={() => setPage(page + 1)}>Next</button>
+              <button class="btn" data-testid="qr-next" disabled={page + 1 >= images.length} onClick={() => setPage(page + 1)}>Next</button>
             </>
           )}
           <button class="btn primary" onClick={onClose}>Done</button>
@@ -97,7 +97,8 @@ export function QrDialog({ entries, onClose }: { entries: EntryView[]; onClose: 
       {img && (
         <>
           <img class="qr" src={img.dataUrl} alt={`QR code for ${img.label}`} data-testid="qr-image" />
-          <p class="small muted" style="text-align:center">{img.label}</p>
+          <p class="small muted" style="text-align:center" data-testid="qr-label">{img.label}</p>
+          {img.note && <div class="warn-box" data-testid="qr-note">{img.note}</div>}
         </>
       )}
       {error && <div class="error-box">{error}</div>}
