@@ -123,6 +123,13 @@ pub fn client_error(e: ClientError) -> AppError {
             codes::INVALID_2FA_CODE => AppError::Account(
                 "That code is not valid: it is wrong, already used or expired. Try the current code.".into(),
             ),
+            // The contract has one code for both: apiq-server's "busy"
+            // (its hashing queue is full) is told apart by its text.
+            codes::TOO_MANY_ATTEMPTS if message.starts_with("the server is busy") => {
+                AppError::Throttled(
+                    "The account server is busy. Try again in a moment.".into(),
+                )
+            }
             codes::TOO_MANY_ATTEMPTS => {
                 let wait = retry_after.unwrap_or(60);
                 AppError::Throttled(format!(
@@ -168,6 +175,15 @@ mod tests {
         assert_eq!(
             t.to_string(),
             "Too many attempts. Wait 30 seconds and try again."
+        );
+        let busy = ClientError::Api {
+            code: 704,
+            message: "the server is busy; retry after 1 seconds".into(),
+            retry_after: Some(1),
+        };
+        assert_eq!(
+            client_error(busy).to_string(),
+            "The account server is busy. Try again in a moment."
         );
         assert_eq!(
             client_error(api(704, Some(600))).to_string(),

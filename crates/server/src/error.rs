@@ -23,6 +23,10 @@ pub enum ApiError {
     /// 704
     #[error("too many failed attempts; retry after {retry_after} seconds")]
     TooManyAttempts { retry_after: u64 },
+    /// 704 as well: more passwords are waiting to be hashed than the
+    /// server takes at once; nothing was counted against the login.
+    #[error("the server is busy; retry after {retry_after} seconds")]
+    Busy { retry_after: u64 },
     /// 705
     #[error("invalid or expired session")]
     SessionInvalid,
@@ -59,7 +63,7 @@ impl ApiError {
             ApiError::AuthFailed => 701,
             ApiError::TwoFactorRequired => 702,
             ApiError::InvalidCode => 703,
-            ApiError::TooManyAttempts { .. } => 704,
+            ApiError::TooManyAttempts { .. } | ApiError::Busy { .. } => 704,
             ApiError::SessionInvalid => 705,
             ApiError::AlreadyEnabled => 706,
             ApiError::NotEnabled => 707,
@@ -74,7 +78,7 @@ impl ApiError {
         let mut m = Map::new();
         m.insert("result".into(), json!(self.code()));
         m.insert("error".into(), json!(self.to_string()));
-        if let ApiError::TooManyAttempts { retry_after } = self {
+        if let ApiError::TooManyAttempts { retry_after } | ApiError::Busy { retry_after } = self {
             m.insert("retryAfter".into(), json!(retry_after));
         }
         Value::Object(m)

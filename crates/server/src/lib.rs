@@ -61,6 +61,10 @@ pub struct Config {
     /// Hashing threads: Argon2id hashes computed at once (default: the
     /// number of CPUs).
     pub hash_threads: usize,
+    /// Passwords that may wait for a hashing thread (default 64); past that
+    /// `signin`, `createaccount` and password checks answer 704 "busy" with
+    /// `retryAfter` at once.
+    pub hash_queue: usize,
     /// Database connections (default 4).
     pub db_pool: usize,
     /// Largest request body in bytes (default 64 KiB); more is a 413.
@@ -87,6 +91,7 @@ impl Config {
             hash_threads: std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(2),
+            hash_queue: 64,
             db_pool: 4,
             body_limit: 64 * 1024,
             addr_max_failures: 100,
@@ -119,7 +124,7 @@ impl AppState {
     pub fn new(config: Config) -> Result<Self, ServerError> {
         let key = crypto::ServerKey::load(&config.key)?;
         let store = store::Store::open(&config.db_path, config.db_pool)?;
-        let hasher = password::Hasher::new(config.hash_threads);
+        let hasher = password::Hasher::new(config.hash_threads, config.hash_queue);
         let limiter = throttle::AddressLimiter::new(config.addr_max_failures, config.addr_window);
         Ok(AppState {
             inner: Arc::new(Inner {

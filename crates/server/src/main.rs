@@ -41,6 +41,10 @@ struct Args {
     /// Argon2id hashes computed at once (default: number of CPUs).
     #[arg(long)]
     hash_threads: Option<usize>,
+    /// Passwords that may wait for a hashing thread before requests are
+    /// answered "busy" (704) (default 64).
+    #[arg(long)]
+    hash_queue: Option<usize>,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -64,6 +68,9 @@ fn main() -> anyhow::Result<()> {
     }
     if let Some(n) = args.hash_threads {
         config.hash_threads = n.max(1);
+    }
+    if let Some(n) = args.hash_queue {
+        config.hash_queue = n.max(1);
     }
     // Database work is bounded by the connection pool, hashing runs on its
     // own threads: a small blocking pool is plenty.

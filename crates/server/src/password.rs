@@ -5,6 +5,7 @@
 //! An unknown login is verified against a dummy hash made at start-up, so
 //! it costs the same as a wrong password.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use argon2::password_hash::{Output, ParamsString, PasswordHash, PasswordVerifier, SaltString};
@@ -100,6 +101,11 @@ type Job = Box<dyn FnOnce() + Send>;
 pub struct Hasher {
     jobs: std::sync::mpsc::Sender<Job>,
     dummy: Arc<String>,
+    /// Jobs sent and not yet started, and how many may wait: past that a
+    /// request is refused at once (704, "busy") instead of queueing work
+    /// that a flood of sign-ins would pile up without end.
+    waiting: Arc<AtomicUsize>,
+    max_waiting: usize,
 }
 
 fn lower_priority() {
@@ -122,8 +128,10 @@ fn lower_priority() {
 }
 
 impl Hasher {
-    /// A pool of `threads` hashing threads (at least 1). Computes the dummy hash.
-    pub fn new(threads: usize) -> Self {
+    /// A pool of `threads` hashing threads (at least 1) with at most
+    /// `max_waiting` jobs waiting for one (at least 1). Computes the dummy
+    /// hash.
+    pub fn new(threads: usize, max_waiting: usize) -> Self {
         let (tx, rx) = std::sync::mpsc::channel::<Job>();
         let rx = Arc::new(Mutex::new(rx));
         for i in 0..threads.max(1) {
@@ -160,6 +168,8 @@ impl Hasher {
         Hasher {
             jobs: tx,
             dummy: Arc::new(dummy),
+            waiting: Arc::new(AtomicUsize::new(0)),
+            max_waiting: max_waiting.max(1),
         }
     }
 
@@ -167,11 +177,23 @@ impl Hasher {
         &self,
         f: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, ApiError> {
+        if self.waiting.fetch_add(1, Ordering::SeqCst) >= self.max_waiting {
+            self.waiting.fetch_sub(1, Ordering::SeqCst);
+            return Err(ApiError::Busy { retry_after: 1 });
+        }
         let (tx, rx) = tokio::sync::oneshot::channel();
+        let waiting = self.waiting.clone();
         let job: Job = Box::new(move || {
-            let _ = tx.send(f());
+            waiting.fetch_sub(1, Ordering::SeqCst);
+            // The requester is gone (connection closed): skip the work.
+            if !tx.is_closed() {
+                let _ = tx.send(f());
+            }
         });
-        self.jobs.send(job).map_err(|_| ApiError::Internal)?;
+        if self.jobs.send(job).is_err() {
+            self.waiting.fetch_sub(1, Ordering::SeqCst);
+            return Err(ApiError::Internal);
+        }
         rx.await.map_err(|_| {
             tracing::error!("password hashing job failed");
             ApiError::Internal
@@ -204,7 +226,7 @@ mod tests {
 
     #[tokio::test]
     async fn hashes_verify_and_carry_the_contract_parameters() {
-        let h = Hasher::new(1);
+        let h = Hasher::new(1, 64);
         let phc = h
             .hash(Zeroizing::new("correct horse".into()))
             .await

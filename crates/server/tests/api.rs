@@ -1184,3 +1184,51 @@ async fn openapi_document_and_router_match() {
         .unwrap();
     assert_eq!(r.status(), 404);
 }
+
+/// A flood of sign-ins larger than the hashing queue: the surplus is
+/// answered at once with 704 "busy" and `retryAfter` (no 5xx, nothing
+/// counted against the login), the rest are answered normally, and the
+/// account signs in as usual afterwards.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_in_flood_past_the_hashing_queue_is_told_to_retry() {
+    let s = start_with(|c| {
+        c.hash_threads = 1;
+        c.hash_queue = 2;
+    })
+    .await;
+    s.signup("flood@example.com", "correct horse").await;
+    let s = std::sync::Arc::new(s);
+    let mut tasks = Vec::new();
+    for _ in 0..24 {
+        let s = s.clone();
+        tasks.push(tokio::spawn(async move {
+            s.signin("flood@example.com", "correct horse").await
+        }));
+    }
+    let (mut ok, mut busy) = (0, 0);
+    for t in tasks {
+        let r = t.await.unwrap();
+        match result(&r) {
+            0 => ok += 1,
+            704 => {
+                busy += 1;
+                assert_eq!(r["retryAfter"], 1, "{r}");
+                assert!(r["error"].as_str().unwrap().contains("busy"), "{r}");
+            }
+            other => panic!("unexpected result {other}: {r}"),
+        }
+    }
+    assert!(
+        busy > 0,
+        "24 at once through a queue of 2 must turn some away"
+    );
+    assert!(
+        ok >= 3,
+        "one running and two waiting are served ({ok} were)"
+    );
+    // Nothing was counted against the login: it signs in at once.
+    assert_eq!(
+        result(&s.signin("flood@example.com", "correct horse").await),
+        0
+    );
+}
