@@ -31,6 +31,7 @@ pub fn render() -> String {
         CopyResult::decl(),
         Deleted::decl(),
         QrImage::decl(),
+        BackupView::decl(),
         RecoveryOverviewItem::decl(),
         ErrorView::decl(),
         AccountStatus::decl(),

@@ -245,6 +245,22 @@ pub struct Deleted {
     pub label: String,
 }
 
+/// One of the vault's automatic backups (taken before every save and
+/// before an import), newest first.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BackupView {
+    /// The backup's file name (beside the vault); what restoring names.
+    pub file: String,
+    /// When it was written, Unix seconds.
+    #[ts(type = "number")]
+    pub modified: u64,
+    /// How many entries it holds; `null` when it cannot be read.
+    pub entries: Option<u32>,
+    /// Why it cannot be read, in a sentence.
+    pub problem: Option<String>,
+}
+
 /// A QR code image to show (PNG as a data: URL), behind a confirmation.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]

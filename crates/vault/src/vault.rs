@@ -862,7 +862,16 @@ impl Vault {
                 ..parsed.header
             };
             let sealed = seal(&self.key, &header, &entries);
-            let _ = store::replace(&b, &sealed, None, 0, &lock);
+            // The file's time is when that version was written: keep it.
+            let written = std::fs::metadata(&b).and_then(|m| m.modified()).ok();
+            if store::replace(&b, &sealed, None, 0, &lock).is_ok() {
+                if let Some(t) = written {
+                    let _ = std::fs::File::options()
+                        .write(true)
+                        .open(&b)
+                        .and_then(|f| f.set_modified(t));
+                }
+            }
         }
     }
 
@@ -870,16 +879,22 @@ impl Vault {
     /// current version becomes a backup in turn). The backup must be of this
     /// vault (same id and key).
     pub fn restore_backup(&mut self, backup: &Path) -> Result<(), VaultError> {
+        let restored = self.read_backup(backup)?;
+        self.transact(|entries| {
+            *entries = restored;
+            Ok(())
+        })
+    }
+
+    /// The entries of one of this vault's backups (same id and key), read
+    /// without changing anything: to show what a restore would bring back.
+    pub fn read_backup(&self, backup: &Path) -> Result<Vec<VaultEntry>, VaultError> {
         let bytes = store::read(backup)?;
         let parsed = format::parse(&bytes).map_err(|e| format_error(backup, e))?;
         if parsed.header.vault_id != self.header.vault_id {
             return Err(VaultError::Replaced);
         }
-        let restored = decrypt(backup, &parsed, &self.key)?;
-        self.transact(|entries| {
-            *entries = restored;
-            Ok(())
-        })
+        decrypt(backup, &parsed, &self.key)
     }
 }
 

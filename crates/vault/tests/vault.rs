@@ -440,6 +440,11 @@ fn restoring_a_backup_makes_it_the_newest_version() {
     let keep = v.add(totp("A", "a", "JBSWY3DPEHPK3PXP"), 1).unwrap();
     v.add(totp("B", "b", "GEZDGNBVGY3TQOJQ"), 2).unwrap();
     let b = Vault::backups(&path)[0].clone(); // the version with A only
+                                              // Reading it first changes nothing and shows what it holds.
+    let before = fs::read(&path).unwrap();
+    let held = v.read_backup(&b).unwrap();
+    assert_eq!(held.iter().map(|e| e.id).collect::<Vec<_>>(), vec![keep]);
+    assert_eq!(fs::read(&path).unwrap(), before);
     v.restore_backup(&b).unwrap();
     let w = Vault::open_with_password(&path, PW, opts()).unwrap();
     assert_eq!(
@@ -455,6 +460,16 @@ fn change_password_keeps_entries_and_locks_out_the_old_one_everywhere() {
     let (path, mut v) = new_vault(dir.path());
     v.add(totp("A", "a", "JBSWY3DPEHPK3PXP"), 1).unwrap();
     v.add(totp("B", "b", "GEZDGNBVGY3TQOJQ"), 2).unwrap();
+    // Backups dated in the past: re-sealing them keeps their dates.
+    let past = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_600_000_000);
+    for b in Vault::backups(&path) {
+        fs::File::options()
+            .write(true)
+            .open(&b)
+            .unwrap()
+            .set_modified(past)
+            .unwrap();
+    }
     v.change_password("new password", Kdf::UncheckedForTests(CHEAP))
         .unwrap();
     assert!(matches!(
@@ -473,6 +488,14 @@ fn change_password_keeps_entries_and_locks_out_the_old_one_everywhere() {
         );
         Vault::open_with_password(&b, "new password", opts()).unwrap();
     }
+    let dated: Vec<_> = Vault::backups(&path)
+        .iter()
+        .map(|b| fs::metadata(b).unwrap().modified().unwrap())
+        .collect();
+    // The newest backup is the version the change replaced (written now);
+    // the older ones keep their dates.
+    assert!(dated.len() >= 3, "{dated:?}");
+    assert!(dated[1..].iter().all(|t| *t == past), "{dated:?}");
     // The password slot is the only one: it cannot be removed.
     let mut w = w;
     assert!(matches!(

@@ -1,11 +1,11 @@
 //! Creating, unlocking and locking the vault; the keyring slot; idle
 //! reporting for the auto-lock.
 
-use apiq_vault::{CreateOptions, KeyringPreference, KeyringStatus, Vault, VaultOptions};
+use apiq_vault::{CreateOptions, Kdf, KeyringPreference, KeyringStatus, Vault, VaultOptions};
 use tauri::State;
 use zeroize::Zeroizing;
 
-use crate::dto::VaultStatus;
+use crate::dto::{BackupView, VaultStatus};
 use crate::error::{AppError, AppResult};
 use crate::state::{lock, with_timeout, AppState, KEYRING_TIMEOUT};
 
@@ -122,7 +122,7 @@ pub fn vault_set_keyring(
     password: String,
 ) -> AppResult<VaultStatus> {
     let password = Zeroizing::new(password);
-    Vault::open_with_password(&state.vault_path(), &password, VaultOptions::default())?;
+    confirm_password(&state, &password)?;
     if enabled {
         if let KeyringStatus::Unavailable { reason } = state.keyring_probe() {
             return Err(AppError::Keyring(format!(
@@ -139,6 +139,85 @@ pub fn vault_set_keyring(
         Ok(())
     })?;
     Ok(status(&state))
+}
+
+/// Asks the vault's password again (a passer-by at an unlocked window must
+/// not change how the vault opens, nor roll it back).
+fn confirm_password(state: &AppState, password: &str) -> AppResult<()> {
+    Vault::open_with_password(&state.vault_path(), password, VaultOptions::default())?;
+    Ok(())
+}
+
+/// Sets a new password, after the current one. Entries are not re-keyed;
+/// the backups are re-sealed, so the old password opens none of them.
+#[tauri::command(async)]
+pub fn vault_change_password(
+    state: State<'_, AppState>,
+    current: String,
+    new_password: String,
+) -> AppResult<VaultStatus> {
+    let current = Zeroizing::new(current);
+    let new_password = Zeroizing::new(new_password);
+    if new_password.chars().count() < 8 {
+        return Err(AppError::Invalid(
+            "Use at least 8 characters for the new password.".into(),
+        ));
+    }
+    confirm_password(&state, &current)?;
+    state.with_vault(|v| Ok(v.change_password(&new_password, Kdf::Calibrated)?))?;
+    Ok(status(&state))
+}
+
+/// The vault's backups, newest first, with what each holds.
+#[tauri::command(async)]
+pub fn vault_backups(state: State<'_, AppState>) -> AppResult<Vec<BackupView>> {
+    let paths = Vault::backups(&state.vault_path());
+    state.with_vault(|v| {
+        Ok(paths
+            .iter()
+            .map(|p| {
+                let modified = std::fs::metadata(p)
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_secs());
+                let (entries, problem) = match v.read_backup(p) {
+                    Ok(es) => (Some(es.len() as u32), None),
+                    Err(e) => (None, Some(AppError::from(e).to_string())),
+                };
+                BackupView {
+                    file: p
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                    modified,
+                    entries,
+                    problem,
+                }
+            })
+            .collect())
+    })
+}
+
+/// Makes a backup's entries the vault's newest version (the version it
+/// replaces becomes a backup in turn, so a restore can be undone the same
+/// way). `file` must name one of [`vault_backups`]' files.
+#[tauri::command(async)]
+pub fn vault_restore_backup(
+    state: State<'_, AppState>,
+    file: String,
+    password: String,
+) -> AppResult<u32> {
+    let password = Zeroizing::new(password);
+    let backup = Vault::backups(&state.vault_path())
+        .into_iter()
+        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy() == file))
+        .ok_or_else(|| AppError::NotFound("This backup is no longer there.".into()))?;
+    confirm_password(&state, &password)?;
+    state.with_vault(|v| {
+        v.restore_backup(&backup)?;
+        Ok(v.entries().len() as u32)
+    })
 }
 
 /// The window saw the person use it (throttled on its side).

@@ -129,6 +129,23 @@ export type QrImage = { dataUrl: string, label: string,
  * format cannot hold); `null` otherwise.
  */
 note: string | null, };
+export type BackupView = { 
+/**
+ * The backup's file name (beside the vault); what restoring names.
+ */
+file: string, 
+/**
+ * When it was written, Unix seconds.
+ */
+modified: number, 
+/**
+ * How many entries it holds; `null` when it cannot be read.
+ */
+entries: number | null, 
+/**
+ * Why it cannot be read, in a sentence.
+ */
+problem: string | null, };
 export type RecoveryOverviewItem = { entryId: string, issuer: string, name: string, 
 /**
  * `null`: no codes stored at all.

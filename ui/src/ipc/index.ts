@@ -7,6 +7,7 @@ import { toBase64 } from "./encode";
 import type {
   AccountCodes,
   AccountStatus,
+  BackupView,
   NewToken,
   SessionView,
   TokenView,
@@ -91,6 +92,11 @@ export const api = {
   vaultUnlock: (password: string) => call<VaultStatus>("vault_unlock", { password }),
   vaultUnlockKeyring: () => call<VaultStatus>("vault_unlock_keyring"),
   vaultLock: () => call<VaultStatus>("vault_lock"),
+  vaultChangePassword: (current: string, newPassword: string) =>
+    call<VaultStatus>("vault_change_password", { current, newPassword }),
+  vaultBackups: () => call<BackupView[]>("vault_backups"),
+  vaultRestoreBackup: (file: string, password: string) =>
+    call<number>("vault_restore_backup", { file, password }),
   vaultSetKeyring: (enabled: boolean, password: string) =>
     call<VaultStatus>("vault_set_keyring", { enabled, password }),
   activity: () => call<void>("activity"),

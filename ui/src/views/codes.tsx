@@ -283,7 +283,7 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
       {modal?.kind === "add" && <AddDialog onClose={closeModal} onSaved={reload} />}
       {modal?.kind === "import" && <ImportDialog onClose={closeModal} onSaved={reload} />}
       {modal?.kind === "export" && <ExportDialog onClose={closeModal} />}
-      {modal?.kind === "settings" && <SettingsDialog settings={props.settings} onClose={closeModal} onSaved={props.onSettings} />}
+      {modal?.kind === "settings" && <SettingsDialog settings={props.settings} onClose={closeModal} onSaved={props.onSettings} onVaultChanged={reload} />}
       {modal?.kind === "recovery" && <RecoveryDialog entry={modal.entry} onClose={() => { closeModal(); void loadEntries(); }} />}
       {modal?.kind === "recovery-overview" && (
         <RecoveryOverview

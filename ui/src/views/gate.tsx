@@ -1,9 +1,7 @@
 // First run (create the vault) and unlock (password or OS keyring).
 import { useEffect, useState } from "preact/hooks";
 import { api, messageOf, type VaultStatus } from "../ipc";
-import { strength } from "../lib/strength";
-
-const METER_COLORS = ["#d32f2f", "#f57c00", "#fbc02d", "#7cb342", "#2e7d32"];
+import { StrengthMeter } from "../components/meter";
 
 function Logo() {
   return <img class="logo" src="./icon.png" alt="" />;
@@ -15,7 +13,6 @@ export function CreateVault({ status, onDone }: { status: VaultStatus; onDone: (
   const [useKeyring, setUseKeyring] = useState(status.keyringUnavailable === null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const s = strength(pw);
   const mismatch = pw2.length > 0 && pw !== pw2;
   const canCreate = pw.length >= 8 && pw === pw2 && !busy;
 
@@ -45,17 +42,7 @@ export function CreateVault({ status, onDone }: { status: VaultStatus; onDone: (
         <div class="field">
           <label for="pw">Password</label>
           <input id="pw" class="input" type="password" autocomplete="new-password" data-testid="vault-password" value={pw} onInput={(e) => { setPw(e.currentTarget.value); setError(null); }} autofocus />
-          <div class="meter" aria-hidden="true">
-            <div style={{ width: `${pw ? (s.score + 1) * 20 : 0}%`, background: METER_COLORS[s.score] }} />
-          </div>
-          <div class="meter-label" data-testid="vault-strength" aria-live="polite">
-            {pw && (
-              <>
-                <b>{s.label}.</b>
-                {s.hint}
-              </>
-            )}
-          </div>
+          <StrengthMeter password={pw} testid="vault-strength" />
         </div>
         <div class="field">
           <label for="pw2">Password again</label>

@@ -1,9 +1,150 @@
-// Settings: auto-lock, clipboard clearing, hidden codes, the keyring slot.
+// Settings: auto-lock, clipboard clearing, hidden codes, the account
+// server, the keyring slot, the vault's password and its backups.
 import { useState } from "preact/hooks";
-import { api, messageOf, type Settings } from "../ipc";
+import { api, messageOf, type BackupView, type Settings } from "../ipc";
 import { Dialog } from "../components/dialog";
+import { StrengthMeter } from "../components/meter";
+import { useToast } from "../components/toast";
 
-export function SettingsDialog({ settings, onClose, onSaved }: { settings: Settings; onClose: () => void; onSaved: (s: Settings) => void }) {
+/** The vault's password: the current one, then the new one twice. */
+function ChangePassword() {
+  const toast = useToast();
+  const [current, setCurrent] = useState("");
+  const [pw, setPw] = useState("");
+  const [pw2, setPw2] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [msg, setMsg] = useState<{ text: string; error: boolean } | null>(null);
+  const mismatch = pw2.length > 0 && pw !== pw2;
+  const ok = current.length > 0 && pw.length >= 8 && pw === pw2 && !busy;
+
+  async function change(e: Event) {
+    e.preventDefault();
+    if (!ok) return;
+    setBusy(true);
+    setMsg(null);
+    try {
+      await api.vaultChangePassword(current, pw);
+      setCurrent("");
+      setPw("");
+      setPw2("");
+      const text = "The vault's password is changed. The old one opens neither the vault nor its backups.";
+      setMsg({ text, error: false });
+      toast({ text, ms: 6000 });
+    } catch (err) {
+      setMsg({ text: messageOf(err), error: true });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form class="section" onSubmit={change}>
+      <h3>Vault password</h3>
+      <div class="field">
+        <label for="cur-pw">Current password</label>
+        <input id="cur-pw" class="input" type="password" autocomplete="current-password" data-testid="settings-current-password" value={current} onInput={(e) => setCurrent(e.currentTarget.value)} />
+      </div>
+      <div class="grid2">
+        <div class="field">
+          <label for="new-pw">New password</label>
+          <input id="new-pw" class="input" type="password" autocomplete="new-password" data-testid="settings-new-password" value={pw} onInput={(e) => setPw(e.currentTarget.value)} />
+        </div>
+        <div class="field">
+          <label for="new-pw2">New password again</label>
+          <input id="new-pw2" class="input" type="password" autocomplete="new-password" data-testid="settings-new-password-confirm" value={pw2} onInput={(e) => setPw2(e.currentTarget.value)} />
+        </div>
+      </div>
+      {pw && <StrengthMeter password={pw} testid="settings-new-strength" />}
+      {mismatch && <span class="field-error">The two passwords differ.</span>}
+      {pw.length > 0 && pw.length < 8 && <span class="field-error">Use at least 8 characters.</span>}
+      <div class="row" style="justify-content:flex-end">
+        <button class="btn" type="submit" data-testid="settings-change-password" disabled={!ok}>{busy ? "Changing…" : "Change password"}</button>
+      </div>
+      {msg && <div class={msg.error ? "error-box" : "small muted"} role="status" data-testid="settings-password-msg">{msg.text}</div>}
+    </form>
+  );
+}
+
+function when(secs: number): string {
+  return secs ? new Date(secs * 1000).toLocaleString() : "unknown time";
+}
+
+/** The automatic backups, and restoring one (after the password). */
+function Backups({ onRestored }: { onRestored: () => void }) {
+  const toast = useToast();
+  const [list, setList] = useState<BackupView[] | null>(null);
+  const [chosen, setChosen] = useState<string | null>(null);
+  const [pw, setPw] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function load() {
+    setError(null);
+    try {
+      setList(await api.vaultBackups());
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  }
+
+  async function restore(e: Event) {
+    e.preventDefault();
+    if (!chosen || !pw) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const n = await api.vaultRestoreBackup(chosen, pw);
+      setPw("");
+      setChosen(null);
+      toast({ text: `Restored a backup: ${n} account${n === 1 ? "" : "s"}. The version before it is kept as a backup.`, ms: 6000 });
+      onRestored();
+      await load();
+    } catch (err) {
+      setError(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div class="section">
+      <h3>Backups</h3>
+      <p class="small muted">A backup of the vault is kept before every change and every import (the newest 10, encrypted like the vault).</p>
+      {list === null ? (
+        <button class="btn" data-testid="backups-open" onClick={load}>Show backups</button>
+      ) : list.length === 0 ? (
+        <p class="small muted" data-testid="backups-empty">No backups yet.</p>
+      ) : (
+        <ul class="backups" data-testid="backups">
+          {list.map((b) => (
+            <li key={b.file} data-testid="backup-item" data-file={b.file}>
+              <div class="grow">
+                <div>{when(b.modified)}</div>
+                <div class="small muted">{b.entries === null ? b.problem : `${b.entries} account${b.entries === 1 ? "" : "s"}`}</div>
+              </div>
+              <button class="btn" data-testid="backup-restore" disabled={b.entries === null} onClick={() => { setChosen(b.file); setPw(""); setError(null); }}>Restore…</button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {chosen && list && (
+        <form class="confirm-inline" onSubmit={restore}>
+          <p class="small">
+            The vault will hold what it held on {when(list.find((b) => b.file === chosen)?.modified ?? 0)}. What it holds now is kept as a backup, so this can be undone the same way.
+          </p>
+          <div class="row">
+            <input class="input grow" type="password" placeholder="Vault password" data-testid="backup-password" value={pw} onInput={(e) => setPw(e.currentTarget.value)} autofocus />
+            <button class="btn" type="button" onClick={() => setChosen(null)}>Cancel</button>
+            <button class="btn danger" type="submit" data-testid="backup-confirm" disabled={!pw || busy}>{busy ? "Restoring…" : "Restore"}</button>
+          </div>
+        </form>
+      )}
+      {error && <div class="error-box" role="alert" data-testid="backups-error">{error}</div>}
+    </div>
+  );
+}
+
+export function SettingsDialog({ settings, onClose, onSaved, onVaultChanged }: { settings: Settings; onClose: () => void; onSaved: (s: Settings) => void; onVaultChanged: () => void }) {
   const [s, setS] = useState<Settings>(settings);
   const [error, setError] = useState<string | null>(null);
   const [keyringPw, setKeyringPw] = useState("");
@@ -70,6 +211,8 @@ export function SettingsDialog({ settings, onClose, onSaved }: { settings: Setti
         </div>
         {keyringMsg && <div class="small muted">{keyringMsg}{keyringSlot === null ? "" : ""}</div>}
       </div>
+      <ChangePassword />
+      <Backups onRestored={onVaultChanged} />
       {error && <div class="error-box">{error}</div>}
     </Dialog>
   );
