@@ -100,6 +100,9 @@ export APIQ_E2E_TMP=$TMP
 export APIQ_APP="$CARGO_TARGET_DIR/${APIQ_E2E_PROFILE:-debug}/apiq-authenticator"
 export APIQ_SERVER_BIN="$CARGO_TARGET_DIR/debug/apiq-server"
 export APIQ_DATA_DIR="$TMP/data"
+# The app writes each command's name to its log (artifacts/e2e-logs), to
+# tell a request that never reached Rust from a reply that was lost.
+export APIQ_TRACE_IPC=1
 export APIQ_SHOTS="$ROOT/artifacts/e2e"
 # The app's and the driver's output (kept after the run).
 export APIQ_E2E_LOGS="$ROOT/artifacts/e2e-logs"

@@ -57,7 +57,7 @@ pub fn run() {
             });
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
+        .invoke_handler(traced(tauri::generate_handler![
             commands::vault::vault_status,
             commands::vault::vault_create,
             commands::vault::vault_unlock,
@@ -118,9 +118,33 @@ pub fn run() {
             commands::account::token_delete,
             commands::account::sessions_list,
             commands::account::sessions_signout_others,
-        ])
+        ]))
         .run(tauri::generate_context!())
         .expect("error while running the Apiq Authenticator window");
+}
+
+/// With `APIQ_TRACE_IPC=1` (the e2e suite sets it) each command's name is
+/// written to stderr as it arrives: to tell a request that never reached
+/// Rust from a reply that never reached the window. Names only: never an
+/// argument or a result.
+fn traced<R: tauri::Runtime>(
+    handler: impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static,
+) -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+    let on = std::env::var_os("APIQ_TRACE_IPC").is_some_and(|v| v == "1");
+    move |invoke| {
+        if on {
+            let t = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default();
+            eprintln!(
+                "ipc {}.{:03}: {}",
+                t.as_secs(),
+                t.subsec_millis(),
+                invoke.message.command()
+            );
+        }
+        handler(invoke)
+    }
 }
 
 /// Locks the vault after the configured idle time and tells the window.

@@ -10,7 +10,7 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Key } from "selenium-webdriver";
 import {
-  PASSWORD, SHOTS, all, answerSaveDialog, click, entries, find, findVisible, freshDataDir, readClipboard, screenshot, sleep, startApp, tid, totpAround, type, waitFor,
+  SHOTS, all, answerSaveDialog, click, entries, find, findVisible, readClipboard, screenshot, sleep, startWithNewVault, tid, totpAround, type, waitFor,
 } from "./helpers.js";
 
 const LOGIN = `ann.${Date.now()}@example.com`;
@@ -59,13 +59,7 @@ async function twofaEnabled() {
 
 describe("account window", () => {
   before(async () => {
-    freshDataDir({ clipboardClearSecs: 0, autoLockSecs: 0 });
-    driver = await startApp();
-    await findVisible(driver, "vault-create", 20000);
-    await type(driver, "vault-password", PASSWORD);
-    await type(driver, "vault-password-confirm", PASSWORD);
-    await click(driver, "vault-create");
-    await findVisible(driver, "add-open", 30000);
+    driver = await startWithNewVault();
   });
 
   after(async () => {

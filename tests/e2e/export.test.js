@@ -8,20 +8,14 @@ import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:
 import { join } from "node:path";
 import { Key } from "selenium-webdriver";
 import {
-  PASSWORD, SHOTS, all, answerSaveDialog, click, find, findVisible, freshDataDir, screenshot, startApp, type, typeLines, waitFor,
+  SHOTS, all, answerSaveDialog, click, find, findVisible, screenshot, startWithNewVault, type, typeLines, waitFor,
 } from "./helpers.js";
 
 let driver;
 
 describe("export", () => {
   before(async () => {
-    freshDataDir({ clipboardClearSecs: 0, autoLockSecs: 0 });
-    driver = await startApp();
-    await findVisible(driver, "vault-create", 20000);
-    await type(driver, "vault-password", PASSWORD);
-    await type(driver, "vault-password-confirm", PASSWORD);
-    await click(driver, "vault-create");
-    await findVisible(driver, "add-open", 30000);
+    driver = await startWithNewVault();
     await click(driver, "add-open");
     await typeLines(driver, "add-uri", [
       "otpauth://totp/Alpha:one@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Alpha",

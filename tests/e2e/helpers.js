@@ -35,6 +35,20 @@ export function freshDataDir(settings) {
   writeFileSync(join(DATA_DIR, "settings.json"), JSON.stringify(settings));
 }
 
+/** A fresh data folder with these settings, the app started, and a new
+ *  vault created with PASSWORD; resolves to the driver once the (empty)
+ *  code list is up. */
+export async function startWithNewVault(settings = { clipboardClearSecs: 0, autoLockSecs: 0 }) {
+  freshDataDir(settings);
+  const driver = await startApp();
+  await findVisible(driver, "vault-create", 30000);
+  await type(driver, "vault-password", PASSWORD);
+  await type(driver, "vault-password-confirm", PASSWORD);
+  await click(driver, "vault-create");
+  await findVisible(driver, "add-open", 60000);
+  return driver;
+}
+
 export const tid = (id) => By.css(`[data-testid="${id}"]`);
 
 export async function find(driver, id, timeout = 10000) {

@@ -11,7 +11,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Key } from "selenium-webdriver";
 import {
-  DATA_DIR, PASSWORD, SHOTS, all, dialogReady, click, entries, find, findVisible, freshDataDir, readMigration, screenshot, sleep, startApp, tid, totp, totpAround, type, typeLines, waitFor,
+  DATA_DIR, PASSWORD, SHOTS, all, dialogReady, click, entries, find, findVisible, readMigration, screenshot, sleep, startApp, startWithNewVault, tid, totp, totpAround, type, typeLines, waitFor,
 } from "./helpers.js";
 
 const A = "otpauth://totp/Alpha:one@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Alpha";
@@ -31,13 +31,7 @@ async function menu(issuer, item) {
 
 describe("managing entries", () => {
   before(async () => {
-    freshDataDir({ clipboardClearSecs: 0, autoLockSecs: 0 });
-    driver = await startApp();
-    await findVisible(driver, "vault-create", 20000);
-    await type(driver, "vault-password", PASSWORD);
-    await type(driver, "vault-password-confirm", PASSWORD);
-    await click(driver, "vault-create");
-    await findVisible(driver, "add-open", 30000);
+    driver = await startWithNewVault();
   });
 
   after(async () => {

@@ -5,7 +5,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Key } from "selenium-webdriver";
 import {
-  PASSWORD, all, click, entries, find, findVisible, freshDataDir, screenshot, startApp, type, typeLines, waitFor,
+  PASSWORD, all, click, entries, find, findVisible, screenshot, startWithNewVault, type, typeLines, waitFor,
 } from "./helpers.js";
 
 const NEW_PASSWORD = "a new, longer vault password 42";
@@ -24,13 +24,7 @@ async function closeSettings() {
 
 describe("settings: vault password and backups", () => {
   before(async () => {
-    freshDataDir({ clipboardClearSecs: 0, autoLockSecs: 0 });
-    driver = await startApp();
-    await findVisible(driver, "vault-create", 20000);
-    await type(driver, "vault-password", PASSWORD);
-    await type(driver, "vault-password-confirm", PASSWORD);
-    await click(driver, "vault-create");
-    await findVisible(driver, "add-open", 30000);
+    driver = await startWithNewVault();
     // Two saves, one account each: the backup between them holds Alpha alone.
     for (const uri of [
       "otpauth://totp/Alpha:one@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Alpha",
