@@ -10,6 +10,13 @@ import { useToast } from "../components/toast";
 
 /** Asks for the account password before a step that needs it; the error
  *  (wrong password, throttled) shows under the field. */
+/** An email address that may wrap after its "@" rather than mid-word. */
+function breakAfterAt(text: string) {
+  const at = text.indexOf("@");
+  if (at < 0) return text;
+  return <>{text.slice(0, at + 1)}<wbr />{text.slice(at + 1)}</>;
+}
+
 export function PasswordConfirm(props: { title: string; message?: ComponentChildren; onSubmit: (pw: string) => Promise<void>; onCancel: () => void }) {
   const [pw, setPw] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -178,7 +185,7 @@ function SignedIn({ status, onStatus, refresh, onVaultChanged }: { status: Accou
       <div class="panel">
         <div class="row">
           <div class="grow">
-            <h2 style="margin:0;word-break:break-all">{user.name || user.email}</h2>
+            <h2 style="margin:0;overflow-wrap:anywhere">{breakAfterAt(user.name || user.email)}</h2>
             {user.name && <div class="small muted">{user.email}</div>}
           </div>
           <button class="btn small" data-testid="signout" onClick={async () => onStatus(await api.signout())}>Sign out</button>
