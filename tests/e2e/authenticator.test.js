@@ -176,12 +176,19 @@ describe("authenticator window", () => {
     assert.equal(readClipboard(), "something the person copied");
   });
 
-  test("Enter on a focused entry copies too (keyboard)", async () => {
+  test("Enter on a focused entry copies too; ? lists the shortcuts (keyboard)", async () => {
     const search = await type(driver, "search", "Forgejo");
     await waitFor(driver, async () => (await all(driver, "entry")).length === 1, "one entry");
     await search.sendKeys(Key.ENTER);
     await waitFor(driver, async () => totpAround(QR_SECRET, { digits: 8, algorithm: "SHA256" }).has(readClipboard()), "Enter in the search copies the first match", 5000);
     await type(driver, "search", "");
+    // "?" outside a field lists the shortcuts.
+    await driver.executeScript("document.activeElement && document.activeElement.blur()");
+    await driver.actions().sendKeys("?").perform();
+    const help = await findVisible(driver, "shortcuts-dialog");
+    assert.match(await help.getText(), /Ctrl\+L[\s\S]*Lock/);
+    await driver.actions().sendKeys(Key.ESCAPE).perform();
+    await waitFor(driver, async () => (await all(driver, "shortcuts-dialog")).length === 0, "the shortcuts closed");
   });
 
   test("stores recovery codes per entry, marks one used, counts the rest", async () => {

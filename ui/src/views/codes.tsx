@@ -6,7 +6,8 @@ import { filterEntries, flatten, sections } from "../lib/filter";
 import { fractionLeft, groupCode, hueFor, initials, nextRefreshMs, secondsLeft, showNext } from "../lib/format";
 import { Icon } from "../components/icons";
 import { useToast } from "../components/toast";
-import { Confirm } from "../components/dialog";
+import { Confirm, Dialog } from "../components/dialog";
+import { SHORTCUTS } from "../lib/shortcuts";
 import { AddDialog } from "./add";
 import { ImportDialog, ExportDialog } from "./transfer";
 import { RecoveryDialog, RecoveryOverview } from "./recovery";
@@ -26,6 +27,7 @@ type Modal =
   | { kind: "edit"; entry: EntryView }
   | { kind: "qr-confirm"; entries: EntryView[] }
   | { kind: "qr"; entries: EntryView[] }
+  | { kind: "shortcuts" }
   | null;
 
 export function CodesView(props: { settings: Settings; onSettings: (s: Settings) => void; onLock: () => void }) {
@@ -158,7 +160,8 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
   }
 
   // Keyboard: / or Ctrl+F search, arrows move, Enter copies, Ctrl+N add,
-  // Ctrl+I import, Ctrl+L lock, Delete removes (with undo), E edits.
+  // Ctrl+I import, Ctrl+L lock, Delete removes (with undo), E edits, ?
+  // lists them (lib/shortcuts.ts).
   useEffect(() => {
     const onKey = (ev: KeyboardEvent) => {
       if (modal) return;
@@ -190,6 +193,9 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
         void remove(ordered[selected]);
       } else if (!inField && ev.key.toLowerCase() === "e" && !ctrl && ordered[selected]) {
         setModal({ kind: "edit", entry: ordered[selected] });
+      } else if (!inField && ev.key === "?") {
+        ev.preventDefault();
+        setModal({ kind: "shortcuts" });
       } else if (ev.key === "Escape" && inField && ev.target === searchRef.current) {
         setQuery("");
       }
@@ -232,6 +238,7 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
               <button data-testid="qr-all" onClick={() => { setMainMenu(false); setModal({ kind: "qr-confirm", entries: ordered }); }}><Icon name="qr" /> Move to a phone (QR codes)…</button>
               <button data-testid="recovery-overview-open" onClick={() => { setMainMenu(false); setModal({ kind: "recovery-overview" }); }}><Icon name="key" /> Recovery codes overview</button>
               <hr />
+              <button data-testid="shortcuts-open" onClick={() => { setMainMenu(false); setModal({ kind: "shortcuts" }); }}><Icon name="keyboard" /> Keyboard shortcuts</button>
               <button data-testid="settings-open" onClick={() => { setMainMenu(false); setModal({ kind: "settings" }); }}><Icon name="settings" /> Settings</button>
             </div>
           )}
@@ -311,6 +318,17 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
         />
       )}
       {modal?.kind === "qr" && <QrDialog entries={modal.entries} onClose={closeModal} />}
+      {modal?.kind === "shortcuts" && (
+        <Dialog title="Keyboard shortcuts" onClose={closeModal} testid="shortcuts-dialog" footer={<button class="btn primary" onClick={closeModal}>Close</button>}>
+          <table class="shortcuts">
+            <tbody>
+              {SHORTCUTS.map(([keys, does]) => (
+                <tr key={keys}><td><kbd>{keys}</kbd></td><td>{does}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        </Dialog>
+      )}
     </div>
   );
 }
