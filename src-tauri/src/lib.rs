@@ -130,21 +130,22 @@ pub fn run() {
 fn traced<R: tauri::Runtime>(
     handler: impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static,
 ) -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
-    let on = std::env::var_os("APIQ_TRACE_IPC").is_some_and(|v| v == "1");
     move |invoke| {
-        if on {
-            let t = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap_or_default();
-            eprintln!(
-                "ipc {}.{:03}: {}",
-                t.as_secs(),
-                t.subsec_millis(),
-                invoke.message.command()
-            );
-        }
+        trace(invoke.message.command());
         handler(invoke)
     }
+}
+
+/// Writes `what` with the time to stderr when `APIQ_TRACE_IPC=1`.
+pub fn trace(what: &str) {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if !*ON.get_or_init(|| std::env::var_os("APIQ_TRACE_IPC").is_some_and(|v| v == "1")) {
+        return;
+    }
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    eprintln!("ipc {}.{:03}: {what}", t.as_secs(), t.subsec_millis());
 }
 
 /// Locks the vault after the configured idle time and tells the window.

@@ -187,6 +187,7 @@ describe("authenticator window", () => {
     await driver.actions().sendKeys("?").perform();
     const help = await findVisible(driver, "shortcuts-dialog");
     assert.match(await help.getText(), /Ctrl\+L[\s\S]*Lock/);
+    await screenshot(driver, "shortcuts");
     await driver.actions().sendKeys(Key.ESCAPE).perform();
     await waitFor(driver, async () => (await all(driver, "shortcuts-dialog")).length === 0, "the shortcuts closed");
   });

@@ -48,17 +48,24 @@ export function AddDialog({ onClose, onSaved }: { onClose: () => void; onSaved: 
     }
   }
 
-  // Preview as the link is typed or pasted.
-  useEffect(() => {
-    const text = uri.trim();
+  // Preview as the link is typed or pasted (a short pause first). Done in
+  // the input handler, not in an effect on `uri`: an effect runs later,
+  // after paint, and would cancel an image that was chosen meanwhile (the
+  // result was then dropped and "Reading the image…" stayed).
+  const textTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(textTimer.current), []);
+  function onUriInput(value: string) {
+    setUri(value);
+    clearTimeout(textTimer.current);
+    const text = value.trim();
     if (!text) {
       seq.current++;
+      setBusy(null);
       take(null, null);
       return;
     }
-    const t = setTimeout(() => void run("", () => api.previewText(text)), 120);
-    return () => clearTimeout(t);
-  }, [uri]);
+    textTimer.current = setTimeout(() => void run("", () => api.previewText(text)), 120);
+  }
 
   async function fromFiles(files: FileList | File[] | null | undefined) {
     const list = [...(files ?? [])].filter((f) => f.type.startsWith("image/") || /\.(png|jpe?g|gif|bmp|webp)$/i.test(f.name));
@@ -66,6 +73,7 @@ export function AddDialog({ onClose, onSaved }: { onClose: () => void; onSaved: 
       setError("That is not an image. Choose a PNG, JPEG, GIF, BMP or WebP file with a QR code.");
       return;
     }
+    clearTimeout(textTimer.current);
     setUri("");
     await run("Reading the image…", async () => api.previewImage(new Uint8Array(await list[0].arrayBuffer())));
   }
@@ -135,7 +143,7 @@ export function AddDialog({ onClose, onSaved }: { onClose: () => void; onSaved: 
       <input ref={fileRef} type="file" accept="image/*" data-testid="add-file-input" style="display:none" onChange={(e) => { void fromFiles(e.currentTarget.files); e.currentTarget.value = ""; }} />
       <div class="field">
         <label for="add-uri">Or paste a link</label>
-        <textarea id="add-uri" class="input" rows={2} placeholder="otpauth://totp/… or otpauth-migration://offline?data=…" data-testid="add-uri" value={uri} onInput={(e) => setUri(e.currentTarget.value)} spellcheck={false} />
+        <textarea id="add-uri" class="input" rows={2} placeholder="otpauth://totp/… or otpauth-migration://offline?data=…" data-testid="add-uri" value={uri} onInput={(e) => onUriInput(e.currentTarget.value)} spellcheck={false} />
       </div>
       {busy && <div class="muted small" role="status">{busy}</div>}
       {error && <div class="error-box" role="alert" data-testid="add-error">{error}</div>}

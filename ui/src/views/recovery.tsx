@@ -1,6 +1,6 @@
 // The recovery codes a service gave for one entry (paste, mark used, copy
 // one, count left, warn when low), and the overview of accounts with few.
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api, messageOf, type EntryView, type RecoveryOverviewItem, type RecoveryView } from "../ipc";
 import { Dialog } from "../components/dialog";
 import { Icon } from "../components/icons";
@@ -26,12 +26,16 @@ export function RecoveryDialog({ entry, onClose }: { entry: EntryView; onClose: 
 
   // What the vault will store, parsed by the same code that stores it.
   const [parsed, setParsed] = useState<string[]>([]);
+  const textRef = useRef(text);
+  textRef.current = text;
   useEffect(() => {
     if (!text.trim()) {
       setParsed([]);
       return;
     }
-    const t = setTimeout(() => api.recoveryParse(text).then(setParsed, () => setParsed([])), 120);
+    // A late answer for an older text is dropped.
+    const keep = (codes: string[]) => textRef.current === text && setParsed(codes);
+    const t = setTimeout(() => api.recoveryParse(text).then(keep, () => keep([])), 120);
     return () => clearTimeout(t);
   }, [text]);
 
