@@ -5,26 +5,11 @@
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
-  APP, PASSWORD, ROOT, SHOTS, all, click, find, findVisible, freshDataDir, screenshot, startApp, type, waitFor,
+  APP, PASSWORD, ROOT, SHOTS, all, base32Encode, click, find, findVisible, freshDataDir, screenshot, startApp, type, waitFor,
 } from "./helpers.js";
 
 const N = Number(process.env.APIQ_BENCH_ENTRIES ?? 1000);
 const RUNS = Number(process.env.APIQ_BENCH_RUNS ?? 5);
-
-function base32(bytes) {
-  const a = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  let bits = 0, value = 0, out = "";
-  for (const b of bytes) {
-    value = (value << 8) | b;
-    bits += 8;
-    while (bits >= 5) {
-      out += a[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += a[(value << (5 - bits)) & 31];
-  return out;
-}
 
 /** RSS (KiB) of a process and all its descendants. */
 function treeRss(rootPid) {
@@ -66,7 +51,7 @@ function appPid() {
 freshDataDir({ autoLockSecs: 0 });
 const lines = [];
 for (let i = 0; i < N; i++) {
-  const secret = base32(Buffer.from(`bench-secret-${String(i).padStart(6, "0")}-xyz`));
+  const secret = base32Encode(Buffer.from(`bench-secret-${String(i).padStart(6, "0")}-xyz`));
   lines.push(`otpauth://totp/Service%20${i}:user${i}@example.com?secret=${secret}&issuer=Service%20${i}`);
 }
 const file = join(SHOTS, `bench-${N}.txt`);

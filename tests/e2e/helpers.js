@@ -247,6 +247,24 @@ export async function dialogReady(driver) {
   await waitFor(driver, () => driver.executeScript("return !!document.activeElement && !!document.activeElement.closest('[role=dialog]')"), "the dialog took the focus");
 }
 
+/** Bytes as unpadded base32 (RFC 4648). */
+export function base32Encode(bytes) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = 0;
+  let value = 0;
+  let out = "";
+  for (const b of bytes) {
+    value = ((value << 8) | b) & 0xffff;
+    bits += 8;
+    while (bits >= 5) {
+      out += alphabet[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += alphabet[(value << (5 - bits)) & 31];
+  return out;
+}
+
 // ---- Google Authenticator's migration payload (an independent reader) ----
 
 /** Reads a protobuf message into {field: [values]} (varints as numbers,
@@ -286,26 +304,10 @@ function protoFields(buf) {
 export function readMigration(uri) {
   const data = decodeURIComponent(new URL(uri).searchParams.get("data"));
   const payload = protoFields(Buffer.from(data, "base64"));
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  const b32 = (bytes) => {
-    let bits = 0;
-    let value = 0;
-    let s = "";
-    for (const b of bytes) {
-      value = (value << 8) | b;
-      bits += 8;
-      while (bits >= 5) {
-        s += alphabet[(value >>> (bits - 5)) & 31];
-        bits -= 5;
-      }
-    }
-    if (bits > 0) s += alphabet[(value << (5 - bits)) & 31];
-    return s;
-  };
   return (payload[1] ?? []).map((p) => {
     const f = protoFields(p);
     return {
-      secret: b32(f[1][0]),
+      secret: base32Encode(f[1][0]),
       name: f[2]?.[0].toString("utf8") ?? "",
       issuer: f[3]?.[0].toString("utf8") ?? "",
       batchSize: payload[3]?.[0] ?? 1,
