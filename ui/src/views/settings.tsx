@@ -130,7 +130,7 @@ function Backups({ onRestored }: { onRestored: () => void }) {
       {chosen && list && (
         <form class="confirm-inline" onSubmit={restore}>
           <p class="small">
-            The vault will hold what it held on {when(list.find((b) => b.file === chosen)?.modified ?? 0)}. What it holds now is kept as a backup, so this can be undone the same way.
+            The vault will hold what it held on {when(list.find((b) => b.file === chosen)?.modified ?? 0)}. What it holds now is kept as a backup, so this can be undone the same way. Counter-based (HOTP) accounts go back to that day's counters too.
           </p>
           <div class="row">
             <input class="input grow" type="password" placeholder="Vault password" data-testid="backup-password" value={pw} onInput={(e) => setPw(e.currentTarget.value)} autofocus />
