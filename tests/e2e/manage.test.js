@@ -1,13 +1,14 @@
 // Managing entries in the real window: several links at once, the manual
 // form's validation, edit (group, pin), delete with undo, show as QR (behind
 // a confirmation, decoded by zbarimg; all of them as migration batches),
-// scan the screen, the clipboard image,
+// scan the screen, the clipboard image, a dropped image (the drop event a
+// file manager's drag gives the page; a dropped text file refused),
 // the next code in a period's last seconds, hidden codes, and the screen
 // lock and idle auto-lock.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Key } from "selenium-webdriver";
 import {
@@ -135,6 +136,29 @@ describe("managing entries", () => {
     await waitFor(driver, async () => (await entries(driver)).some((x) => x.issuer === "Epsilon" && totpAround(secret).has(x.code)), "Epsilon added from the clipboard");
   });
 
+  test("adds from an image dropped on the Add dialog; a dropped text file is refused with a reason", async () => {
+    const secret = "MRZG64DQMVSC243FMNZGK5BNNNSXSLJR";
+    const png = join(SHOTS, "qr-dropped.png");
+    execFileSync("qrencode", ["-o", png, "-s", "6", `otpauth://totp/Eta:seven@example.com?secret=${secret}&issuer=Eta`]);
+    // What the web view receives from a drop: a DataTransfer with a File.
+    const drop = (name, type, b64) => driver.executeScript(`
+      const bytes = Uint8Array.from(atob(arguments[2]), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], arguments[0], { type: arguments[1] }));
+      const zone = document.querySelector('[data-testid="add-drop"]');
+      zone.dispatchEvent(new DragEvent("dragover", { dataTransfer: dt, bubbles: true, cancelable: true }));
+      zone.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));`, name, type, b64);
+    await click(driver, "add-open");
+    await findVisible(driver, "add-drop");
+    await drop("notes.txt", "text/plain", Buffer.from("not an image").toString("base64"));
+    await waitFor(driver, async () => /not an image/i.test(await driver.findElement(tid("add-dialog")).getText()), "a text file is refused with a reason");
+    await drop("qr.png", "image/png", readFileSync(png).toString("base64"));
+    const item = await findVisible(driver, "preview-item", 15000);
+    assert.equal(await item.getAttribute("data-status"), "new");
+    await click(driver, "add-save");
+    await waitFor(driver, async () => (await entries(driver)).some((x) => x.issuer === "Eta" && totpAround(secret).has(x.code)), "Eta added from the drop");
+  });
+
   test("in a period's last seconds the next code shows beside the current one", async () => {
     // A 10-second period, so the last 5 seconds come soon.
     const secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
@@ -216,7 +240,7 @@ describe("managing entries", () => {
     assert.match(await (await find(driver, "vault-locked-why")).getText(), /screen locked/);
     await type(driver, "vault-password", PASSWORD);
     await click(driver, "vault-unlock");
-    await waitFor(driver, async () => (await all(driver, "entry")).length === 6, "unlocked again", 20000);
+    await waitFor(driver, async () => (await all(driver, "entry")).length === 7, "unlocked again", 20000);
   });
 
   test("the vault locks itself after the idle time", async () => {
@@ -228,7 +252,7 @@ describe("managing entries", () => {
       await type(driver, "vault-password", PASSWORD);
       await click(driver, "vault-unlock");
     }
-    await waitFor(driver, async () => (await all(driver, "entry")).length === 6, "unlocked", 20000);
+    await waitFor(driver, async () => (await all(driver, "entry")).length === 7, "unlocked", 20000);
     await waitFor(driver, async () => (await all(driver, "vault-password")).length === 1 && (await all(driver, "entry")).length === 0, "locked after idle", 15000);
     assert.match(await (await find(driver, "vault-locked-why")).getText(), /without use/);
     await screenshot(driver, "auto-locked");
