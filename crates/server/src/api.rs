@@ -53,7 +53,7 @@ impl Cx {
     }
 
     fn addr_failed(&self) {
-        self.st.inner.limiter.record_failure(self.addr, self.now);
+        self.st.inner.limiter.record(self.addr, self.now);
     }
 }
 
@@ -306,6 +306,11 @@ async fn create_account(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
     if name.chars().count() > 256 || name.chars().any(char::is_control) {
         return Err(ApiError::param("name", "at most 256 printable characters"));
     }
+    // Accounts one address may create per window (each costs a hash and a
+    // row): past it, 704 with the wait, before any hashing.
+    if let Some(retry_after) = cx.st.inner.signups.check(cx.addr, cx.now) {
+        return Err(ApiError::TooManyAttempts { retry_after });
+    }
     let phc = cx.st.inner.hasher.hash(password).await?;
     let (now, addr) = (cx.now, cx.addr.to_string());
     let uid = cx
@@ -317,6 +322,7 @@ async fn create_account(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
             Ok(uid)
         })
         .await?;
+    cx.st.inner.signups.record(cx.addr, cx.now);
     Ok(obj(json!({ "uid": uid })))
 }
 

@@ -72,6 +72,10 @@ pub struct Config {
     /// Failed attempts one IP address may make per `addr_window` seconds.
     pub addr_max_failures: u32,
     pub addr_window: u64,
+    /// Accounts one IP address may create per `signup_window` seconds
+    /// (default 20 an hour); past it `createaccount` answers 704.
+    pub signup_max_per_addr: u32,
+    pub signup_window: u64,
     /// A full session ends after this many idle seconds (default 24 h) …
     pub session_idle: u64,
     /// … and at the latest this long after sign-in (default 7 days).
@@ -96,6 +100,8 @@ impl Config {
             body_limit: 64 * 1024,
             addr_max_failures: 100,
             addr_window: 300,
+            signup_max_per_addr: 20,
+            signup_window: 3600,
             session_idle: 24 * 3600,
             session_absolute: 7 * 24 * 3600,
             pending_lifetime: 300,
@@ -116,6 +122,7 @@ struct Inner {
     key: crypto::ServerKey,
     hasher: password::Hasher,
     limiter: throttle::AddressLimiter,
+    signups: throttle::AddressLimiter,
 }
 
 impl AppState {
@@ -126,6 +133,8 @@ impl AppState {
         let store = store::Store::open(&config.db_path, config.db_pool)?;
         let hasher = password::Hasher::new(config.hash_threads, config.hash_queue);
         let limiter = throttle::AddressLimiter::new(config.addr_max_failures, config.addr_window);
+        let signups =
+            throttle::AddressLimiter::new(config.signup_max_per_addr, config.signup_window);
         Ok(AppState {
             inner: Arc::new(Inner {
                 config,
@@ -133,6 +142,7 @@ impl AppState {
                 key,
                 hasher,
                 limiter,
+                signups,
             }),
         })
     }

@@ -45,6 +45,9 @@ struct Args {
     /// answered "busy" (704) (default 64).
     #[arg(long)]
     hash_queue: Option<usize>,
+    /// Accounts one IP address may create per hour (default 20).
+    #[arg(long)]
+    signup_limit: Option<u32>,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -68,6 +71,9 @@ fn main() -> anyhow::Result<()> {
     }
     if let Some(n) = args.hash_threads {
         config.hash_threads = n.max(1);
+    }
+    if let Some(n) = args.signup_limit {
+        config.signup_max_per_addr = n.max(1);
     }
     if let Some(n) = args.hash_queue {
         config.hash_queue = n.max(1);

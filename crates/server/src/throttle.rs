@@ -82,7 +82,8 @@ impl AddressLimiter {
         }
     }
 
-    pub fn record_failure(&self, addr: IpAddr, now: u64) {
+    /// Counts one event (a failure, or an account created) for `addr`.
+    pub fn record(&self, addr: IpAddr, now: u64) {
         let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
         if slots.len() > 100_000 {
             let window = self.window;
@@ -131,13 +132,13 @@ mod tests {
         let b: IpAddr = "127.0.0.2".parse().unwrap();
         for _ in 0..3 {
             assert_eq!(l.check(a, 10), None);
-            l.record_failure(a, 10);
+            l.record(a, 10);
         }
         assert_eq!(l.check(a, 10), Some(60));
         assert_eq!(l.check(b, 10), None);
         assert_eq!(l.check(a, 69), Some(1));
         assert_eq!(l.check(a, 70), None);
-        l.record_failure(a, 70);
+        l.record(a, 70);
         assert_eq!(l.check(a, 71), None);
     }
 }

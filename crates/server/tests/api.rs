@@ -1232,3 +1232,45 @@ async fn a_sign_in_flood_past_the_hashing_queue_is_told_to_retry() {
         0
     );
 }
+
+/// One address may create only so many accounts per window (each costs a
+/// hash and a row): past it `createaccount` answers 704 with the wait and
+/// creates nothing; refusals do not use the allowance up; after the window
+/// it may create again.
+#[tokio::test]
+async fn one_address_creates_only_so_many_accounts_per_window() {
+    let s = start_with(|c| {
+        c.signup_max_per_addr = 3;
+        c.signup_window = 3600;
+    })
+    .await;
+    let create = |email: &'static str, password: &'static str| {
+        let s = &s;
+        async move {
+            s.post(
+                "registration/rest/createaccount",
+                &[("email", email), ("password", password)],
+            )
+            .await
+        }
+    };
+    s.signup("user0@example.com", "correct horse").await;
+    s.signup("user1@example.com", "correct horse").await;
+    // Refused requests are not counted.
+    assert_eq!(
+        result(&create("user0@example.com", "correct horse").await),
+        708
+    );
+    assert_eq!(result(&create("user9@example.com", "short").await), 4);
+    s.signup("user2@example.com", "correct horse").await;
+    let r = create("user3@example.com", "correct horse").await;
+    assert_eq!(result(&r), 704, "{r}");
+    assert_eq!(r["retryAfter"], 3600, "{r}");
+    // Nothing was created: that login is unknown.
+    assert_eq!(
+        result(&s.signin("user3@example.com", "correct horse").await),
+        701
+    );
+    s.clock.advance(3600);
+    s.signup("user3@example.com", "correct horse").await;
+}

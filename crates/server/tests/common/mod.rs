@@ -32,6 +32,7 @@ pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Srv {
     cfg.clock = Arc::new(clock.clone());
     cfg.hash_threads = 2;
     cfg.addr_max_failures = 10_000;
+    cfg.signup_max_per_addr = 10_000;
     tweak(&mut cfg);
     let state = AppState::new(cfg).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
