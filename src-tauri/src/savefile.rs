@@ -1,13 +1,17 @@
 //! The native "Save File" dialog, asked from Rust (the web view has no
 //! dialog permission) without blocking a thread while the person chooses.
 //!
-//! Three steps, because under WebKitGTK a reply (or event) in flight while a
-//! native modal dialog opens or closes can be lost (seen under Xvfb: the
-//! file was written, the window never heard back), while later requests are
-//! answered: a command that saves prepares the bytes and returns a job
-//! number (no dialog yet); `save_begin(job)` opens the dialog (the window
-//! does not wait for its reply); `save_status(job)` tells the outcome
-//! `{job, path, error}` once there, asked until it is.
+//! Three steps, so that no request from the window stays open while a
+//! native modal dialog is up: a command that saves prepares the bytes and
+//! returns a job number (no dialog yet); `save_begin(job)` opens the dialog
+//! (the window does not wait for its reply); `save_status(job)` tells the
+//! outcome `{job, path, error}` once there, asked until it is, and answers
+//! the same again if asked again.
+//!
+//! (Session 1 chose this after exports seemed to lose their reply under
+//! Xvfb. The cause turned out to be GTK's "Replace?" prompt for a file left
+//! by an earlier test run, unanswered in a second window; the tests now
+//! answer it. The design stays: it never depends on one reply arriving.)
 
 use std::collections::HashMap;
 use std::path::PathBuf;

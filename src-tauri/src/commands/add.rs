@@ -66,7 +66,9 @@ pub fn preview_text(state: State<'_, AppState>, text: String) -> AppResult<Previ
 }
 
 /// Image bytes from a file picker, a drop or a paste, base64 in the JSON
-/// body (the raw-body IPC path lost replies under WebKitGTK now and then).
+/// body. (Session 1 moved off the raw-body IPC path after images seemed to
+/// lose their reply now and then; the trace of session 2 showed the reply
+/// arrived and the Add dialog itself dropped it, since fixed in the UI.)
 #[tauri::command(async)]
 pub fn preview_image(state: State<'_, AppState>, data: String) -> AppResult<Preview> {
     let r = (|| {
