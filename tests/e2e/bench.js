@@ -5,7 +5,7 @@
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
-  APP, PASSWORD, ROOT, SHOTS, all, base32Encode, click, find, findVisible, freshDataDir, screenshot, startApp, type, waitFor,
+  APP, ROOT, SHOTS, all, base32Encode, click, find, screenshot, startApp, startWithNewVault, waitFor,
 } from "./helpers.js";
 
 const N = Number(process.env.APIQ_BENCH_ENTRIES ?? 1000);
@@ -48,7 +48,6 @@ function appPid() {
 }
 
 // 1. A vault with N entries and a keyring slot, filled through the window.
-freshDataDir({ autoLockSecs: 0 });
 const lines = [];
 for (let i = 0; i < N; i++) {
   const secret = base32Encode(Buffer.from(`bench-secret-${String(i).padStart(6, "0")}-xyz`));
@@ -56,12 +55,7 @@ for (let i = 0; i < N; i++) {
 }
 const file = join(SHOTS, `bench-${N}.txt`);
 writeFileSync(file, lines.join("\n") + "\n");
-let driver = await startApp();
-await findVisible(driver, "vault-create", 30000);
-await type(driver, "vault-password", PASSWORD);
-await type(driver, "vault-password-confirm", PASSWORD);
-await click(driver, "vault-create");
-await findVisible(driver, "add-open", 60000);
+let driver = await startWithNewVault({ autoLockSecs: 0 });
 await click(driver, "main-menu");
 await click(driver, "import-open");
 await (await find(driver, "import-file")).sendKeys(file);
