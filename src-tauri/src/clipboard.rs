@@ -1,7 +1,9 @@
 //! The system clipboard, from Rust only (the web view has no clipboard
 //! permission). A copied code is cleared after the configured delay, and
 //! only if the clipboard still holds that code: something the person copied
-//! since is left alone. A later copy cancels the earlier clearing.
+//! since is left alone. A later copy cancels the earlier clearing. On Linux
+//! the copy is marked `x-kde-passwordManagerHint: secret`, which clipboard
+//! managers (Klipper, GPaste, CopyQ…) read as "do not keep in history".
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -53,7 +55,7 @@ impl ClipboardGuard {
         text: Zeroizing<String>,
         clear_after: Option<Duration>,
     ) -> AppResult<()> {
-        self.with(|cb| cb.set_text(text.as_str()))?;
+        self.with(|cb| set_secret_text(cb, text.as_str()))?;
         let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
         if let Some(delay) = clear_after {
             let me = Arc::clone(self);
@@ -92,4 +94,16 @@ impl ClipboardGuard {
         )
         .ok_or_else(|| AppError::Clipboard("The clipboard image could not be read.".into()))
     }
+}
+
+/// Sets text that clipboard managers are asked not to keep.
+#[cfg(target_os = "linux")]
+fn set_secret_text(cb: &mut arboard::Clipboard, text: &str) -> Result<(), arboard::Error> {
+    use arboard::SetExtLinux;
+    cb.set().exclude_from_history().text(text)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn set_secret_text(cb: &mut arboard::Clipboard, text: &str) -> Result<(), arboard::Error> {
+    cb.set_text(text)
 }

@@ -161,9 +161,11 @@ describe("authenticator window", () => {
     await waitFor(driver, async () => (await all(driver, "entry")).length === 2 + aegis.length, "all entries back");
   });
 
-  test("copy puts the code on the clipboard and clears it after the delay", async () => {
+  test("copy puts the code on the clipboard (marked secret for clipboard managers) and clears it after the delay", async () => {
     await clickInEntry("Example Corp", "entry-copy");
     await waitFor(driver, async () => totpAround(URI_SECRET).has(readClipboard()), "the clipboard holds the code", 5000);
+    // KDE's hint, which Klipper, GPaste and CopyQ read as "keep out of history".
+    assert.equal(readClipboard("x-kde-passwordManagerHint"), "secret");
     await screenshot(driver, "copied");
     await waitFor(driver, async () => readClipboard() === "", "the clipboard was cleared", (CLEAR_SECS + 4) * 1000);
   });

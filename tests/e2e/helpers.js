@@ -206,9 +206,11 @@ export function totpAround(secretB32, opts = {}) {
 
 // ---- the X clipboard (the app's display) ----
 
-export function readClipboard() {
+/** The X clipboard's text, or what it holds for another target (MIME type). */
+export function readClipboard(target = null) {
   try {
-    return execFileSync("xclip", ["-o", "-selection", "clipboard"], { timeout: 3000, stdio: ["ignore", "pipe", "ignore"] }).toString();
+    const t = target ? ["-t", target] : [];
+    return execFileSync("xclip", ["-o", "-selection", "clipboard", ...t], { timeout: 3000, stdio: ["ignore", "pipe", "ignore"] }).toString();
   } catch {
     return ""; // no owner: empty
   }
