@@ -28,6 +28,7 @@ pub fn render() -> String {
         RecoveryItem::decl(),
         RecoveryView::decl(),
         Settings::decl(),
+        SortOrder::decl(),
         CopyResult::decl(),
         Deleted::decl(),
         QrImage::decl(),

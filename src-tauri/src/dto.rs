@@ -60,6 +60,9 @@ pub struct EntryView {
     /// Unused recovery codes stored for this entry; `null` when none were
     /// ever stored.
     pub recovery_remaining: Option<u32>,
+    /// When it was added to the vault, Unix seconds.
+    #[ts(type = "number")]
+    pub created: u64,
 }
 
 /// The codes of one entry at one moment.
@@ -216,6 +219,24 @@ pub struct Settings {
     pub hide_codes: bool,
     /// An account backend to use instead of the bundled one; empty: bundled.
     pub server_url: String,
+    /// How the code list is ordered within its sections.
+    pub sort: SortOrder,
+}
+
+/// The order of the code list within each section (pinned, groups, the
+/// rest).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum SortOrder {
+    /// By issuer, then account (A to Z).
+    #[default]
+    Issuer,
+    /// By account, then issuer (A to Z).
+    Account,
+    /// The most recently added first.
+    Newest,
+    /// The first added first.
+    Oldest,
 }
 
 impl Default for Settings {
@@ -225,6 +246,7 @@ impl Default for Settings {
             clipboard_clear_secs: 30,
             hide_codes: false,
             server_url: String::new(),
+            sort: SortOrder::Issuer,
         }
     }
 }

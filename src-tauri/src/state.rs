@@ -210,6 +210,31 @@ mod tests {
     }
 
     #[test]
+    fn an_older_settings_file_keeps_its_values_and_gets_the_new_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        std::fs::create_dir_all(&data).unwrap();
+        // Written before `sort` existed.
+        std::fs::write(
+            data.join(SETTINGS_FILE),
+            r#"{"autoLockSecs":60,"clipboardClearSecs":9,"hideCodes":true,"serverUrl":""}"#,
+        )
+        .unwrap();
+        let st = AppState::new(data.clone()).unwrap();
+        let s = st.settings();
+        assert_eq!(
+            (s.auto_lock_secs, s.clipboard_clear_secs, s.hide_codes),
+            (60, 9, true)
+        );
+        assert_eq!(s.sort, crate::dto::SortOrder::Issuer);
+        let mut s = s;
+        s.sort = crate::dto::SortOrder::Newest;
+        st.save_settings(s).unwrap();
+        let again = AppState::new(data).unwrap();
+        assert_eq!(again.settings().sort, crate::dto::SortOrder::Newest);
+    }
+
+    #[test]
     fn with_timeout_gives_up_on_a_slow_call() {
         assert_eq!(with_timeout(Duration::from_secs(5), || 7), Some(7));
         let slow = with_timeout(Duration::from_millis(20), || {

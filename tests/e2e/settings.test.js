@@ -1,6 +1,7 @@
 // Settings in the real window: changing the vault's password (the current
 // one asked first; the old one refused afterwards) and restoring one of the
-// automatic backups (after the password; undone the same way).
+// automatic backups (after the password; undone the same way); the order
+// of the codes.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Key } from "selenium-webdriver";
@@ -97,5 +98,18 @@ describe("settings: vault password and backups", () => {
     await click(driver, "backup-confirm");
     await waitFor(driver, async () => (await entries(driver)).map((e) => e.issuer).sort().join() === "Alpha,Beta", "both accounts back", 20000);
     await closeSettings();
+  });
+
+  test("the order of the codes follows the setting (saved in settings.json: unit test)", async () => {
+    await click(driver, "add-open");
+    await typeLines(driver, "add-uri", ["otpauth://totp/Aardvark:zz@example.com?secret=MFRGGZDFMZTWQ2LK&issuer=Aardvark"]);
+    await findVisible(driver, "preview-item");
+    await click(driver, "add-save");
+    await waitFor(driver, async () => (await entries(driver)).map((e) => e.issuer).join() === "Aardvark,Alpha,Beta", "by service: Aardvark first");
+    await openSettings();
+    const select = await findVisible(driver, "settings-sort");
+    await select.sendKeys("By account");
+    await click(driver, "settings-save");
+    await waitFor(driver, async () => (await entries(driver)).map((e) => e.issuer).join() === "Alpha,Beta,Aardvark", "by account: zz@ last");
   });
 });

@@ -32,6 +32,7 @@ pub fn view(e: &VaultEntry) -> EntryView {
         period: e.otp.kind().period(),
         counter: e.otp.kind().counter(),
         recovery_remaining: (!rec.codes.is_empty()).then(|| rec.remaining() as u32),
+        created: e.created,
     }
 }
 

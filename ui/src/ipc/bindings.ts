@@ -42,7 +42,11 @@ counter: number | null,
  * Unused recovery codes stored for this entry; `null` when none were
  * ever stored.
  */
-recoveryRemaining: number | null, };
+recoveryRemaining: number | null, 
+/**
+ * When it was added to the vault, Unix seconds.
+ */
+created: number, };
 export type CodeView = { id: string, 
 /**
  * The current code, ungrouped (`"123456"`).
@@ -116,7 +120,12 @@ hideCodes: boolean,
 /**
  * An account backend to use instead of the bundled one; empty: bundled.
  */
-serverUrl: string, };
+serverUrl: string, 
+/**
+ * How the code list is ordered within its sections.
+ */
+sort: SortOrder, };
+export type SortOrder = "issuer" | "account" | "newest" | "oldest";
 export type CopyResult = { 
 /**
  * Seconds until the clipboard is cleared; 0: it will not be.

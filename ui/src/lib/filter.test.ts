@@ -3,7 +3,7 @@ import type { EntryView } from "../ipc/bindings";
 import { filterEntries, flatten, sections } from "./filter";
 
 function entry(id: string, issuer: string, name: string, extra: Partial<EntryView> = {}): EntryView {
-  return { id, issuer, name, note: "", group: "", pinned: false, archived: false, kind: "totp", digits: 6, algorithm: "SHA1", period: 30, counter: null, recoveryRemaining: null, ...extra };
+  return { id, issuer, name, note: "", group: "", pinned: false, archived: false, kind: "totp", digits: 6, algorithm: "SHA1", period: 30, counter: null, recoveryRemaining: null, created: 0, ...extra };
 }
 
 const list = [
@@ -42,5 +42,26 @@ describe("sections", () => {
     expect(s).toHaveLength(1);
     expect(s[0].title).toBe("");
     expect(s[0].entries.map((e) => e.id)).toEqual(["2", "1"]);
+  });
+});
+
+describe("sort order", () => {
+  const es = [
+    entry("a", "Zeta", "anna", { created: 300 }),
+    entry("b", "alpha", "zoe", { created: 100 }),
+    entry("c", "Mid", "bob", { created: 400 }),
+    entry("d", "Pinned", "x", { created: 50, pinned: true }),
+  ];
+  const order = (o: Parameters<typeof sections>[1]) => flatten(sections(es, o)).map((e) => e.id);
+  it("orders within sections, pinned still first", () => {
+    expect(order("issuer")).toEqual(["d", "b", "c", "a"]);
+    expect(order("account")).toEqual(["d", "a", "c", "b"]);
+    expect(order("newest")).toEqual(["d", "c", "a", "b"]);
+    expect(order("oldest")).toEqual(["d", "b", "a", "c"]);
+  });
+  it("breaks ties the same way every time", () => {
+    const same = [entry("2", "X", "y", { created: 5 }), entry("1", "X", "y", { created: 5 })];
+    expect(flatten(sections(same, "newest")).map((e) => e.id)).toEqual(["1", "2"]);
+    expect(flatten(sections([...same].reverse(), "newest")).map((e) => e.id)).toEqual(["1", "2"]);
   });
 });

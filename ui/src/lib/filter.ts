@@ -1,5 +1,5 @@
 // Search and ordering of the code list: pure, so it is unit-tested.
-import type { EntryView } from "../ipc/bindings";
+import type { EntryView, SortOrder } from "../ipc/bindings";
 
 /** Lower case without accents, for matching as people type. */
 export function fold(text: string): string {
@@ -24,11 +24,28 @@ export interface Section {
   entries: EntryView[];
 }
 
+/** The order within a section; ties fall back to issuer, account, id so
+ *  the list never shuffles between renders. */
+export function comparator(order: SortOrder): (a: EntryView, b: EntryView) => number {
+  const text = (x: string, y: string) => fold(x).localeCompare(fold(y));
+  const label = (a: EntryView, b: EntryView) => text(a.issuer, b.issuer) || text(a.name, b.name) || a.id.localeCompare(b.id);
+  switch (order) {
+    case "account":
+      return (a, b) => text(a.name, b.name) || label(a, b);
+    case "newest":
+      return (a, b) => b.created - a.created || label(a, b);
+    case "oldest":
+      return (a, b) => a.created - b.created || label(a, b);
+    default:
+      return label;
+  }
+}
+
 /** Pinned entries first, then one section per group (alphabetical), then
- *  the ungrouped ones; within a section by issuer, then account. */
-export function sections(entries: EntryView[]): Section[] {
-  const byLabel = (a: EntryView, b: EntryView) =>
-    fold(a.issuer).localeCompare(fold(b.issuer)) || fold(a.name).localeCompare(fold(b.name));
+ *  the ungrouped ones; within a section in the chosen order (by issuer,
+ *  then account, unless told otherwise). */
+export function sections(entries: EntryView[], order: SortOrder = "issuer"): Section[] {
+  const byLabel = comparator(order);
   const pinned = entries.filter((e) => e.pinned).sort(byLabel);
   const groups = new Map<string, EntryView[]>();
   const rest: EntryView[] = [];

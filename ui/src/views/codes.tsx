@@ -90,7 +90,7 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
   }, [appNow >= (refreshAt ?? Infinity)]);
 
   const visible = useMemo(() => filterEntries(entries.filter((e) => !e.archived || query.trim()), query), [entries, query]);
-  const secs = useMemo(() => sections(visible), [visible]);
+  const secs = useMemo(() => sections(visible, props.settings.sort), [visible, props.settings.sort]);
   const ordered = useMemo(() => flatten(secs), [secs]);
   useEffect(() => {
     if (selected >= ordered.length) setSelected(Math.max(0, ordered.length - 1));

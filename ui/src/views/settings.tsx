@@ -1,7 +1,7 @@
 // Settings: auto-lock, clipboard clearing, hidden codes, the account
 // server, the keyring slot, the vault's password and its backups.
 import { useState } from "preact/hooks";
-import { api, messageOf, type BackupView, type Settings } from "../ipc";
+import { api, messageOf, type BackupView, type Settings, type SortOrder } from "../ipc";
 import { Dialog } from "../components/dialog";
 import { StrengthMeter } from "../components/meter";
 import { useToast } from "../components/toast";
@@ -193,6 +193,15 @@ export function SettingsDialog({ settings, onClose, onSaved, onVaultChanged }: {
           <label>Clear copied codes after (seconds, 0 = never)</label>
           <input class="input" type="number" min={0} data-testid="settings-clipboard" value={s.clipboardClearSecs} onInput={(e) => setS({ ...s, clipboardClearSecs: Math.max(0, Number(e.currentTarget.value) || 0) })} />
         </div>
+      </div>
+      <div class="field">
+        <label for="sort">Order of the codes</label>
+        <select id="sort" class="input" data-testid="settings-sort" value={s.sort} onChange={(e) => setS({ ...s, sort: e.currentTarget.value as SortOrder })}>
+          <option value="issuer">By service (A to Z)</option>
+          <option value="account">By account (A to Z)</option>
+          <option value="newest">Newest first</option>
+          <option value="oldest">Oldest first</option>
+        </select>
       </div>
       <label class="check">
         <input type="checkbox" data-testid="settings-hide" checked={s.hideCodes} onChange={(e) => setS({ ...s, hideCodes: e.currentTarget.checked })} />
