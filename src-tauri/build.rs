@@ -13,6 +13,7 @@ const COMMANDS: &[&str] = &[
     "vault_lock",
     "vault_set_keyring",
     "vault_change_password",
+    "vault_check_password",
     "vault_backups",
     "vault_restore_backup",
     "activity",

@@ -25,6 +25,9 @@ pub struct VaultStatus {
     pub keyring_unavailable: Option<String>,
     /// The folder holding the vault, settings and the account database.
     pub data_dir: String,
+    /// The keyring opened the vault and the password was last typed longer
+    /// ago than the reminder's days: ask for it once (see `reminder`).
+    pub password_reminder: bool,
 }
 
 /// The kind of one-time password an entry makes.
@@ -221,6 +224,9 @@ pub struct Settings {
     pub server_url: String,
     /// How the code list is ordered within its sections.
     pub sort: SortOrder,
+    /// After this many days without typing the password (the keyring
+    /// opening the vault), ask for it once; 0: never.
+    pub password_reminder_days: u32,
 }
 
 /// The order of the code list within each section (pinned, groups, the
@@ -247,6 +253,7 @@ impl Default for Settings {
             hide_codes: false,
             server_url: String::new(),
             sort: SortOrder::Issuer,
+            password_reminder_days: 14,
         }
     }
 }

@@ -10,6 +10,8 @@
 //!   ([`error`]).
 //! - [`dto`]: the shapes crossing the bridge, exported to TypeScript
 //!   ([`bindings`]).
+//! - [`reminder`]: asks for the password now and then when the keyring
+//!   opens the vault.
 //! - [`clipboard`], [`screen`]: the system clipboard (cleared after a copy
 //!   only if it still holds our code) and screen capture, from Rust only.
 //!
@@ -24,6 +26,7 @@ pub mod dto;
 pub mod error;
 pub mod fsutil;
 pub mod preview;
+pub mod reminder;
 pub mod savefile;
 pub mod screen;
 pub mod screenlock;
@@ -65,6 +68,7 @@ pub fn run() {
             commands::vault::vault_lock,
             commands::vault::vault_set_keyring,
             commands::vault::vault_change_password,
+            commands::vault::vault_check_password,
             commands::vault::vault_backups,
             commands::vault::vault_restore_backup,
             commands::vault::activity,

@@ -38,6 +38,8 @@ pub struct AppState {
     pub hotp_codes: Mutex<HashMap<EntryId, Zeroizing<String>>>,
     pub clipboard: Arc<ClipboardGuard>,
     pub settings: Mutex<Settings>,
+    /// The open vault was opened by the OS keyring (not the password).
+    pub opened_by_keyring: std::sync::atomic::AtomicBool,
     pub last_activity: Mutex<Instant>,
     next_id: Mutex<u32>,
     keyring_probe: OnceLock<KeyringStatus>,
@@ -81,6 +83,7 @@ impl AppState {
             hotp_codes: Mutex::new(HashMap::new()),
             clipboard: Arc::new(ClipboardGuard::new()),
             settings: Mutex::new(settings),
+            opened_by_keyring: std::sync::atomic::AtomicBool::new(false),
             last_activity: Mutex::new(Instant::now()),
             next_id: Mutex::new(1),
             keyring_probe: OnceLock::new(),

@@ -1,12 +1,14 @@
 // Settings in the real window: changing the vault's password (the current
 // one asked first; the old one refused afterwards) and restoring one of the
 // automatic backups (after the password; undone the same way); the order
-// of the codes.
+// of the codes; the password reminder when the keyring opens the vault.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { Key } from "selenium-webdriver";
 import {
-  PASSWORD, all, click, entries, find, findVisible, screenshot, startWithNewVault, type, typeLines, waitFor,
+  DATA_DIR, PASSWORD, all, click, entries, find, findVisible, screenshot, startApp, startWithNewVault, type, typeLines, waitFor,
 } from "./helpers.js";
 
 const NEW_PASSWORD = "a new, longer vault password 42";
@@ -111,5 +113,24 @@ describe("settings: vault password and backups", () => {
     await select.sendKeys("By account");
     await click(driver, "settings-save");
     await waitFor(driver, async () => (await entries(driver)).map((e) => e.issuer).join() === "Alpha,Beta,Aardvark", "by account: zz@ last");
+  });
+
+  test("when the keyring has opened the vault for long, the password is asked once (a wrong one refused)", async () => {
+    // The password was last typed long ago; the next start is by the keyring.
+    await driver.quit();
+    writeFileSync(join(DATA_DIR, "password-check.json"), JSON.stringify({ checkedAt: 0 }));
+    driver = await startApp();
+    const banner = await findVisible(driver, "password-reminder", 30000);
+    assert.match(await banner.getText(), /remember its password/);
+    await screenshot(driver, "password-reminder");
+    await click(driver, "password-reminder-check");
+    await type(driver, "password-reminder-input", PASSWORD); // the old one
+    await click(driver, "password-reminder-submit");
+    assert.match(await (await findVisible(driver, "password-reminder-error", 20000)).getText(), /not the vault's password/);
+    await type(driver, "password-reminder-input", NEW_PASSWORD);
+    await click(driver, "password-reminder-submit");
+    await waitFor(driver, async () => (await all(driver, "password-reminder")).length === 0, "the reminder went away", 20000);
+    const rec = JSON.parse(readFileSync(join(DATA_DIR, "password-check.json"), "utf8"));
+    assert.ok(Date.now() / 1000 - rec.checkedAt < 120, `recorded now: ${JSON.stringify(rec)}`);
   });
 });

@@ -2,7 +2,7 @@
 // the account side, with the lock button and idle reporting.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, messageOf, onLocked, type Settings, type VaultStatus } from "./ipc";
-import { CreateVault, UnlockVault } from "./views/gate";
+import { CreateVault, PasswordReminder, UnlockVault } from "./views/gate";
 import { CodesView } from "./views/codes";
 import { AccountView } from "./views/account";
 import { Icon } from "./components/icons";
@@ -93,6 +93,9 @@ function Shell() {
           <Icon name="lock" />
         </button>
       </div>
+      {status.passwordReminder && (
+        <PasswordReminder onChecked={(s) => { setStatus(s); toast({ text: "That is the password. Keep it safe." }); }} />
+      )}
       <div style="flex:1;min-height:0">
         {tab === "codes" ? (
           <CodesView key={vaultVersion} settings={settings} onSettings={setSettings} onLock={lock} />

@@ -7,7 +7,10 @@ use zeroize::Zeroizing;
 
 use crate::dto::{BackupView, VaultStatus};
 use crate::error::{AppError, AppResult};
-use crate::state::{lock, with_timeout, AppState, KEYRING_TIMEOUT};
+use std::sync::atomic::Ordering;
+
+use crate::reminder;
+use crate::state::{lock, now_secs, with_timeout, AppState, KEYRING_TIMEOUT};
 
 fn status(st: &AppState) -> VaultStatus {
     let path = st.vault_path();
@@ -34,13 +37,29 @@ fn status(st: &AppState) -> VaultStatus {
             )),
         }
     };
+    let password_reminder = unlocked
+        && st.opened_by_keyring.load(Ordering::SeqCst)
+        && reminder::due(
+            reminder::last_checked(&st.data_dir),
+            now_secs(),
+            st.settings().password_reminder_days,
+        );
     VaultStatus {
         exists,
         unlocked,
         keyring_slot,
         keyring_unavailable,
         data_dir: st.data_dir.display().to_string(),
+        password_reminder,
     }
+}
+
+/// The password was just typed correctly: the vault is open by it, and
+/// the reminder starts counting again (a failure to record it only means
+/// an early reminder).
+fn password_typed(st: &AppState) {
+    st.opened_by_keyring.store(false, Ordering::SeqCst);
+    let _ = reminder::mark_checked(&st.data_dir, now_secs());
 }
 
 #[tauri::command(async)]
@@ -74,6 +93,7 @@ pub fn vault_create(
         _ => None,
     };
     *lock(&state.vault) = Some(vault);
+    password_typed(&state);
     state.touch();
     let mut s = status(&state);
     if let Some(reason) = keyring_note {
@@ -89,6 +109,7 @@ pub fn vault_unlock(state: State<'_, AppState>, password: String) -> AppResult<V
     let password = Zeroizing::new(password);
     let vault = Vault::open_with_password(&state.vault_path(), &password, VaultOptions::default())?;
     *lock(&state.vault) = Some(vault);
+    password_typed(&state);
     state.touch();
     Ok(status(&state))
 }
@@ -103,6 +124,7 @@ pub fn vault_unlock_keyring(state: State<'_, AppState>) -> AppResult<VaultStatus
         AppError::Keyring("The system keyring did not answer. Unlock with the password.".into())
     })??;
     *lock(&state.vault) = Some(vault);
+    state.opened_by_keyring.store(true, Ordering::SeqCst);
     state.touch();
     Ok(status(&state))
 }
@@ -145,7 +167,20 @@ pub fn vault_set_keyring(
 /// not change how the vault opens, nor roll it back).
 fn confirm_password(state: &AppState, password: &str) -> AppResult<()> {
     Vault::open_with_password(&state.vault_path(), password, VaultOptions::default())?;
+    let _ = reminder::mark_checked(&state.data_dir, now_secs());
     Ok(())
+}
+
+/// The reminder's check: is this the vault's password? A wrong one is
+/// `WrongPassword` and changes nothing; the right one resets the reminder.
+#[tauri::command(async)]
+pub fn vault_check_password(
+    state: State<'_, AppState>,
+    password: String,
+) -> AppResult<VaultStatus> {
+    let password = Zeroizing::new(password);
+    confirm_password(&state, &password)?;
+    Ok(status(&state))
 }
 
 /// Sets a new password, after the current one. Entries are not re-keyed;

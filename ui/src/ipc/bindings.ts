@@ -22,7 +22,12 @@ keyringUnavailable: string | null,
 /**
  * The folder holding the vault, settings and the account database.
  */
-dataDir: string, };
+dataDir: string, 
+/**
+ * The keyring opened the vault and the password was last typed longer
+ * ago than the reminder's days: ask for it once (see `reminder`).
+ */
+passwordReminder: boolean, };
 export type OtpKind = "totp" | "hotp" | "steam";
 export type EntryView = { id: string, issuer: string, name: string, note: string, group: string, pinned: boolean, 
 /**
@@ -124,7 +129,12 @@ serverUrl: string,
 /**
  * How the code list is ordered within its sections.
  */
-sort: SortOrder, };
+sort: SortOrder, 
+/**
+ * After this many days without typing the password (the keyring
+ * opening the vault), ask for it once; 0: never.
+ */
+passwordReminderDays: number, };
 export type SortOrder = "issuer" | "account" | "newest" | "oldest";
 export type CopyResult = { 
 /**

@@ -94,6 +94,7 @@ export const api = {
   vaultLock: () => call<VaultStatus>("vault_lock"),
   vaultChangePassword: (current: string, newPassword: string) =>
     call<VaultStatus>("vault_change_password", { current, newPassword }),
+  vaultCheckPassword: (password: string) => call<VaultStatus>("vault_check_password", { password }),
   vaultBackups: () => call<BackupView[]>("vault_backups"),
   vaultRestoreBackup: (file: string, password: string) =>
     call<number>("vault_restore_backup", { file, password }),

@@ -144,3 +144,49 @@ export function UnlockVault({ status, onDone, tryKeyring, why }: { status: Vault
     </div>
   );
 }
+
+/** Asks, now and then, for the password of a vault the keyring opens (see
+ *  src-tauri/src/reminder.rs): typed right, the banner goes; "Later" hides
+ *  it until the next start. */
+export function PasswordReminder({ onChecked }: { onChecked: (s: VaultStatus) => void }) {
+  const [open, setOpen] = useState(false);
+  const [hidden, setHidden] = useState(false);
+  const [pw, setPw] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  if (hidden) return null;
+
+  async function check(e: Event) {
+    e.preventDefault();
+    if (!pw) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const s = await api.vaultCheckPassword(pw);
+      setPw("");
+      onChecked(s);
+    } catch (err) {
+      setError(messageOf(err) === "Wrong password." ? "That is not the vault's password. Try again, or change it in Settings while you still can open the vault." : messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div class="reminder" role="status" data-testid="password-reminder">
+      {!open ? (
+        <div class="row">
+          <span class="grow small">The keyring has been opening your vault. Do you still remember its password? It opens your backups and the vault on other devices.</span>
+          <button class="btn small" data-testid="password-reminder-check" onClick={() => setOpen(true)}>Check it</button>
+          <button class="btn small" data-testid="password-reminder-later" onClick={() => setHidden(true)}>Later</button>
+        </div>
+      ) : (
+        <form class="row" onSubmit={check}>
+          <input class="input grow" type="password" autocomplete="current-password" placeholder="Vault password" aria-label="Vault password" data-testid="password-reminder-input" value={pw} onInput={(e) => setPw(e.currentTarget.value)} autofocus />
+          <button class="btn small primary" type="submit" data-testid="password-reminder-submit" disabled={!pw || busy}>{busy ? "Checking…" : "Check"}</button>
+        </form>
+      )}
+      {error && <div class="field-error" data-testid="password-reminder-error">{error}</div>}
+    </div>
+  );
+}

@@ -195,6 +195,10 @@ export function SettingsDialog({ settings, onClose, onSaved, onVaultChanged }: {
         </div>
       </div>
       <div class="field">
+        <label for="remind">When the keyring opens the vault, ask for its password every (days, 0 = never)</label>
+        <input id="remind" class="input" type="number" min={0} data-testid="settings-reminder-days" value={s.passwordReminderDays} onInput={(e) => setS({ ...s, passwordReminderDays: Math.max(0, Number(e.currentTarget.value) || 0) })} />
+      </div>
+      <div class="field">
         <label for="sort">Order of the codes</label>
         <select id="sort" class="input" data-testid="settings-sort" value={s.sort} onChange={(e) => setS({ ...s, sort: e.currentTarget.value as SortOrder })}>
           <option value="issuer">By service (A to Z)</option>
