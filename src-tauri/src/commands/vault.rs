@@ -1,5 +1,8 @@
-//! Creating, unlocking and locking the vault; the keyring slot; idle
-//! reporting for the auto-lock.
+//! Creating, unlocking and locking the vault; the keyring slot; the
+//! password (change, the reminder's check); the backups; idle reporting for
+//! the auto-lock.
+
+use std::sync::atomic::Ordering;
 
 use apiq_vault::{CreateOptions, Kdf, KeyringPreference, KeyringStatus, Vault, VaultOptions};
 use tauri::State;
@@ -7,8 +10,6 @@ use zeroize::Zeroizing;
 
 use crate::dto::{BackupView, VaultStatus};
 use crate::error::{AppError, AppResult};
-use std::sync::atomic::Ordering;
-
 use crate::reminder;
 use crate::state::{lock, now_secs, with_timeout, AppState, KEYRING_TIMEOUT};
 
