@@ -39,7 +39,8 @@ stage "ui: typecheck and build" npm --prefix ui run build
 stage "ui: unit tests (vitest)" npm --prefix ui test
 stage "rustfmt" cargo fmt --all --check
 stage "clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
-stage "cargo test" cargo test --workspace --locked
+# --no-fail-fast: one failing test binary must not hide the others' results.
+stage "cargo test" cargo test --workspace --locked --no-fail-fast
 stage "keyring (Secret Service, kernel keyring)" bash scripts/test-keyring.sh
 stage "python: py-jelastic and schemathesis against apiq-server" python3 -m pytest -q tests/py
 stage "fuzz every parser briefly" bash scripts/fuzz.sh "${APIQ_FUZZ_SECONDS:-5}"
