@@ -52,8 +52,8 @@ const PARALLEL_FROM: usize = 4096;
 /// The codes of the URIs in `text`, one per line (blank lines skipped), in
 /// input order; `first_line` numbers the first line. Long inputs are cut
 /// into one run of lines per core; the error reported is still the first
-/// bad line's.
-fn code_lines(text: &str, t: u64, first_line: usize, out: &mut String) -> anyhow::Result<()> {
+/// bad line's. Returns how many lines it read.
+fn code_lines(text: &str, t: u64, first_line: usize, out: &mut String) -> anyhow::Result<usize> {
     let lines: Vec<&str> = text.lines().collect();
     let run = |from: usize, lines: &[&str]| -> anyhow::Result<String> {
         let mut out = String::with_capacity(lines.len() * 9);
@@ -67,7 +67,7 @@ fn code_lines(text: &str, t: u64, first_line: usize, out: &mut String) -> anyhow
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     if cores < 2 || lines.len() < PARALLEL_FROM {
         out.push_str(&run(0, &lines)?);
-        return Ok(());
+        return Ok(lines.len());
     }
     let per = lines.len().div_ceil(cores);
     let parts: Vec<anyhow::Result<String>> = std::thread::scope(|s| {
@@ -87,7 +87,7 @@ fn code_lines(text: &str, t: u64, first_line: usize, out: &mut String) -> anyhow
     for part in parts {
         out.push_str(&part?);
     }
-    Ok(())
+    Ok(lines.len())
 }
 
 pub fn code(a: CodeArgs) -> anyhow::Result<String> {
@@ -96,9 +96,7 @@ pub fn code(a: CodeArgs) -> anyhow::Result<String> {
     let mut line = 0usize;
     for arg in &a.uris {
         if arg == "-" {
-            let text = read_stdin()?;
-            code_lines(&text, t, line + 1, &mut out)?;
-            line += text.lines().count();
+            line += code_lines(&read_stdin()?, t, line + 1, &mut out)?;
         } else {
             line += 1;
             code_line(arg, t, line, &mut out)?;
