@@ -237,47 +237,38 @@ def rotated(angle):
     return gen
 
 
+def filtered(rng, text, tmp, out, suffix, args, smallest=2):
+    """One code (module size drawn from smallest..8) through one ImageMagick
+    filter."""
+    base = tmp / "base.png"
+    qr(text, rng.randrange(smallest, 9), base)
+    dest = out.with_suffix(suffix)
+    im(str(base), *args, str(dest))
+    return dest, [text]
+
+
 def gen_blur(i, rng, text, tmp, out):
     sigma = [0.5, 1.0, 1.5][i % 3]
-    base = tmp / "base.png"
-    qr(text, rng.randrange(3, 9), base)
-    dest = out.with_suffix(".png")
-    im(str(base), "-colorspace", "Gray", "-blur", f"0x{sigma}", str(dest))
-    return dest, [text]
+    return filtered(rng, text, tmp, out, ".png", ["-colorspace", "Gray", "-blur", f"0x{sigma}"], 3)
 
 
 def gen_noise(i, rng, text, tmp, out):
-    base = tmp / "base.png"
-    qr(text, rng.randrange(2, 9), base)
-    dest = out.with_suffix(".png")
     # a grey code on a grey page (a photo of a screen), then Gaussian noise
-    im(str(base), "-colorspace", "Gray", "+level", "12%,88%", "-seed", str(SEED + i),
-       "-attenuate", "1.2", "+noise", "Gaussian", str(dest))
-    return dest, [text]
+    return filtered(rng, text, tmp, out, ".png",
+                    ["-colorspace", "Gray", "+level", "12%,88%", "-seed", str(SEED + i),
+                     "-attenuate", "1.2", "+noise", "Gaussian"])
 
 
 def gen_jpeg(i, rng, text, tmp, out):
-    base = tmp / "base.png"
-    qr(text, rng.randrange(2, 9), base)
-    dest = out.with_suffix(".jpg")
-    im(str(base), "-quality", "30", str(dest))
-    return dest, [text]
+    return filtered(rng, text, tmp, out, ".jpg", ["-quality", "30"])
 
 
 def gen_scale(i, rng, text, tmp, out):
-    base = tmp / "base.png"
-    qr(text, rng.randrange(3, 9), base)
-    dest = out.with_suffix(".png")
-    im(str(base), "-resize", "60%", str(dest))
-    return dest, [text]
+    return filtered(rng, text, tmp, out, ".png", ["-resize", "60%"], 3)
 
 
 def gen_invert(i, rng, text, tmp, out):
-    base = tmp / "base.png"
-    qr(text, rng.randrange(2, 9), base)
-    dest = out.with_suffix(".png")
-    im(str(base), "-negate", str(dest))
-    return dest, [text]
+    return filtered(rng, text, tmp, out, ".png", ["-negate"])
 
 
 def gen_multi(i, rng, text, tmp, out):
