@@ -141,7 +141,7 @@ fn traced<R: tauri::Runtime>(
 }
 
 /// Writes `what` with the time to stderr when `APIQ_TRACE_IPC=1`.
-pub fn trace(what: &str) {
+fn trace(what: &str) {
     static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     if !*ON.get_or_init(|| std::env::var_os("APIQ_TRACE_IPC").is_some_and(|v| v == "1")) {
         return;

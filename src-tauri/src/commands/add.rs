@@ -71,18 +71,10 @@ pub fn preview_text(state: State<'_, AppState>, text: String) -> AppResult<Previ
 /// arrived and the Add dialog itself dropped it, since fixed in the UI.)
 #[tauri::command(async)]
 pub fn preview_image(state: State<'_, AppState>, data: String) -> AppResult<Preview> {
-    let r = (|| {
-        let bytes = decode_base64(&data)?;
-        let texts = apiq_scan::decode_bytes(&bytes)?;
-        let (c, s) = preview::from_qr_texts(&texts);
-        keep(&state, "image", c, &s, false)
-    })();
-    crate::trace(if r.is_ok() {
-        "preview_image answered"
-    } else {
-        "preview_image refused"
-    });
-    r
+    let bytes = decode_base64(&data)?;
+    let texts = apiq_scan::decode_bytes(&bytes)?;
+    let (c, s) = preview::from_qr_texts(&texts);
+    keep(&state, "image", c, &s, false)
 }
 
 /// Bytes the window sent as base64.

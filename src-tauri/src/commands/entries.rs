@@ -242,10 +242,14 @@ pub fn entry_qr(state: State<'_, AppState>, ids: Vec<String>) -> AppResult<Vec<Q
         // Google's batches for what they can hold; every other entry gets
         // an otpauth:// code of its own (which phone apps scan), saying why,
         // so that nothing is silently left behind.
-        let (fit, own): (Vec<_>, Vec<_>) = entries
-            .iter()
-            .partition(|e| apiq_otp::migration::unsupported(e).is_none());
-        let fit: Vec<apiq_otp::Entry> = fit.into_iter().cloned().collect();
+        let mut fit = Vec::new();
+        let mut own = Vec::new();
+        for e in &entries {
+            match apiq_otp::migration::unsupported(e) {
+                None => fit.push(e.clone()),
+                Some(why) => own.push((e, why)),
+            }
+        }
         let (batches, _) =
             apiq_otp::migration::format_batches(&fit, 10, (now_secs() & 0x7fff_ffff) as i32);
         let n = batches.len();
@@ -263,8 +267,7 @@ pub fn entry_qr(state: State<'_, AppState>, ids: Vec<String>) -> AppResult<Vec<Q
                 )
             })
             .collect();
-        texts.extend(own.into_iter().map(|e| {
-            let why = apiq_otp::migration::unsupported(e).unwrap_or_default();
+        texts.extend(own.into_iter().map(|(e, why)| {
             single(
                 e,
                 Some(format!(
