@@ -45,28 +45,23 @@ if [[ "${1:-}" == "--inner" ]]; then
         (cd tests/e2e && eval "$APIQ_E2E_CMD") || rc=$?
         exit $rc
     fi
-    # One file at a time (they share the data folder and the driver; Node
-    # 20's runner would start them together).
-    files=${APIQ_E2E_TESTS:-$(cd tests/e2e && ls ./*.test.js)}
-    for f in $files; do
-        (cd tests/e2e && node --test --test-reporter=spec "$f") || rc=$?
-    done
-
     # The account flow again, against a separately started apiq-server
     # given to the app by APIQ_SERVER_URL (then the server is stopped to see
     # the "unreachable" message).
-    if [[ -z "${APIQ_E2E_TESTS:-}" || "${APIQ_E2E_TESTS}" == *account* ]]; then
+    run_remote_account() {
+        [[ -z "${APIQ_E2E_TESTS:-}" || "${APIQ_E2E_TESTS}" == *account* ]] || return 0
+        local url="" server_pid out=0
+        rm -f "$APIQ_E2E_TMP/remote.db" "$APIQ_E2E_TMP/remote.db-"* "$APIQ_E2E_TMP/server.out"
         "$APIQ_SERVER_BIN" --db "$APIQ_E2E_TMP/remote.db" --listen 127.0.0.1:0 \
             >"$APIQ_E2E_TMP/server.out" 2>"$APIQ_E2E_TMP/server.log" &
         server_pid=$!
         pids+=($server_pid)
-        url=""
         for _ in $(seq 1 100); do
             url=$(sed -n 's/^listening on \(http:[^ ]*\).*/\1/p' "$APIQ_E2E_TMP/server.out" | head -1)
             [[ -n "$url" ]] && break
             sleep 0.1
         done
-        [[ -n "$url" ]] || { echo "apiq-server did not start" >&2; cat "$APIQ_E2E_TMP/server.log" >&2; exit 1; }
+        [[ -n "$url" ]] || { echo "apiq-server did not start" >&2; cat "$APIQ_E2E_TMP/server.log" >&2; record account-remote 1; return 1; }
         kill "$driver_pid"; wait "$driver_pid" 2>/dev/null || true
         APIQ_SERVER_URL="$url" tauri-driver --port "$PORT" --native-port "$((PORT + 1))" >>"$APIQ_E2E_LOGS/tauri-driver.log" 2>&1 &
         driver_pid=$!
@@ -74,7 +69,44 @@ if [[ "${1:-}" == "--inner" ]]; then
         for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/status" >/dev/null 2>&1 && break; sleep 0.1; done
         echo "--- the account flow against apiq-server at $url (APIQ_SERVER_URL)"
         (cd tests/e2e && APIQ_E2E_REMOTE_URL="$url" APIQ_E2E_SERVER_PID="$server_pid" \
-            node --test --test-reporter=spec account.test.js) || rc=$?
+            node --test --test-reporter=spec account.test.js) || out=$?
+        record account-remote "$out"
+        kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true
+        # Back to the bundled backend for the next run.
+        kill "$driver_pid"; wait "$driver_pid" 2>/dev/null || true
+        tauri-driver --port "$PORT" --native-port "$((PORT + 1))" >>"$APIQ_E2E_LOGS/tauri-driver.log" 2>&1 &
+        driver_pid=$!
+        pids+=($driver_pid)
+        for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/status" >/dev/null 2>&1 && break; sleep 0.1; done
+    }
+    # One file at a time (they share the data folder and the driver; Node
+    # 20's runner would start them together). APIQ_E2E_REPEAT=N runs the
+    # whole selection N times in a row and counts each suite's passes: the
+    # way to show a flake rate (docs/desktop.md).
+    files=${APIQ_E2E_TESTS:-$(cd tests/e2e && ls ./*.test.js)}
+    repeat=${APIQ_E2E_REPEAT:-1}
+    declare -A passes=() fails=()
+    record() { # suite, outcome
+        if [[ $2 == 0 ]]; then passes[$1]=$(( ${passes[$1]:-0} + 1 )); else fails[$1]=$(( ${fails[$1]:-0} + 1 )); rc=1; fi
+    }
+    for run in $(seq 1 "$repeat"); do
+        [[ $repeat -gt 1 ]] && echo "=== e2e run $run of $repeat"
+        for f in $files; do
+            out=0
+            (cd tests/e2e && node --test --test-reporter=spec "$f") || out=$?
+            record "$f" "$out"
+        done
+        run_remote_account || true
+    done
+    if [[ $repeat -gt 1 ]]; then
+        echo "=== e2e: $repeat runs"
+        total_pass=0; total_fail=0
+        for f in "${!passes[@]}" "${!fails[@]}"; do echo "$f"; done | sort -u | while read -r f; do
+            echo "    $f: ${passes[$f]:-0} of $repeat runs passed"
+        done
+        for f in "${!passes[@]}"; do total_pass=$(( total_pass + passes[$f] )); done
+        for f in "${!fails[@]}"; do total_fail=$(( total_fail + fails[$f] )); done
+        echo "suite runs: $total_pass passed, $total_fail failed"
     fi
     exit $rc
 fi
@@ -83,11 +115,15 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/cache/apiq-target}"
 if [[ -z "${APIQ_E2E_SKIP_BUILD:-}" ]]; then
     [[ -d ui/node_modules ]] || npm --prefix ui ci --no-audit --no-fund
     npm --prefix ui run build
-    cargo build -p apiq-server --bin apiq-server
+    # The same feature resolution as `cargo test --workspace` (every
+    # member, every target), so after scripts/test.sh's test stage this
+    # builds nothing: `-p apiq-authenticator` alone would resolve the
+    # dependencies' features for one package and recompile a part of them.
     if [[ "${APIQ_E2E_PROFILE:-debug}" == release ]]; then
-        cargo build --release -p apiq-authenticator
+        cargo build --locked -p apiq-server --bin apiq-server
+        cargo build --locked --release -p apiq-authenticator
     else
-        cargo build -p apiq-authenticator
+        cargo build --locked --workspace --all-targets
     fi
 fi
 [[ -d tests/e2e/node_modules ]] || npm --prefix tests/e2e ci --no-audit --no-fund

@@ -17,7 +17,9 @@ export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/var/cache/apiq-target}
 export CARGO_TERM_COLOR=never
 mkdir -p "$CARGO_TARGET_DIR" artifacts
 
+deps_start=$SECONDS
 bash scripts/deps.sh || { echo "error: installing dependencies failed"; exit 1; }
+echo "=== dependencies: ok ($((SECONDS - deps_start)) s)"
 
 failed=()
 stage() {
@@ -47,6 +49,7 @@ stage "fuzz every parser briefly" bash scripts/fuzz.sh "${APIQ_FUZZ_SECONDS:-5}"
 stage "desktop app end to end (Xvfb)" bash scripts/test-e2e.sh
 
 echo
+echo "=== total: $SECONDS s"
 if [ ${#failed[@]} -gt 0 ]; then
   echo "FAILED stages: ${failed[*]}"
   exit 1

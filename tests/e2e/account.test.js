@@ -4,13 +4,13 @@
 // saved", sign out, sign in with password + code and with a recovery code,
 // view and regenerate (old codes refused), tokens, disable (the vault entry
 // kept, archived), and the failures: wrong password, wrong code.
-import { after, before, describe, test } from "node:test";
+import { after, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Key } from "selenium-webdriver";
 import {
-  SHOTS, all, answerSaveDialog, click, entries, find, findVisible, readClipboard, screenshot, sleep, startWithNewVault, tid, totpAround, type, waitFor,
+  backToCodes, SHOTS, all, answerSaveDialog, click, entries, find, findVisible, readClipboard, screenshot, sleep, startWithNewVault, tid, totpAround, type, waitFor,
 } from "./helpers.js";
 
 const LOGIN = `ann.${Date.now()}@example.com`;
@@ -58,6 +58,10 @@ async function twofaEnabled() {
 }
 
 describe("account window", () => {
+  // Each test starts with no dialog open (the account tab is where it left it:
+  // these tests walk through one account's life in order).
+  beforeEach(() => backToCodes(driver, { stay: true }));
+
   before(async () => {
     driver = await startWithNewVault();
   });

@@ -2,14 +2,14 @@
 // by URI and by a QR image file, import an Aegis export, codes equal to an
 // independent implementation's, search, copy and clipboard clearing,
 // recovery codes, lock / wrong password / unlock, restart persistence.
-import { after, before, describe, test } from "node:test";
+import { after, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Key } from "selenium-webdriver";
 import {
-  PASSWORD, ROOT, SHOTS, all, click, entries, find, findVisible, freshDataDir, hotp, readClipboard,
+  backToCodes, PASSWORD, ROOT, SHOTS, all, click, entries, find, findVisible, freshDataDir, hotp, readClipboard,
   screenshot, sleep, startApp, tid, totpAround, type, typeLines, waitFor, writeClipboard,
 } from "./helpers.js";
 
@@ -49,6 +49,9 @@ async function assertCode(issuer, secret, opts) {
 }
 
 describe("authenticator window", () => {
+  // Each test starts from the code list with no dialog open.
+  beforeEach(() => backToCodes(driver, { password: PASSWORD }));
+
   before(async () => {
     freshDataDir({ clipboardClearSecs: CLEAR_SECS, autoLockSecs: 0 });
     driver = await startApp();

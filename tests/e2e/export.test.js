@@ -2,18 +2,21 @@
 // where the person chooses in the native save dialog (answered with
 // xdotool), and an encrypted Aegis export that imports back with its
 // password.
-import { after, before, describe, test } from "node:test";
+import { after, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Key } from "selenium-webdriver";
 import {
-  SHOTS, all, answerSaveDialog, click, find, findVisible, screenshot, startWithNewVault, type, typeLines, waitFor,
+  backToCodes, PASSWORD, SHOTS, all, answerSaveDialog, click, find, findVisible, screenshot, startWithNewVault, type, typeLines, waitFor,
 } from "./helpers.js";
 
 let driver;
 
 describe("export", () => {
+  // Each test starts from the code list with no dialog open.
+  beforeEach(() => backToCodes(driver, { password: PASSWORD }));
+
   before(async () => {
     driver = await startWithNewVault();
     await click(driver, "add-open");

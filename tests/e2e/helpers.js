@@ -41,12 +41,19 @@ export function freshDataDir(settings) {
 export async function startWithNewVault(settings = { clipboardClearSecs: 0, autoLockSecs: 0 }) {
   freshDataDir(settings);
   const driver = await startApp();
-  await findVisible(driver, "vault-create", 30000);
-  await type(driver, "vault-password", PASSWORD);
-  await type(driver, "vault-password-confirm", PASSWORD);
-  await click(driver, "vault-create");
-  await findVisible(driver, "add-open", 60000);
-  return driver;
+  try {
+    await findVisible(driver, "vault-create", 30000);
+    await type(driver, "vault-password", PASSWORD);
+    await type(driver, "vault-password-confirm", PASSWORD);
+    await click(driver, "vault-create");
+    await findVisible(driver, "add-open", 60000);
+    return driver;
+  } catch (e) {
+    // The suite never gets this driver to quit: end its session here, or
+    // the next suite finds the driver's one session taken.
+    await driver.quit().catch(() => {});
+    throw e;
+  }
 }
 
 export const tid = (id) => By.css(`[data-testid="${id}"]`);
@@ -240,6 +247,34 @@ export async function answerSaveDialog(path, { replace = false } = {}) {
     execFileSync("xdotool", ["windowfocus", "--sync", ids[ids.length - 1]]);
     await sleep(200);
     execFileSync("xdotool", ["key", "Return"]);
+  }
+}
+
+/** Brings the window back to a known state before a test, so that one
+ *  failing test reports one failure instead of leaving a dialog open over
+ *  the next test's clicks: every dialog closed (Escape, as a person would),
+ *  the code list showing, and, when the vault is locked and `password` is
+ *  given, unlocked with it. With `stay`, only the dialogs are closed (for
+ *  suites whose tests walk on from where the last one left the view). */
+export async function backToCodes(driver, { password, stay = false } = {}) {
+  if (!driver) return;
+  for (let i = 0; i < 5; i++) {
+    const open = await driver.executeScript("return document.querySelectorAll('[role=dialog]').length");
+    if (!open) break;
+    await driver.actions().sendKeys(Key.ESCAPE).perform();
+    await waitFor(driver, async () => (await driver.executeScript("return document.querySelectorAll('[role=dialog]').length")) < open, "a dialog closed by Escape");
+  }
+  if (stay) return;
+  const locked = (await all(driver, "vault-unlock")).length > 0;
+  if (locked && password) {
+    await type(driver, "vault-password", password);
+    await click(driver, "vault-unlock");
+    await findVisible(driver, "add-open", 30000);
+  }
+  const nav = await all(driver, "nav-codes");
+  if (nav.length) {
+    await nav[0].click();
+    await findVisible(driver, "add-open");
   }
 }
 

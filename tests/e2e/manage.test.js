@@ -5,14 +5,14 @@
 // file manager's drag gives the page; a dropped text file refused),
 // the next code in a period's last seconds, hidden codes, and the screen
 // lock and idle auto-lock.
-import { after, before, describe, test } from "node:test";
+import { after, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Key } from "selenium-webdriver";
 import {
-  DATA_DIR, PASSWORD, SHOTS, all, dialogReady, click, entries, find, findVisible, readMigration, screenshot, sleep, startApp, startWithNewVault, tid, totp, totpAround, type, typeLines, waitFor,
+  backToCodes, DATA_DIR, PASSWORD, SHOTS, all, dialogReady, click, entries, find, findVisible, readMigration, screenshot, sleep, startApp, startWithNewVault, tid, totp, totpAround, type, typeLines, waitFor,
 } from "./helpers.js";
 
 const A = "otpauth://totp/Alpha:one@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Alpha";
@@ -31,6 +31,9 @@ async function menu(issuer, item) {
 }
 
 describe("managing entries", () => {
+  // Each test starts from the code list with no dialog open.
+  beforeEach(() => backToCodes(driver, { password: PASSWORD }));
+
   before(async () => {
     driver = await startWithNewVault();
   });

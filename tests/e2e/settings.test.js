@@ -2,16 +2,18 @@
 // one asked first; the old one refused afterwards) and restoring one of the
 // automatic backups (after the password; undone the same way); the order
 // of the codes; the password reminder when the keyring opens the vault.
-import { after, before, describe, test } from "node:test";
+import { after, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Key } from "selenium-webdriver";
 import {
-  DATA_DIR, PASSWORD, all, click, entries, find, findVisible, screenshot, startApp, startWithNewVault, type, typeLines, waitFor,
+  backToCodes, DATA_DIR, PASSWORD, all, click, entries, find, findVisible, screenshot, startApp, startWithNewVault, type, typeLines, waitFor,
 } from "./helpers.js";
 
 const NEW_PASSWORD = "a new, longer vault password 42";
+// The vault's password as the tests have left it.
+let current = PASSWORD;
 let driver;
 
 async function openSettings() {
@@ -26,6 +28,10 @@ async function closeSettings() {
 }
 
 describe("settings: vault password and backups", () => {
+  // Each test starts from the code list with no dialog open (unlocked with
+  // whichever password the vault has by then).
+  beforeEach(() => backToCodes(driver, { password: current }));
+
   before(async () => {
     driver = await startWithNewVault();
     // Two saves, one account each: the backup between them holds Alpha alone.
@@ -58,6 +64,7 @@ describe("settings: vault password and backups", () => {
     await type(driver, "settings-current-password", PASSWORD);
     await click(driver, "settings-change-password");
     await waitFor(driver, async () => /password is changed/.test(await (await find(driver, "settings-password-msg")).getText()), "the password changed", 30000);
+    current = NEW_PASSWORD;
     await screenshot(driver, "password-changed");
     await closeSettings();
 

@@ -1,7 +1,8 @@
 // A modal dialog: focus moves in, Escape closes, the page behind is inert
 // to clicks.
 import type { ComponentChildren } from "preact";
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
+import { focusFirstField } from "../lib/focus";
 import { Icon } from "./icons";
 
 export function Dialog(props: {
@@ -13,10 +14,10 @@ export function Dialog(props: {
   wide?: boolean;
 }) {
   const ref = useRef<HTMLDivElement>(null);
+  // The focus moves in within the render that shows the dialog (a layout
+  // effect), not after paint: see lib/focus.ts.
+  useLayoutEffect(() => focusFirstField(ref.current), []);
   useEffect(() => {
-    const el = ref.current;
-    const first = el?.querySelector<HTMLElement>("[autofocus], input, textarea, select, button.primary");
-    first?.focus();
     const onKey = (e: KeyboardEvent) => {
       if (e.key === "Escape") {
         e.stopPropagation();

@@ -7,6 +7,7 @@ import type { ComponentChildren } from "preact";
 import { AppError, api, messageOf, type AccountCodes, type AccountStatus, type NewToken, type SessionView, type TokenView, type TwoFactorSetup } from "../ipc";
 import { Confirm, Dialog } from "../components/dialog";
 import { useToast } from "../components/toast";
+import { autoFocus } from "../lib/focus";
 
 /** Asks for the account password before a step that needs it; the error
  *  (wrong password, throttled) shows under the field. */
@@ -51,7 +52,7 @@ export function PasswordConfirm(props: { title: string; message?: ComponentChild
         {props.message && <div class="small muted" style="margin-bottom:8px">{props.message}</div>}
         <div class="field">
           <label for="confirm-pw">Account password</label>
-          <input id="confirm-pw" class="input" type="password" autocomplete="current-password" data-testid="confirm-password" value={pw} onInput={(e) => setPw(e.currentTarget.value)} autofocus />
+          <input id="confirm-pw" class="input" type="password" autocomplete="current-password" data-testid="confirm-password" value={pw} onInput={(e) => setPw(e.currentTarget.value)} ref={autoFocus} />
           {error && <span class="field-error" role="alert" data-testid="confirm-error">{error}</span>}
         </div>
       </form>
@@ -113,7 +114,7 @@ function SignIn({ status, onStatus }: { status: AccountStatus; onStatus: (s: Acc
           <p class="small muted">Signing in as {status.login}. Type the six-digit code from your authenticator.</p>
           <div class="field">
             <label for="code">Code</label>
-            <input id="code" class="input" inputMode="numeric" autocomplete="one-time-code" data-testid="signin-code" value={code} onInput={(e) => setCode(e.currentTarget.value)} autofocus />
+            <input id="code" class="input" inputMode="numeric" autocomplete="one-time-code" data-testid="signin-code" value={code} onInput={(e) => setCode(e.currentTarget.value)} ref={autoFocus} />
             {error?.field === "code" && <span class="field-error" role="alert" data-testid="signin-error">{error.text}</span>}
           </div>
           {status.vaultEntryId && (
@@ -136,7 +137,7 @@ function SignIn({ status, onStatus }: { status: AccountStatus; onStatus: (s: Acc
         <p class="small muted" data-testid="signin-server">{status.bundled ? "Using the account server built into this app." : `Server: ${status.serverUrl}`}</p>
         <div class="field">
           <label for="login">Email</label>
-          <input id="login" class="input" type="email" autocomplete="username" data-testid="signin-login" value={login} onInput={(e) => setLogin(e.currentTarget.value)} autofocus />
+          <input id="login" class="input" type="email" autocomplete="username" data-testid="signin-login" value={login} onInput={(e) => setLogin(e.currentTarget.value)} ref={autoFocus} />
           {error?.field === "login" && <span class="field-error" role="alert" data-testid="signin-error">{error.text}</span>}
         </div>
         <div class="field">

@@ -8,6 +8,7 @@ import { Icon } from "../components/icons";
 import { useToast } from "../components/toast";
 import { PreviewList } from "./preview";
 import { validateManual } from "../lib/manual";
+import { autoFocus } from "../lib/focus";
 
 export function AddDialog({ onClose, onSaved }: { onClose: () => void; onSaved: () => void }) {
   const toast = useToast();
@@ -199,7 +200,7 @@ function ManualForm({ onBack, onClose, onSaved }: { onBack: () => void; onClose:
       <div class="grid2">
         <div class="field">
           <label>Service (issuer)</label>
-          <input class="input" data-testid="manual-issuer" value={m.issuer} onInput={(e) => set({ issuer: e.currentTarget.value })} autofocus />
+          <input class="input" data-testid="manual-issuer" value={m.issuer} onInput={(e) => set({ issuer: e.currentTarget.value })} ref={autoFocus} />
         </div>
         <div class="field">
           <label>Account</label>

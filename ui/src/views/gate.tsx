@@ -2,6 +2,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, messageOf, type VaultStatus } from "../ipc";
 import { StrengthMeter } from "../components/meter";
+import { autoFocus } from "../lib/focus";
 
 function Logo() {
   return <img class="logo" src="./icon.png" alt="" />;
@@ -41,7 +42,7 @@ export function CreateVault({ status, onDone }: { status: VaultStatus; onDone: (
         <p class="lead">Your two-factor secrets are encrypted with this password. It cannot be recovered, so keep it safe.</p>
         <div class="field">
           <label for="pw">Password</label>
-          <input id="pw" class="input" type="password" autocomplete="new-password" data-testid="vault-password" value={pw} onInput={(e) => { setPw(e.currentTarget.value); setError(null); }} autofocus />
+          <input id="pw" class="input" type="password" autocomplete="new-password" data-testid="vault-password" value={pw} onInput={(e) => { setPw(e.currentTarget.value); setError(null); }} ref={autoFocus} />
           <StrengthMeter password={pw} testid="vault-strength" />
         </div>
         <div class="field">
@@ -128,7 +129,7 @@ export function UnlockVault({ status, onDone, tryKeyring, why }: { status: Vault
         <p class="lead">{why ? <span data-testid="vault-locked-why">{why} </span> : null}Type the vault's password to show your codes.</p>
         <div class="field">
           <label for="pw">Password</label>
-          <input id="pw" class="input" type="password" autocomplete="current-password" data-testid="vault-password" value={pw} onInput={(e) => setPw(e.currentTarget.value)} autofocus />
+          <input id="pw" class="input" type="password" autocomplete="current-password" data-testid="vault-password" value={pw} onInput={(e) => setPw(e.currentTarget.value)} ref={autoFocus} />
         </div>
         {error && <div class="error-box" role="alert" data-testid="vault-error">{error}</div>}
         <button class="btn primary" style="width:100%" type="submit" data-testid="vault-unlock" disabled={busy}>
@@ -182,7 +183,7 @@ export function PasswordReminder({ onChecked }: { onChecked: (s: VaultStatus) =>
         </div>
       ) : (
         <form class="row" onSubmit={check}>
-          <input class="input grow" type="password" autocomplete="current-password" placeholder="Vault password" aria-label="Vault password" data-testid="password-reminder-input" value={pw} onInput={(e) => setPw(e.currentTarget.value)} autofocus />
+          <input class="input grow" type="password" autocomplete="current-password" placeholder="Vault password" aria-label="Vault password" data-testid="password-reminder-input" value={pw} onInput={(e) => setPw(e.currentTarget.value)} ref={autoFocus} />
           <button class="btn small primary" type="submit" data-testid="password-reminder-submit" disabled={!pw || busy}>{busy ? "Checking…" : "Check"}</button>
         </form>
       )}

@@ -5,6 +5,7 @@ import { api, messageOf, type BackupView, type Settings, type SortOrder } from "
 import { Dialog } from "../components/dialog";
 import { StrengthMeter } from "../components/meter";
 import { useToast } from "../components/toast";
+import { autoFocus } from "../lib/focus";
 
 /** The vault's password: the current one, then the new one twice. */
 function ChangePassword() {
@@ -133,7 +134,7 @@ function Backups({ onRestored }: { onRestored: () => void }) {
             The vault will hold what it held on {when(list.find((b) => b.file === chosen)?.modified ?? 0)}. What it holds now is kept as a backup, so this can be undone the same way. Counter-based (HOTP) accounts go back to that day's counters too.
           </p>
           <div class="row">
-            <input class="input grow" type="password" placeholder="Vault password" data-testid="backup-password" value={pw} onInput={(e) => setPw(e.currentTarget.value)} autofocus />
+            <input class="input grow" type="password" placeholder="Vault password" data-testid="backup-password" value={pw} onInput={(e) => setPw(e.currentTarget.value)} ref={autoFocus} />
             <button class="btn" type="button" onClick={() => setChosen(null)}>Cancel</button>
             <button class="btn danger" type="submit" data-testid="backup-confirm" disabled={!pw || busy}>{busy ? "Restoring…" : "Restore"}</button>
           </div>

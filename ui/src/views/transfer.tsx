@@ -7,6 +7,7 @@ import { Dialog } from "../components/dialog";
 import { Icon } from "../components/icons";
 import { useToast } from "../components/toast";
 import { PreviewList } from "./preview";
+import { autoFocus } from "../lib/focus";
 
 export function ImportDialog({ onClose, onSaved }: { onClose: () => void; onSaved: () => void }) {
   const toast = useToast();
@@ -112,7 +113,7 @@ export function ImportDialog({ onClose, onSaved }: { onClose: () => void; onSave
           <div class="field" style="margin-top:12px">
             <label>This {needPassword} export is encrypted. Its password:</label>
             <div class="row">
-              <input class="input grow" type="password" data-testid="import-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} autofocus />
+              <input class="input grow" type="password" data-testid="import-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} ref={autoFocus} />
               <button class="btn primary" type="submit" data-testid="import-unlock" disabled={!password || busy}>Open</button>
             </div>
           </div>
