@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use apiq_otp::{Algorithm, Entry, Kind, Secret};
+use apiq_otp::{Algorithm, Entry, Kind, OtpError, Params, Secret, SkipReason};
 use base64::Engine;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -342,11 +342,10 @@ impl<'a> Fields<'a> {
 
     /// Validates the fields with `secret` (defaults: SHA1, 6 digits, 30 s).
     /// The error is the reason to report in a [`apiq_otp::Skipped`].
-    pub fn build(&self, secret: Result<Secret, apiq_otp::OtpError>) -> Result<Entry, String> {
+    pub fn build(&self, secret: Result<Secret, OtpError>) -> Result<Entry, SkipReason> {
         let period = match self.period {
             None | Some(0) => 30,
-            Some(p) => u32::try_from(p)
-                .map_err(|_| format!("period must be a positive integer, got {p}"))?,
+            Some(p) => u32::try_from(p).map_err(|_| OtpError::BadPeriod(p.to_string()))?,
         };
         let kind = match self.kind.trim().to_ascii_lowercase().as_str() {
             "totp" => Kind::Totp { period },
@@ -354,32 +353,31 @@ impl<'a> Fields<'a> {
             "hotp" => {
                 let c = self.counter.unwrap_or(0);
                 Kind::Hotp {
-                    counter: u64::try_from(c)
-                        .map_err(|_| format!("counter must be a non-negative integer, got {c}"))?,
+                    counter: u64::try_from(c).map_err(|_| OtpError::BadCounter(c.to_string()))?,
                 }
             }
-            other => return Err(format!("unsupported OTP type {other:?}")),
+            other => return Err(OtpError::BadType(other.to_string()).into()),
         };
-        let secret = secret.map_err(|e| e.to_string())?;
+        let secret = secret?;
         let algorithm = match self.algorithm.map(str::trim).filter(|a| !a.is_empty()) {
             None => Algorithm::Sha1,
-            Some(a) => Algorithm::parse(&a.replace('-', "")).map_err(|e| e.to_string())?,
+            Some(a) => Algorithm::parse(&a.replace('-', ""))?,
         };
         let digits = match self.digits {
             None => 6,
-            Some(d) => {
-                u8::try_from(d).map_err(|_| format!("digits must be between 6 and 10, got {d}"))?
-            }
+            Some(d) => u8::try_from(d).map_err(|_| OtpError::BadDigits(d.to_string()))?,
         };
-        Entry::new(
+        let params = Params {
             kind,
+            algorithm,
+            digits,
+        };
+        Ok(Entry::from_params(
+            params,
             self.issuer.trim(),
             self.name.trim(),
             secret,
-            algorithm,
-            digits,
-        )
-        .map_err(|e| e.to_string())
+        )?)
     }
 }
 
@@ -449,10 +447,10 @@ mod tests {
     fn fields_validate() {
         let s = || Secret::from_base32("JBSWY3DPEHPK3PXP");
         assert!(Fields::new("TOTP", "a", "b").build(s()).is_ok());
-        assert!(Fields::new("motp", "a", "b")
-            .build(s())
-            .unwrap_err()
-            .contains("motp"));
+        assert_eq!(
+            Fields::new("motp", "a", "b").build(s()).unwrap_err(),
+            SkipReason::Invalid(OtpError::BadType("motp".into()))
+        );
         let mut f = Fields::new("hotp", "a", "b");
         f.counter = Some(-1);
         assert!(f.build(s()).is_err());

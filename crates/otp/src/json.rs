@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroize;
 
-use crate::{Algorithm, Entry, Kind, OtpError, Secret};
+use crate::{Algorithm, Entry, Kind, OtpError, Params, Secret};
 
 /// The serialisable shape. Holds the secret as text: zeroized on drop.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,13 +63,16 @@ impl TryFrom<&EntryJson> for Entry {
             },
             _ => return Err(OtpError::BadType(j.kind.clone())),
         };
-        Entry::new(
+        let params = Params {
             kind,
+            algorithm: j.algorithm,
+            digits: j.digits,
+        };
+        Entry::from_params(
+            params,
             j.issuer.clone(),
             j.name.clone(),
             Secret::from_base32(&j.secret)?,
-            j.algorithm,
-            j.digits,
         )
     }
 }

@@ -204,7 +204,7 @@ pub(crate) fn parse_content(content: AegisContent) -> Parsed {
         f.period = e.info.period;
         f.counter = e.info.counter;
         if f.kind.eq_ignore_ascii_case("hotp") && f.counter.is_none() {
-            out.skip(label(), "an HOTP entry without a counter");
+            out.skip(label(), apiq_otp::OtpError::MissingCounter.into());
             continue;
         }
         let item = f

@@ -6,6 +6,8 @@
 
 use serde::Deserialize;
 
+use apiq_otp::SkipReason;
+
 use super::{Importer, Parsed, Probe};
 use crate::util::{self, Fields, SecretText};
 use crate::{FormatError, Imported};
@@ -52,10 +54,10 @@ impl Importer for Duo {
                     f.build(apiq_otp::Secret::from_base32(&g.otp_secret))
                         .map(Imported::new)
                 }
-                (_, t) => Err(format!(
+                (_, t) => Err(SkipReason::Other(format!(
                     "a Duo {} account holds no OTP secret",
                     t.unwrap_or("(untyped)")
-                )),
+                ))),
             };
             out.push(|| util::label("", &name), item);
         }

@@ -7,6 +7,8 @@
 //! (Google Authenticator's own export, `otpauth-migration://` QR codes, is
 //! read by the `otpauth` importer.)
 
+use apiq_otp::SkipReason;
+
 use super::{Importer, Parsed, Probe};
 use crate::sqlite::Db;
 use crate::util::{self, Fields};
@@ -35,7 +37,10 @@ impl Importer for GoogleAuthenticator {
             let kind = match t.get(r, "type").as_i64().unwrap_or(0) {
                 0 => Ok("totp"),
                 1 => Ok("hotp"),
-                n => Err(format!("unknown account type {n}")),
+                n => Err(SkipReason::UnknownCode {
+                    field: "account type",
+                    value: n,
+                }),
             };
             let item = kind.and_then(|kind| {
                 let mut f = Fields::new(kind, issuer.clone(), name.clone());

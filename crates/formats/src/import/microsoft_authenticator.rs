@@ -6,6 +6,8 @@
 //! (Microsoft personal and work accounts, which sign in by push) are
 //! skipped with a reason. `name` is the issuer, `username` the account.
 
+use apiq_otp::SkipReason;
+
 use super::{Importer, Parsed, Probe};
 use crate::sqlite::Db;
 use crate::util::{self, Fields};
@@ -36,9 +38,9 @@ impl Importer for MicrosoftAuthenticator {
                         t.get(r, "oath_secret_key").as_str().unwrap_or(""),
                     ))
                     .map(Imported::new),
-                n => Err(format!(
+                n => Err(SkipReason::Other(format!(
                     "Microsoft account type {n} signs in by push and has no exportable OTP secret"
-                )),
+                ))),
             };
             out.push(|| util::label(&issuer, &name), item);
         }

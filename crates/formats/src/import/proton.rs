@@ -55,7 +55,7 @@ impl Importer for Proton {
             let entry = match util::strip_prefix_ci(uri, "steam://") {
                 Some(secret) => Fields::new("steam", "Steam", display.clone())
                     .build(apiq_otp::Secret::from_base32(secret)),
-                None => apiq_otp::uri::parse(uri).map_err(|e| e.to_string()),
+                None => apiq_otp::uri::parse(uri).map_err(apiq_otp::SkipReason::from),
             };
             let label = || {
                 if display.is_empty() {

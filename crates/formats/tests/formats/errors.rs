@@ -270,7 +270,7 @@ fn bad_items_are_skipped_with_reasons() {
     assert!(i
         .skipped
         .iter()
-        .all(|s| !s.reason.is_empty() && s.label.starts_with("line ")));
+        .all(|s| !s.reason.to_string().is_empty() && s.label.starts_with("line ")));
     // An Aegis vault with an MOTP entry: skipped, the rest imported.
     let doc = r#"{"version":1,"header":{"slots":null,"params":null},"db":{"version":3,"entries":[
         {"type":"motp","name":"m","issuer":"i","info":{"secret":"JBSWY3DPEHPK3PXP","algo":"MD5","digits":6,"period":10,"pin":"1234"}},
@@ -278,6 +278,11 @@ fn bad_items_are_skipped_with_reasons() {
     let i = import(doc.as_bytes(), None, None).unwrap();
     assert_eq!(i.entries.len(), 1);
     assert_eq!(i.skipped.len(), 1);
-    assert!(i.skipped[0].reason.contains("motp"), "{:?}", i.skipped);
+    assert_eq!(
+        i.skipped[0].reason,
+        apiq_otp::SkipReason::Invalid(apiq_otp::OtpError::BadType("motp".into())),
+        "{:?}",
+        i.skipped
+    );
     assert_eq!(i.skipped[0].label, "i: m");
 }
