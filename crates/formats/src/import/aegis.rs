@@ -19,7 +19,7 @@ use zeroize::Zeroizing;
 
 use super::{need_password, Importer, Parsed, Probe};
 use crate::crypto::{self, Undecryptable};
-use crate::util::{self, Fields, SecretText};
+use crate::util::{self, Fields, OtpType, SecretText};
 use crate::{FormatError, Icon, Imported};
 
 const NAME: &str = "aegis";
@@ -198,43 +198,44 @@ pub(crate) fn parse_content(content: AegisContent) -> Parsed {
         let issuer = e.issuer.clone().unwrap_or_default();
         let name = e.name.clone().unwrap_or_default();
         let label = || util::label(&issuer, &name);
-        let mut f = Fields::new(&e.kind, issuer.clone(), name.clone());
-        f.algorithm = e.info.algo.as_deref();
-        f.digits = e.info.digits;
-        f.period = e.info.period;
-        f.counter = e.info.counter;
-        if f.kind.eq_ignore_ascii_case("hotp") && f.counter.is_none() {
-            out.skip(label(), apiq_otp::OtpError::MissingCounter.into());
-            continue;
-        }
-        let item = f
-            .build(apiq_otp::Secret::from_base32(&e.info.secret))
-            .map(|entry| {
-                let mut groups: Vec<String> = e
-                    .groups
-                    .iter()
-                    .filter_map(|id| content.groups.iter().find(|g| &g.uuid == id))
-                    .map(|g| g.name.clone())
-                    .collect();
-                if let Some(g) = e.group.as_ref().filter(|g| !g.is_empty()) {
-                    groups.push(g.clone());
-                }
-                let icon = e
-                    .icon
-                    .as_deref()
-                    .and_then(util::base64_decode)
-                    .map(|data| Icon {
-                        mime: e.icon_mime.clone().unwrap_or_else(|| "image/jpeg".into()),
-                        data: data.to_vec(),
-                    });
-                Imported {
-                    entry,
-                    note: e.note.clone().unwrap_or_default(),
-                    groups,
-                    favorite: e.favorite,
-                    icon,
-                }
-            });
+        let item = (|| {
+            let kind = OtpType::parse(&e.kind)?;
+            if kind == OtpType::Hotp && e.info.counter.is_none() {
+                return Err(apiq_otp::OtpError::MissingCounter.into());
+            }
+            let mut f = Fields::new(kind, issuer.clone(), name.clone());
+            f.algorithm = util::parse_algorithm(e.info.algo.as_deref())?;
+            f.digits = e.info.digits;
+            f.period = e.info.period;
+            f.counter = e.info.counter;
+            f.build(apiq_otp::Secret::from_base32(&e.info.secret))
+        })()
+        .map(|entry| {
+            let mut groups: Vec<String> = e
+                .groups
+                .iter()
+                .filter_map(|id| content.groups.iter().find(|g| &g.uuid == id))
+                .map(|g| g.name.clone())
+                .collect();
+            if let Some(g) = e.group.as_ref().filter(|g| !g.is_empty()) {
+                groups.push(g.clone());
+            }
+            let icon = e
+                .icon
+                .as_deref()
+                .and_then(util::base64_decode)
+                .map(|data| Icon {
+                    mime: e.icon_mime.clone().unwrap_or_else(|| "image/jpeg".into()),
+                    data: data.to_vec(),
+                });
+            Imported {
+                entry,
+                note: e.note.clone().unwrap_or_default(),
+                groups,
+                favorite: e.favorite,
+                icon,
+            }
+        });
         out.push(label, item);
     }
     out

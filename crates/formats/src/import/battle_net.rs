@@ -9,7 +9,7 @@
 use apiq_otp::SkipReason;
 
 use super::{Importer, Parsed, Probe};
-use crate::util::{self, Fields};
+use crate::util::{self, Fields, OtpType};
 use crate::{FormatError, Imported};
 
 const NAME: &str = "battle-net";
@@ -66,7 +66,7 @@ impl Importer for BattleNet {
                 SkipReason::Unreadable("the device secret does not unmask to hex".into())
             });
         let item = secret.and_then(|s| {
-            let mut f = Fields::new("totp", "Battle.net", serial.clone());
+            let mut f = Fields::new(OtpType::Totp, "Battle.net", serial.clone());
             f.digits = Some(8);
             f.build(apiq_otp::Secret::from_bytes(s))
         });

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use apiq_otp::SkipReason;
 
 use super::{Importer, Parsed, Probe};
-use crate::util::{self, Fields, SecretText};
+use crate::util::{self, Fields, OtpType, SecretText};
 use crate::{FormatError, Imported};
 
 const NAME: &str = "bitwarden";
@@ -197,9 +197,11 @@ fn add(out: &mut Parsed, item: Item2) {
                 e
             })
     } else if let Some(secret) = util::strip_prefix_ci(totp, "steam://") {
-        Fields::new("steam", item.name, item.username).build(apiq_otp::Secret::from_base32(secret))
+        Fields::new(OtpType::Steam, item.name, item.username)
+            .build(apiq_otp::Secret::from_base32(secret))
     } else {
-        Fields::new("totp", item.name, item.username).build(apiq_otp::Secret::from_base32(totp))
+        Fields::new(OtpType::Totp, item.name, item.username)
+            .build(apiq_otp::Secret::from_base32(totp))
     };
     out.push(
         label,

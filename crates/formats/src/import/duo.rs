@@ -9,7 +9,7 @@ use serde::Deserialize;
 use apiq_otp::SkipReason;
 
 use super::{Importer, Parsed, Probe};
-use crate::util::{self, Fields, SecretText};
+use crate::util::{self, Fields, OtpType, SecretText};
 use crate::{FormatError, Imported};
 
 const NAME: &str = "duo";
@@ -46,7 +46,11 @@ impl Importer for Duo {
             let item = match (&a.otp_generator, a.account_type.as_deref()) {
                 (Some(g), None | Some("OtpAccount")) => {
                     let mut f = Fields::new(
-                        if g.counter.is_some() { "hotp" } else { "totp" },
+                        if g.counter.is_some() {
+                            OtpType::Hotp
+                        } else {
+                            OtpType::Totp
+                        },
                         "",
                         name.clone(),
                     );

@@ -28,7 +28,7 @@ use apiq_otp::SkipReason;
 use super::{need_password, Importer, Parsed, Probe};
 use crate::crypto::{self, Prf};
 use crate::javaser;
-use crate::util::{self, Fields, SecretBytes};
+use crate::util::{self, Fields, OtpType, SecretBytes};
 use crate::{FormatError, Imported};
 
 pub(crate) struct FreeOtp;
@@ -72,11 +72,11 @@ impl Token {
         secret: Result<apiq_otp::Secret, apiq_otp::OtpError>,
     ) -> Result<Imported, SkipReason> {
         let mut f = Fields::new(
-            self.kind.as_deref().unwrap_or("TOTP"),
+            OtpType::parse(self.kind.as_deref().unwrap_or("TOTP"))?,
             self.issuer(),
             self.label.clone().unwrap_or_default(),
         );
-        f.algorithm = self.algo.as_deref();
+        f.algorithm = util::parse_algorithm(self.algo.as_deref())?;
         f.digits = self.digits;
         f.period = self.period;
         f.counter = self.counter;

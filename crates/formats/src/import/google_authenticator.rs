@@ -11,7 +11,7 @@ use apiq_otp::SkipReason;
 
 use super::{Importer, Parsed, Probe};
 use crate::sqlite::Db;
-use crate::util::{self, Fields};
+use crate::util::{self, Fields, OtpType};
 use crate::{FormatError, Imported};
 
 const NAME: &str = "google-authenticator";
@@ -35,8 +35,8 @@ impl Importer for GoogleAuthenticator {
             let issuer = t.get(r, "issuer").as_str().unwrap_or("");
             let (issuer, name) = util::split_issuer(issuer, email);
             let kind = match t.get(r, "type").as_i64().unwrap_or(0) {
-                0 => Ok("totp"),
-                1 => Ok("hotp"),
+                0 => Ok(OtpType::Totp),
+                1 => Ok(OtpType::Hotp),
                 n => Err(SkipReason::UnknownCode {
                     field: "account type",
                     value: n,

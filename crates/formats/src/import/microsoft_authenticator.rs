@@ -10,7 +10,7 @@ use apiq_otp::SkipReason;
 
 use super::{Importer, Parsed, Probe};
 use crate::sqlite::Db;
-use crate::util::{self, Fields};
+use crate::util::{self, Fields, OtpType};
 use crate::{FormatError, Imported};
 
 const NAME: &str = "microsoft-authenticator";
@@ -33,7 +33,7 @@ impl Importer for MicrosoftAuthenticator {
             let issuer = t.get(r, "name").as_str().unwrap_or("").to_string();
             let name = t.get(r, "username").as_str().unwrap_or("").to_string();
             let item = match t.get(r, "account_type").as_i64().unwrap_or(0) {
-                0 => Fields::new("totp", issuer.clone(), name.clone())
+                0 => Fields::new(OtpType::Totp, issuer.clone(), name.clone())
                     .build(apiq_otp::Secret::from_base32(
                         t.get(r, "oath_secret_key").as_str().unwrap_or(""),
                     ))

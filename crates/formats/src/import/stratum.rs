@@ -18,12 +18,12 @@
 
 use serde::Deserialize;
 
-use apiq_otp::SkipReason;
+use apiq_otp::{Algorithm, SkipReason};
 
 use super::{need_password, Importer, Parsed, Probe};
 use crate::crypto::{self, Prf};
 use crate::sqlite::{self, Db};
-use crate::util::{self, Fields, SecretText};
+use crate::util::{self, Fields, OtpType, SecretText};
 use crate::{FormatError, Imported};
 
 const NAME: &str = "stratum";
@@ -118,11 +118,11 @@ impl Importer for Stratum {
     }
 }
 
-fn kind_name(code: i64) -> Result<&'static str, SkipReason> {
+fn otp_type(code: i64) -> Result<OtpType, SkipReason> {
     match code {
-        1 => Ok("hotp"),
-        2 => Ok("totp"),
-        4 => Ok("steam"),
+        1 => Ok(OtpType::Hotp),
+        2 => Ok(OtpType::Totp),
+        4 => Ok(OtpType::Steam),
         3 => Err(SkipReason::UnsupportedKind("mOTP")),
         5 => Err(SkipReason::UnsupportedKind("Yandex")),
         value => Err(SkipReason::UnknownCode {
@@ -132,11 +132,11 @@ fn kind_name(code: i64) -> Result<&'static str, SkipReason> {
     }
 }
 
-fn algorithm_name(code: Option<i64>) -> Result<&'static str, SkipReason> {
+fn algorithm(code: Option<i64>) -> Result<Algorithm, SkipReason> {
     match code.unwrap_or(0) {
-        0 => Ok("SHA1"),
-        1 => Ok("SHA256"),
-        2 => Ok("SHA512"),
+        0 => Ok(Algorithm::Sha1),
+        1 => Ok(Algorithm::Sha256),
+        2 => Ok(Algorithm::Sha512),
         value => Err(SkipReason::UnknownCode {
             field: "algorithm",
             value,
@@ -157,8 +157,8 @@ struct Row<'a> {
 }
 
 fn entry(r: &Row, groups: Vec<String>) -> Result<Imported, SkipReason> {
-    let mut f = Fields::new(kind_name(r.kind)?, r.issuer, r.username);
-    f.algorithm = Some(algorithm_name(r.algorithm)?);
+    let mut f = Fields::new(otp_type(r.kind)?, r.issuer, r.username);
+    f.algorithm = Some(algorithm(r.algorithm)?);
     f.digits = r.digits;
     f.period = r.period;
     f.counter = r.counter;
