@@ -9,8 +9,9 @@ use zeroize::Zeroize;
 
 use crate::{Algorithm, Entry, Kind, OtpError, Params, Secret};
 
-/// The serialisable shape. Holds the secret as text: zeroized on drop.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The serialisable shape. Holds the secret as text: zeroized on drop, and
+/// `Debug` shows neither it nor the labels.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntryJson {
     #[serde(rename = "type")]
     pub kind: String,
@@ -24,6 +25,19 @@ pub struct EntryJson {
     pub digits: u8,
     pub period: Option<u32>,
     pub counter: Option<u64>,
+}
+
+impl std::fmt::Debug for EntryJson {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EntryJson")
+            .field("kind", &self.kind)
+            .field("secret", &"***")
+            .field("algorithm", &self.algorithm)
+            .field("digits", &self.digits)
+            .field("period", &self.period)
+            .field("counter", &self.counter)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Drop for EntryJson {

@@ -51,12 +51,21 @@ impl From<&str> for SkipReason {
     }
 }
 
-/// An item of an import that could not become an entry, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An item of an import that could not become an entry, and why. The
+/// label names the account (`issuer: name`), so `Debug` leaves it out.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Skipped {
     /// A label for the user (`issuer: name`, or a position).
     pub label: String,
     pub reason: SkipReason,
+}
+
+impl std::fmt::Debug for Skipped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Skipped")
+            .field("reason", &self.reason)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Skipped {

@@ -12,7 +12,7 @@
 //! outside 6–10 (Steam is always 5); a period that is not a positive integer;
 //! HOTP without `counter`.
 //!
-//! [`format`] writes the canonical spelling, which [`parse`] reads back to an
+//! [`format()`] writes the canonical spelling, which [`parse`] reads back to an
 //! equal entry.
 
 use std::borrow::Cow;

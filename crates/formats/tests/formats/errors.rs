@@ -286,3 +286,34 @@ fn bad_items_are_skipped_with_reasons() {
     );
     assert_eq!(i.skipped[0].label, "i: m");
 }
+
+/// Issue 14 item 10: `Debug` of what an import returns never prints an
+/// issuer, an account name, a note or a group (they reach logs).
+#[test]
+fn debug_output_names_no_account() {
+    let display = percent_encoding::utf8_percent_encode(
+        r#"{"pinned":true,"tags":["Banking Group"],"note":"PIN is in the drawer"}"#,
+        percent_encoding::NON_ALPHANUMERIC,
+    );
+    let text = format!(
+        "otpauth://totp/SecretBank:alice%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=SecretBank&codeDisplay={display}\n\
+         otpauth://totp/HiddenCorp:bob?secret=JBSW1\n"
+    );
+    let got = import(text.as_bytes(), None, None).unwrap();
+    assert_eq!(got.entries.len(), 1);
+    assert_eq!(got.entries[0].note, "PIN is in the drawer");
+    assert_eq!(got.skipped.len(), 1);
+    let json = apiq_otp::EntryJson::from(&got.entries[0].entry);
+    let debug = format!("{got:?} {got:#?} {json:?}");
+    for hidden in [
+        "SecretBank",
+        "alice",
+        "drawer",
+        "Banking",
+        "HiddenCorp",
+        "bob",
+        "JBSW",
+    ] {
+        assert!(!debug.contains(hidden), "{hidden} in {debug}");
+    }
+}
