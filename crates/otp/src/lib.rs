@@ -16,7 +16,7 @@
 //! - [`migration`]: Google Authenticator's `otpauth-migration://` payloads,
 //!   read (batches merged) and written (with per-entry warnings).
 //! - [`json`]: the canonical JSON shape of the CLI contract.
-#![deny(clippy::disallowed_methods)]
+#![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
 pub mod code;
 mod entry;
