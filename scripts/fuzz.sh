@@ -15,11 +15,25 @@ targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   mapfile -t targets < <(cargo fuzz list)
 fi
+# Hostile seeds (fuzz/seeds/, made by make_hostile.py) for the importers
+# whose readers they aim at; every target runs under a 256 MiB RSS cap, so
+# an input that inflates memory is a failure, not just a slow run.
+seeds_for() {
+  case $1 in
+    import_google_authenticator|import_microsoft_authenticator|import_stratum) echo fuzz/seeds/sqlite ;;
+    import_freeotp) echo fuzz/seeds/javaser ;;
+    import_aegis) echo fuzz/seeds/aegis ;;
+    import_auto) echo fuzz/seeds/sqlite fuzz/seeds/javaser fuzz/seeds/aegis ;;
+  esac
+}
 cargo fuzz build --sanitizer none "${tdir[@]}"
 status=0
 for t in "${targets[@]}"; do
   log=$(mktemp)
-  if cargo fuzz run --sanitizer none "${tdir[@]}" "$t" -- -max_total_time="$secs" >"$log" 2>&1; then
+  mkdir -p "fuzz/corpus/$t"
+  # shellcheck disable=SC2046
+  if cargo fuzz run --sanitizer none "${tdir[@]}" "$t" "fuzz/corpus/$t" $(seeds_for "$t") \
+      -- -max_total_time="$secs" -rss_limit_mb=256 >"$log" 2>&1; then
     echo "fuzz: $t: $(grep -E '^Done' "$log" | tail -1)"
   else
     echo "fuzz: $t FAILED (input saved under fuzz/artifacts/$t):"

@@ -2,7 +2,8 @@
 # Runs every test of the project, installing what they need first.
 # This is the README's test command and what CI runs (.ci/run).
 #
-# Stages: formatting and lints, the Rust test suites of every crate (unit,
+# Stages: formatting and lints (clippy, the pure crates' bans, rustdoc,
+# cargo deny), the Rust test suites of every crate (unit,
 # integration over real processes, SQLite, HTTP on 127.0.0.1, the QR corpus),
 # the keyring tests inside a real Secret Service and kernel keyring session,
 # the Python clients against a real apiq-server, and the desktop app end to
@@ -41,6 +42,8 @@ stage "ui: typecheck and build" npm --prefix ui run build
 stage "ui: unit tests (vitest)" npm --prefix ui test
 stage "rustfmt" cargo fmt --all --check
 stage "clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
+stage "pure crates: clippy.toml bans bite" bash scripts/check-pure-bans.sh
+stage "rustdoc (warnings denied)" env RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 # --no-fail-fast: one failing test binary must not hide the others' results.
 stage "cargo test" cargo test --workspace --locked --no-fail-fast
 stage "keyring (Secret Service, kernel keyring)" bash scripts/test-keyring.sh

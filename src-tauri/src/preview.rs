@@ -71,7 +71,7 @@ pub fn build(candidates: Vec<NewEntry>, skipped: &[Skipped], existing: &[VaultEn
             period: None,
             algorithm: None,
             status: PreviewStatus::Unsupported,
-            reason: Some(sentence(&s.reason)),
+            reason: Some(sentence(&s.reason.to_string())),
         });
     }
     Built { items, new }
@@ -93,7 +93,7 @@ pub fn from_qr_texts(texts: &[String]) -> (Vec<NewEntry>, Vec<Skipped>) {
                 Ok(e) => entries.push(NewEntry::from(e)),
                 Err(err) => skipped.push(Skipped {
                     label: "A QR code".into(),
-                    reason: format!("its otpauth link is not valid: {err}"),
+                    reason: format!("its otpauth link is not valid: {err}").into(),
                 }),
             }
         } else {
@@ -111,7 +111,7 @@ pub fn from_qr_texts(texts: &[String]) -> (Vec<NewEntry>, Vec<Skipped>) {
             }
             Err(err) => skipped.push(Skipped {
                 label: "Google Authenticator export".into(),
-                reason: err.error.to_string(),
+                reason: err.error.into(),
             }),
         }
     }

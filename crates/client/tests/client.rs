@@ -21,7 +21,7 @@ async fn server() -> (Client, ManualClock, tempfile::TempDir) {
 
 fn code(secret: &str, t: u64) -> String {
     let s = apiq_otp::Secret::from_base32(secret).unwrap();
-    apiq_otp::hotp(&s, apiq_otp::Algorithm::Sha1, t / 30, 6)
+    apiq_otp::hotp(&s, apiq_otp::Algorithm::Sha1, t / 30, 6).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

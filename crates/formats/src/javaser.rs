@@ -8,6 +8,11 @@
 //! pairs of `TC_STRING`, `TC_LONGSTRING`, `TC_REFERENCE` (to an earlier
 //! string) or `TC_NULL`. Strings are "modified UTF-8". Anything else is an
 //! error, never a panic; lengths are checked against the input.
+//!
+//! A back-reference costs 5 bytes of stream but yields a copy of a string
+//! that may be megabytes long; the text copied for references in one read is
+//! capped at the stream's own length, so memory stays within a small
+//! multiple of the input whatever the references say.
 
 use zeroize::Zeroizing;
 
@@ -36,6 +41,8 @@ struct Reader<'a> {
     pos: usize,
     /// Handles in assignment order; `None` for non-string objects.
     handles: Vec<Option<Zeroizing<String>>>,
+    /// Bytes references may still copy (see the module doc).
+    reference_budget: usize,
 }
 
 impl<'a> Reader<'a> {
@@ -86,7 +93,13 @@ impl<'a> Reader<'a> {
                 let h = self.u32()?;
                 let i = h.checked_sub(BASE_HANDLE).ok_or("bad handle")? as usize;
                 match self.handles.get(i) {
-                    Some(Some(s)) => Ok(Some(s.clone())),
+                    Some(Some(s)) => {
+                        self.reference_budget = self
+                            .reference_budget
+                            .checked_sub(s.len())
+                            .ok_or("references repeat more text than the stream holds")?;
+                        Ok(Some(s.clone()))
+                    }
                     _ => Err("a reference to something not a string".into()),
                 }
             }
@@ -104,6 +117,7 @@ pub(crate) fn read_string_map(bytes: &[u8]) -> Result<Vec<Pair>, String> {
         b: bytes,
         pos: 4,
         handles: Vec::new(),
+        reference_budget: bytes.len(),
     };
     if r.u8()? != TC_OBJECT || r.u8()? != TC_CLASSDESC {
         return Err("the stream does not start with an object".into());

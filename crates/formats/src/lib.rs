@@ -22,7 +22,7 @@
 //!
 //! The supported formats, their cryptography and quirks are tabled in the
 //! crate's `README.md`.
-#![deny(clippy::disallowed_methods)]
+#![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
 mod crypto;
 mod error;
@@ -177,8 +177,10 @@ pub struct Import {
     pub format: Format,
 }
 
-/// One imported entry with the metadata a vault keeps beside it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One imported entry with the metadata a vault keeps beside it. `Debug`
+/// shows neither labels nor the note nor group names (they say which
+/// services a person uses; `Debug` output reaches logs).
+#[derive(Clone, PartialEq, Eq)]
 pub struct Imported {
     pub entry: Entry,
     /// A free-text note (`""` when none).
@@ -205,6 +207,21 @@ impl Imported {
     /// warnings name an entry.
     pub fn label(&self) -> String {
         util::label(&self.entry.issuer, &self.entry.name)
+    }
+}
+
+impl fmt::Debug for Imported {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Imported")
+            .field("entry", &self.entry)
+            .field(
+                "note",
+                &format_args!("({} chars)", self.note.chars().count()),
+            )
+            .field("groups", &self.groups.len())
+            .field("favorite", &self.favorite)
+            .field("icon", &self.icon)
+            .finish()
     }
 }
 

@@ -13,6 +13,16 @@
 //! Promises: any byte string gives `Ok` or `Err`, never a panic; every page
 //! is visited at most once per table walk (no cycles); tree depth and
 //! overflow chains are bounded; only UTF-8 databases are read.
+//!
+//! Memory is bounded by the file's size, not by what its pointers claim.
+//! In a real database every byte belongs to at most one cell, so a walk
+//! charges each cell its pointer, header and payload (and each overflow page
+//! its size) against a budget of the file's length: cell pointers that
+//! repeat or overlap, which would otherwise copy one large cell thousands of
+//! times, exhaust it and are refused. A record has at most
+//! [`MAX_COLUMNS`] values (SQLite's own hard limit) and a table at most
+//! [`MAX_VALUES`] values in all, so a file of tiny records cannot inflate
+//! into gigabytes of decoded values either.
 
 use std::collections::HashSet;
 
@@ -78,6 +88,26 @@ type RowVisitor<'v> = dyn FnMut(i64, &[u8]) -> Result<(), String> + 'v;
 
 const MAGIC: &[u8; 16] = b"SQLite format 3\0";
 const MAX_DEPTH: usize = 32;
+/// SQLite's hard upper bound on the columns of a table (`SQLITE_MAX_COLUMN`
+/// can be raised to this at most).
+pub(crate) const MAX_COLUMNS: usize = 32767;
+/// Values a table read may hold in all (rows × columns): far above any
+/// authenticator's database (10,000 accounts of 20 columns is 200,000),
+/// and ≈ 32 MiB of `Value`s at most.
+pub(crate) const MAX_VALUES: usize = 1 << 20;
+
+/// What a walk may still read: starts at the file's length (see the module
+/// doc).
+struct Budget(usize);
+
+impl Budget {
+    fn charge(&mut self, n: usize) -> Result<(), String> {
+        self.0 = self.0.checked_sub(n).ok_or(
+            "corrupt database: its cells add up to more than the file (repeated or overlapping cells)",
+        )?;
+        Ok(())
+    }
+}
 
 /// Whether the bytes start like a SQLite database.
 pub(crate) fn is_sqlite(bytes: &[u8]) -> bool {
@@ -147,10 +177,19 @@ impl<'a> Db<'a> {
             .find(|(n, _, _)| n.eq_ignore_ascii_case(name))
             .ok_or_else(|| format!("no table {name:?}"))?;
         let (columns, rowid_alias) = parse_columns(&sql);
+        if columns.len() > MAX_COLUMNS {
+            return Err(format!(
+                "table {name:?} has more than {MAX_COLUMNS} columns"
+            ));
+        }
         let mut rows = Vec::new();
+        let mut values_left = MAX_VALUES;
         self.walk(root, &mut |rowid, rec| {
             let mut values = decode_record(rec)?;
             values.resize(columns.len().max(values.len()), Value::Null);
+            values_left = values_left
+                .checked_sub(values.len())
+                .ok_or("the table holds more values than any authenticator's database")?;
             if let Some(i) = rowid_alias {
                 if values[i] == Value::Null {
                     values[i] = Value::Int(rowid);
@@ -175,7 +214,8 @@ impl<'a> Db<'a> {
     /// order, with its rowid and full record payload.
     fn walk(&self, root: u32, visit: &mut RowVisitor) -> Result<(), String> {
         let mut seen = HashSet::new();
-        self.walk_page(root, 0, &mut seen, visit)
+        let mut budget = Budget(self.bytes.len());
+        self.walk_page(root, 0, &mut seen, &mut budget, visit)
     }
 
     fn walk_page(
@@ -183,6 +223,7 @@ impl<'a> Db<'a> {
         number: u32,
         depth: usize,
         seen: &mut HashSet<u32>,
+        budget: &mut Budget,
         visit: &mut RowVisitor,
     ) -> Result<(), String> {
         if depth > MAX_DEPTH || !seen.insert(number) {
@@ -202,17 +243,20 @@ impl<'a> Db<'a> {
             let ptr = be16(usable, hdr + header_len + 2 * i)? as usize;
             if interior {
                 let child = be32(usable, ptr)?;
-                self.walk_page(child, depth + 1, seen, visit)?;
+                let (_, n) = varint(usable, ptr + 4)?;
+                budget.charge(2 + 4 + n)?;
+                self.walk_page(child, depth + 1, seen, budget, visit)?;
             } else {
                 let (payload_len, n1) = varint(usable, ptr)?;
                 let (rowid, n2) = varint(usable, ptr + n1)?;
-                let payload = self.payload(usable, ptr + n1 + n2, payload_len, seen)?;
+                budget.charge(2 + n1 + n2)?;
+                let payload = self.payload(usable, ptr + n1 + n2, payload_len, seen, budget)?;
                 visit(rowid as i64, &payload)?;
             }
         }
         if interior {
             let right = be32(usable, hdr + 8)?;
-            self.walk_page(right, depth + 1, seen, visit)?;
+            self.walk_page(right, depth + 1, seen, budget, visit)?;
         }
         Ok(())
     }
@@ -224,11 +268,14 @@ impl<'a> Db<'a> {
         at: usize,
         len: u64,
         seen: &mut HashSet<u32>,
+        budget: &mut Budget,
     ) -> Result<Vec<u8>, String> {
         let u = self.usable as u64;
         if len > self.bytes.len() as u64 {
             return Err("payload larger than the file".into());
         }
+        // Charged before anything is copied.
+        budget.charge(len as usize)?;
         let x = u - 35;
         let local = if len <= x {
             len
@@ -253,6 +300,7 @@ impl<'a> Db<'a> {
                 return Err("broken overflow chain".into());
             }
             let p = &self.page(next)?[..self.usable];
+            budget.charge(4)?; // the page's next pointer; its content is in `len`
             next = be32(p, 0)?;
             let want = ((len - out.len() as u64) as usize).min(self.usable - 4);
             out.extend_from_slice(&p[4..4 + want]);
@@ -298,6 +346,9 @@ fn decode_record(rec: &[u8]) -> Result<Vec<Value>, String> {
     }
     let mut types = Vec::new();
     while pos < header_len {
+        if types.len() == MAX_COLUMNS {
+            return Err(format!("a record with more than {MAX_COLUMNS} values"));
+        }
         let (t, n) = varint(&rec[..header_len], pos)?;
         types.push(t);
         pos += n;

@@ -1,21 +1,25 @@
-//! What an authenticator entry is, and how its codes are computed.
+//! What an authenticator entry is: its labels and its OTP parameters.
 //!
-//! [`Entry`] keeps its OTP parameters private and is built through validating
-//! constructors, so an entry that exists can always produce a code: digits are
-//! 6–10 (5 for Steam), periods are positive, HOTP always has a counter.
+//! [`Params`] is the plain-data description of how codes are computed
+//! (kind, algorithm, digits). There is **one** checked way from parameters
+//! to an [`Entry`]: [`Params::check`], called by [`Entry::from_params`] and by
+//! the positional shorthands [`Entry::new`] and [`Entry::totp`]. So an entry
+//! that exists obeys the policy: digits are 6–10 (always 5 for Steam),
+//! periods are positive, HOTP always has a counter (the [`Kind`] enum carries
+//! it). [`Entry::new_unchecked`] is the explicit way around the policy (as
+//! `totp-rs`'s `new_unchecked`): for parameters checked before, or for a
+//! caller that wants what the policy refuses; even then computing a code
+//! never panics (see [`crate::code`]).
 //!
-//! Codes are computed here rather than with `totp-rs` for two reasons that
-//! were measured or required: [`Generator`] keys the HMAC once and clones the
-//! keyed state per code (≈2× faster than re-keying, which is what `totp-rs`
-//! does on every call), and Steam Guard's 5-character alphabet and 9/10-digit
-//! codes are outside `totp-rs`'s model. `totp-rs` is still used, as an
-//! independent implementation, in this crate's tests.
+//! `Debug` of an entry shows its parameters but never its labels: issuer and
+//! account name say which services a person uses, and `Debug` output ends up
+//! in logs and panic messages. The secret prints as `Secret(***)`.
 
-use hmac::{Hmac, Mac};
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
-use sha1::Sha1;
-use sha2::{Sha256, Sha512};
 
+use crate::code::Generator;
 use crate::{OtpError, Secret};
 
 /// The HMAC hash function.
@@ -90,26 +94,130 @@ impl Kind {
     }
 }
 
-/// Steam Guard's code alphabet.
-pub const STEAM_ALPHABET: &[u8; 26] = b"23456789BCDFGHJKMNPQRTVWXY";
+/// Digits a numeric code may have: RFC 4226 asks for at least 6, and the
+/// 31-bit truncated value has at most 10.
+pub const DIGITS: std::ops::RangeInclusive<u8> = 6..=10;
+
+/// Steam Guard codes are always this long.
+pub const STEAM_DIGITS: u8 = 5;
+
+/// How an entry's codes are computed, as plain data. Build it with
+/// [`Params::totp`], [`Params::hotp`] or [`Params::steam`] (SHA1, 6 digits)
+/// and the `with_*` setters, then check it (through [`Entry::from_params`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Params {
+    pub kind: Kind,
+    pub algorithm: Algorithm,
+    /// Ignored for Steam, whose codes are always [`STEAM_DIGITS`] long.
+    pub digits: u8,
+}
+
+impl Params {
+    /// Time-based, SHA1, 6 digits.
+    pub fn totp(period: u32) -> Self {
+        Params {
+            kind: Kind::Totp { period },
+            algorithm: Algorithm::Sha1,
+            digits: 6,
+        }
+    }
+
+    /// Counter-based, SHA1, 6 digits.
+    pub fn hotp(counter: u64) -> Self {
+        Params {
+            kind: Kind::Hotp { counter },
+            algorithm: Algorithm::Sha1,
+            digits: 6,
+        }
+    }
+
+    /// Steam Guard (SHA1, 5 characters).
+    pub fn steam(period: u32) -> Self {
+        Params {
+            kind: Kind::Steam { period },
+            algorithm: Algorithm::Sha1,
+            digits: STEAM_DIGITS,
+        }
+    }
+
+    pub fn with_algorithm(self, algorithm: Algorithm) -> Self {
+        Params { algorithm, ..self }
+    }
+
+    pub fn with_digits(self, digits: u8) -> Self {
+        Params { digits, ..self }
+    }
+
+    /// The policy every checked entry obeys, with Steam's digits normalised
+    /// to 5: digits in [`DIGITS`] for the numeric kinds, a positive period.
+    pub fn check(self) -> Result<Params, OtpError> {
+        let digits = match self.kind {
+            Kind::Steam { .. } => STEAM_DIGITS,
+            _ if DIGITS.contains(&self.digits) => self.digits,
+            _ => return Err(OtpError::BadDigits(self.digits.to_string())),
+        };
+        if self.kind.period() == Some(0) {
+            return Err(OtpError::BadPeriod("0".into()));
+        }
+        Ok(Params { digits, ..self })
+    }
+}
 
 /// One account in an authenticator: labels plus validated OTP parameters.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Entry {
     /// The service, `""` when none.
     pub issuer: String,
     /// The account name.
     pub name: String,
     secret: Secret,
-    algorithm: Algorithm,
-    digits: u8,
-    kind: Kind,
+    params: Params,
+}
+
+impl fmt::Debug for Entry {
+    /// Parameters only: no issuer, no name (see the module doc).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Entry")
+            .field("kind", &self.params.kind)
+            .field("algorithm", &self.params.algorithm)
+            .field("digits", &self.params.digits)
+            .field("secret", &self.secret)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Entry {
-    /// Builds a validated entry. Steam entries always have 5 digits (the
-    /// `digits` argument is ignored for them); others need 6–10; periods
-    /// must be positive.
+    /// The checked constructor: [`Params::check`], then the entry.
+    pub fn from_params(
+        params: Params,
+        issuer: impl Into<String>,
+        name: impl Into<String>,
+        secret: Secret,
+    ) -> Result<Self, OtpError> {
+        Ok(Entry::new_unchecked(params.check()?, issuer, name, secret))
+    }
+
+    /// Builds an entry without [`Params::check`]: the caller vouches for the
+    /// parameters, or wants ones the policy refuses (4-digit codes, say).
+    /// Codes are still computed without panicking: a period of 0 counts as 1
+    /// and digits past what the HMAC value holds are leading zeros.
+    pub fn new_unchecked(
+        params: Params,
+        issuer: impl Into<String>,
+        name: impl Into<String>,
+        secret: Secret,
+    ) -> Self {
+        Entry {
+            issuer: issuer.into(),
+            name: name.into(),
+            secret,
+            params,
+        }
+    }
+
+    /// Positional shorthand for [`Entry::from_params`] (same check). Steam
+    /// entries always have 5 digits (the `digits` argument is ignored for
+    /// them); others need 6–10; periods must be positive.
     pub fn new(
         kind: Kind,
         issuer: impl Into<String>,
@@ -118,25 +226,19 @@ impl Entry {
         algorithm: Algorithm,
         digits: u8,
     ) -> Result<Self, OtpError> {
-        let digits = match kind {
-            Kind::Steam { .. } => 5,
-            _ if (6..=10).contains(&digits) => digits,
-            _ => return Err(OtpError::BadDigits(digits.to_string())),
-        };
-        if kind.period() == Some(0) {
-            return Err(OtpError::BadPeriod("0".into()));
-        }
-        Ok(Entry {
-            issuer: issuer.into(),
-            name: name.into(),
+        Entry::from_params(
+            Params {
+                kind,
+                algorithm,
+                digits,
+            },
+            issuer,
+            name,
             secret,
-            algorithm,
-            digits,
-            kind,
-        })
+        )
     }
 
-    /// A TOTP entry with the usual defaults' shape spelled out.
+    /// A TOTP entry: shorthand for [`Entry::from_params`] (same check).
     pub fn totp(
         issuer: impl Into<String>,
         name: impl Into<String>,
@@ -145,32 +247,35 @@ impl Entry {
         digits: u8,
         period: u32,
     ) -> Result<Self, OtpError> {
-        Entry::new(
-            Kind::Totp { period },
+        Entry::from_params(
+            Params::totp(period)
+                .with_algorithm(algorithm)
+                .with_digits(digits),
             issuer,
             name,
             secret,
-            algorithm,
-            digits,
         )
     }
 
     pub fn secret(&self) -> &Secret {
         &self.secret
     }
+    pub fn params(&self) -> Params {
+        self.params
+    }
     pub fn algorithm(&self) -> Algorithm {
-        self.algorithm
+        self.params.algorithm
     }
     pub fn digits(&self) -> u8 {
-        self.digits
+        self.params.digits
     }
     pub fn kind(&self) -> Kind {
-        self.kind
+        self.params.kind
     }
 
     /// Sets an HOTP entry's counter; no effect on other kinds.
     pub fn set_counter(&mut self, value: u64) {
-        if let Kind::Hotp { counter } = &mut self.kind {
+        if let Kind::Hotp { counter } = &mut self.params.kind {
             *counter = value;
         }
     }
@@ -182,119 +287,21 @@ impl Entry {
 
     /// Seconds until the current code of a time-based entry changes.
     pub fn remaining_at(&self, unix_secs: u64) -> Option<u32> {
-        self.kind
-            .period()
-            .map(|p| p - (unix_secs % u64::from(p)) as u32)
+        self.params.kind.period().map(|p| {
+            let p = p.max(1);
+            p - (unix_secs % u64::from(p)) as u32
+        })
     }
 
     /// Same secret and same kind of OTP: what duplicate detection compares.
     pub fn same_otp(&self, other: &Entry) -> bool {
+        let (a, b) = (self.params, other.params);
         self.secret == other.secret
-            && self.algorithm == other.algorithm
-            && self.digits == other.digits
-            && std::mem::discriminant(&self.kind) == std::mem::discriminant(&other.kind)
-            && self.kind.period() == other.kind.period()
+            && a.algorithm == b.algorithm
+            && a.digits == b.digits
+            && std::mem::discriminant(&a.kind) == std::mem::discriminant(&b.kind)
+            && a.kind.period() == b.kind.period()
     }
-}
-
-/// HMAC keyed once; each code clones the keyed state.
-#[derive(Clone)]
-enum KeyedMac {
-    Sha1(Hmac<Sha1>),
-    Sha256(Hmac<Sha256>),
-    Sha512(Hmac<Sha512>),
-}
-
-impl KeyedMac {
-    fn new(algorithm: Algorithm, key: &[u8]) -> Self {
-        // HMAC takes keys of any length; `new_from_slice` cannot fail here.
-        match algorithm {
-            Algorithm::Sha1 => {
-                KeyedMac::Sha1(Hmac::new_from_slice(key).expect("HMAC accepts any key length"))
-            }
-            Algorithm::Sha256 => {
-                KeyedMac::Sha256(Hmac::new_from_slice(key).expect("HMAC accepts any key length"))
-            }
-            Algorithm::Sha512 => {
-                KeyedMac::Sha512(Hmac::new_from_slice(key).expect("HMAC accepts any key length"))
-            }
-        }
-    }
-
-    /// RFC 4226 dynamic truncation of HMAC(counter): a 31-bit value.
-    fn truncated(&self, counter: u64) -> u32 {
-        fn dt(mac: impl Mac, counter: u64) -> u32 {
-            let mut mac = mac;
-            mac.update(&counter.to_be_bytes());
-            let out = mac.finalize().into_bytes();
-            let offset = (out[out.len() - 1] & 0x0f) as usize;
-            u32::from_be_bytes([
-                out[offset],
-                out[offset + 1],
-                out[offset + 2],
-                out[offset + 3],
-            ]) & 0x7fff_ffff
-        }
-        match self {
-            KeyedMac::Sha1(m) => dt(m.clone(), counter),
-            KeyedMac::Sha256(m) => dt(m.clone(), counter),
-            KeyedMac::Sha512(m) => dt(m.clone(), counter),
-        }
-    }
-}
-
-/// A code generator for one entry with its HMAC keyed once: use it when one
-/// entry produces many codes (a ticking display, benchmarks, verification
-/// windows).
-#[derive(Clone)]
-pub struct Generator {
-    mac: KeyedMac,
-    digits: u8,
-    kind: Kind,
-}
-
-impl Generator {
-    pub fn new(entry: &Entry) -> Self {
-        Generator {
-            mac: KeyedMac::new(entry.algorithm, entry.secret.expose()),
-            digits: entry.digits,
-            kind: entry.kind,
-        }
-    }
-
-    /// The code at `unix_secs` (ignored for HOTP, which uses its counter).
-    pub fn code_at(&self, unix_secs: u64) -> String {
-        match self.kind {
-            Kind::Totp { period } => self.counter_code(unix_secs / u64::from(period)),
-            Kind::Hotp { counter } => self.counter_code(counter),
-            Kind::Steam { period } => {
-                let mut v = self.mac.truncated(unix_secs / u64::from(period));
-                let mut out = String::with_capacity(5);
-                for _ in 0..5 {
-                    out.push(STEAM_ALPHABET[(v % 26) as usize] as char);
-                    v /= 26;
-                }
-                out
-            }
-        }
-    }
-
-    /// The numeric HOTP code for an explicit counter (Steam entries use the
-    /// same truncation but their own alphabet: see [`Generator::code_at`]).
-    pub fn counter_code(&self, counter: u64) -> String {
-        let v = u64::from(self.mac.truncated(counter)) % 10u64.pow(u32::from(self.digits));
-        format!("{v:0width$}", width = usize::from(self.digits))
-    }
-}
-
-/// RFC 4226 HOTP on raw parameters: what a server verifying codes needs.
-pub fn hotp(secret: &Secret, algorithm: Algorithm, counter: u64, digits: u8) -> String {
-    Generator {
-        mac: KeyedMac::new(algorithm, secret.expose()),
-        digits,
-        kind: Kind::Hotp { counter },
-    }
-    .counter_code(counter)
 }
 
 #[cfg(test)]
@@ -305,80 +312,6 @@ mod tests {
         Secret::from_bytes(ascii.to_vec()).unwrap()
     }
 
-    /// RFC 4226 appendix D.
-    #[test]
-    fn rfc4226_vectors() {
-        let expected = [
-            "755224", "287082", "359152", "969429", "338314", "254676", "287922", "162583",
-            "399871", "520489",
-        ];
-        let s = secret(b"12345678901234567890");
-        for (counter, want) in expected.iter().enumerate() {
-            assert_eq!(hotp(&s, Algorithm::Sha1, counter as u64, 6), *want);
-        }
-    }
-
-    /// RFC 6238 appendix B (8 digits; the key length follows the hash).
-    #[test]
-    fn rfc6238_vectors() {
-        let k1 = b"12345678901234567890".to_vec();
-        let k256 = b"12345678901234567890123456789012".to_vec();
-        let k512 = b"1234567890123456789012345678901234567890123456789012345678901234".to_vec();
-        let table: &[(u64, &str, &str, &str)] = &[
-            (59, "94287082", "46119246", "90693936"),
-            (1111111109, "07081804", "68084774", "25091201"),
-            (1111111111, "14050471", "67062674", "99943326"),
-            (1234567890, "89005924", "91819424", "93441116"),
-            (2000000000, "69279037", "90698825", "38618901"),
-            (20000000000, "65353130", "77737706", "47863826"),
-        ];
-        for &(t, s1, s256, s512) in table {
-            for (key, alg, want) in [
-                (&k1, Algorithm::Sha1, s1),
-                (&k256, Algorithm::Sha256, s256),
-                (&k512, Algorithm::Sha512, s512),
-            ] {
-                let e = Entry::totp("", "", secret(key), alg, 8, 30).unwrap();
-                assert_eq!(e.code_at(t), want, "t={t} {alg:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn ten_digits_keep_leading_zeros() {
-        let e = Entry::totp(
-            "",
-            "",
-            secret(b"12345678901234567890"),
-            Algorithm::Sha1,
-            10,
-            30,
-        )
-        .unwrap();
-        for t in (0..3000).step_by(30) {
-            let c = e.code_at(t);
-            assert_eq!(c.len(), 10);
-            assert!(c.bytes().all(|b| b.is_ascii_digit()));
-        }
-    }
-
-    #[test]
-    fn steam_codes_use_the_alphabet() {
-        let e = Entry::new(
-            Kind::Steam { period: 30 },
-            "Steam",
-            "x",
-            secret(b"12345678901234567890"),
-            Algorithm::Sha1,
-            6,
-        )
-        .unwrap();
-        assert_eq!(e.digits(), 5);
-        let c = e.code_at(1_700_000_000);
-        assert_eq!(c.len(), 5);
-        assert!(c.bytes().all(|b| STEAM_ALPHABET.contains(&b)));
-    }
-
     #[test]
     fn validation() {
         let s = || secret(b"abc");
@@ -386,6 +319,75 @@ mod tests {
         assert!(Entry::totp("", "", s(), Algorithm::Sha1, 11, 30).is_err());
         assert!(Entry::totp("", "", s(), Algorithm::Sha1, 6, 0).is_err());
         assert!(Entry::totp("", "", s(), Algorithm::Sha1, 10, 1).is_ok());
+        assert_eq!(
+            Entry::from_params(Params::hotp(0).with_digits(20), "", "", s()),
+            Err(OtpError::BadDigits("20".into()))
+        );
+        assert_eq!(
+            Entry::from_params(Params::steam(0), "", "", s()),
+            Err(OtpError::BadPeriod("0".into()))
+        );
+    }
+
+    #[test]
+    fn every_constructor_goes_through_one_check() {
+        let s = || secret(b"abc");
+        let p = Params::totp(45)
+            .with_algorithm(Algorithm::Sha256)
+            .with_digits(8);
+        let a = Entry::from_params(p, "I", "n", s()).unwrap();
+        let b = Entry::new(p.kind, "I", "n", s(), p.algorithm, p.digits).unwrap();
+        let c = Entry::totp("I", "n", s(), Algorithm::Sha256, 8, 45).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a, c);
+        assert_eq!(a.params(), p);
+        // Steam's digits are normalised by the check.
+        let st = Entry::from_params(Params::steam(30).with_digits(9), "", "", s()).unwrap();
+        assert_eq!(st.digits(), STEAM_DIGITS);
+    }
+
+    #[test]
+    fn unchecked_parameters_never_panic() {
+        for digits in [0u8, 1, 4, 19, 20, 255] {
+            for kind in [
+                Kind::Totp { period: 0 },
+                Kind::Hotp { counter: u64::MAX },
+                Kind::Steam { period: 0 },
+            ] {
+                let p = Params {
+                    kind,
+                    algorithm: Algorithm::Sha512,
+                    digits,
+                };
+                let e = Entry::new_unchecked(p, "", "", secret(b"abc"));
+                let code = e.code_at(u64::MAX);
+                if digits > 0 && !matches!(kind, Kind::Steam { .. }) {
+                    assert_eq!(code.len(), usize::from(digits), "{p:?}");
+                }
+                let _ = e.remaining_at(u64::MAX);
+            }
+        }
+        let e = Entry::new_unchecked(Params::totp(30).with_digits(4), "", "", secret(b"abc"));
+        assert_eq!(e.code_at(0).len(), 4);
+    }
+
+    /// Debug output goes to logs: it names no service and no account.
+    #[test]
+    fn debug_hides_labels_and_secret() {
+        let e = Entry::totp(
+            "SecretBank",
+            "alice@example.com",
+            Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap(),
+            Algorithm::Sha1,
+            6,
+            30,
+        )
+        .unwrap();
+        let d = format!("{e:?} {e:#?}");
+        for hidden in ["SecretBank", "alice", "JBSW", "72, 101"] {
+            assert!(!d.contains(hidden), "{hidden} in {d}");
+        }
+        assert!(d.contains("Totp") && d.contains("Secret(***)"), "{d}");
     }
 
     #[test]

@@ -7,10 +7,11 @@
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroize;
 
-use crate::{Algorithm, Entry, Kind, OtpError, Secret};
+use crate::{Algorithm, Entry, Kind, OtpError, Params, Secret};
 
-/// The serialisable shape. Holds the secret as text: zeroized on drop.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The serialisable shape. Holds the secret as text: zeroized on drop, and
+/// `Debug` shows neither it nor the labels.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntryJson {
     #[serde(rename = "type")]
     pub kind: String,
@@ -24,6 +25,19 @@ pub struct EntryJson {
     pub digits: u8,
     pub period: Option<u32>,
     pub counter: Option<u64>,
+}
+
+impl std::fmt::Debug for EntryJson {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EntryJson")
+            .field("kind", &self.kind)
+            .field("secret", &"***")
+            .field("algorithm", &self.algorithm)
+            .field("digits", &self.digits)
+            .field("period", &self.period)
+            .field("counter", &self.counter)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Drop for EntryJson {
@@ -63,13 +77,16 @@ impl TryFrom<&EntryJson> for Entry {
             },
             _ => return Err(OtpError::BadType(j.kind.clone())),
         };
-        Entry::new(
+        let params = Params {
             kind,
+            algorithm: j.algorithm,
+            digits: j.digits,
+        };
+        Entry::from_params(
+            params,
             j.issuer.clone(),
             j.name.clone(),
             Secret::from_base32(&j.secret)?,
-            j.algorithm,
-            j.digits,
         )
     }
 }

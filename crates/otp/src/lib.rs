@@ -6,27 +6,33 @@
 //!
 //! - [`Secret`]: the key, zeroized on drop, hidden from `Debug`, compared in
 //!   constant time.
-//! - [`Entry`], [`Kind`], [`Algorithm`]: a validated account; an entry that
-//!   exists can always produce a code ([`Entry::code_at`], [`Generator`]).
+//! - [`Entry`], [`Params`], [`Kind`], [`Algorithm`]: a validated account,
+//!   built through one check ([`Params::check`]); an entry that exists can
+//!   always produce a code ([`Entry::code_at`], [`Generator`], [`code`]).
+//! - [`Skipped`], [`SkipReason`]: what an import could not use, and why
+//!   (typed, with a message for users).
 //! - [`uri`]: `otpauth://` parsing of real exporters' spellings, and
 //!   formatting that parses back to the same entry.
 //! - [`migration`]: Google Authenticator's `otpauth-migration://` payloads,
 //!   read (batches merged) and written (with per-entry warnings).
 //! - [`json`]: the canonical JSON shape of the CLI contract.
-#![deny(clippy::disallowed_methods)]
+#![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
+pub mod code;
 mod entry;
 mod error;
 pub mod json;
 pub mod migration;
 mod secret;
+mod skipped;
 pub mod uri;
 
-pub use entry::{hotp, Algorithm, Entry, Generator, Kind, STEAM_ALPHABET};
+pub use code::{hotp, Generator, STEAM_ALPHABET};
+pub use entry::{Algorithm, Entry, Kind, Params, DIGITS, STEAM_DIGITS};
 pub use error::OtpError;
 pub use json::EntryJson;
-pub use migration::Skipped;
 pub use secret::Secret;
+pub use skipped::{SkipReason, Skipped};
 
 /// Everything a block of text holds: `otpauth://` URIs and
 /// `otpauth-migration://` URIs, one per line, blank lines skipped. A line

@@ -15,7 +15,7 @@ use base64::Engine;
 use prost::Message;
 
 use crate::uri::strip_prefix_ignore_case;
-use crate::{Algorithm, Entry, Kind, OtpError, Secret};
+use crate::{Algorithm, Entry, Kind, OtpError, Params, Secret};
 
 /// The protobuf schema, as published by Google Authenticator's exports.
 pub mod proto {
@@ -61,13 +61,7 @@ pub mod proto {
     }
 }
 
-/// An item of an import that could not become an entry, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Skipped {
-    /// A label for the user (`issuer: name`, or a position).
-    pub label: String,
-    pub reason: String,
-}
+pub use crate::skipped::{SkipReason, Skipped};
 
 /// One decoded QR code of an export.
 #[derive(Debug, Clone)]
@@ -142,31 +136,32 @@ fn label_of(p: &proto::OtpParameters, i: usize) -> String {
     }
 }
 
-fn to_entry(p: &proto::OtpParameters) -> Result<Entry, String> {
+fn to_entry(p: &proto::OtpParameters) -> Result<Entry, SkipReason> {
+    let unknown = |field, value: i32| SkipReason::UnknownCode {
+        field,
+        value: value.into(),
+    };
     let algorithm = match p.algorithm {
         0 | 1 => Algorithm::Sha1,
         2 => Algorithm::Sha256,
         3 => Algorithm::Sha512,
-        4 => {
-            return Err(
-                "MD5 is not a supported algorithm (no authenticator standard uses it)".into(),
-            )
-        }
-        n => return Err(format!("unknown algorithm number {n}")),
+        4 => return Err(SkipReason::UnsupportedAlgorithm("MD5")),
+        n => return Err(unknown("algorithm", n)),
     };
     let digits = match p.digits {
         0 | 1 => 6,
         2 => 8,
-        n => return Err(format!("unknown digit count number {n}")),
+        n => return Err(unknown("digit count", n)),
     };
     let kind = match p.r#type {
         0 | 2 => Kind::Totp { period: 30 },
         1 => Kind::Hotp {
-            counter: u64::try_from(p.counter).map_err(|_| "negative HOTP counter".to_string())?,
+            counter: u64::try_from(p.counter)
+                .map_err(|_| OtpError::BadCounter(p.counter.to_string()))?,
         },
-        n => return Err(format!("unknown OTP type number {n}")),
+        n => return Err(unknown("OTP type", n)),
     };
-    let secret = Secret::from_bytes(p.secret.clone()).map_err(|e| e.to_string())?;
+    let secret = Secret::from_bytes(p.secret.clone())?;
     // Google writes the label as `Issuer:name`; keep only the account part.
     let name = match p.name.split_once(':') {
         Some((prefix, rest)) if !p.issuer.is_empty() && prefix.trim() == p.issuer.trim() => {
@@ -174,7 +169,12 @@ fn to_entry(p: &proto::OtpParameters) -> Result<Entry, String> {
         }
         _ => p.name.clone(),
     };
-    Entry::new(kind, p.issuer.clone(), name, secret, algorithm, digits).map_err(|e| e.to_string())
+    let params = Params {
+        kind,
+        algorithm,
+        digits,
+    };
+    Ok(Entry::from_params(params, p.issuer.clone(), name, secret)?)
 }
 
 /// The result of reading several migration URIs.
@@ -395,7 +395,10 @@ mod tests {
         };
         let batch = parse_payload(&payload.encode_to_vec()).unwrap();
         assert!(batch.entries.is_empty());
-        assert!(batch.skipped[0].reason.contains("MD5"));
+        assert_eq!(
+            batch.skipped[0].reason,
+            SkipReason::UnsupportedAlgorithm("MD5")
+        );
     }
 
     #[test]

@@ -12,14 +12,14 @@
 //! outside 6–10 (Steam is always 5); a period that is not a positive integer;
 //! HOTP without `counter`.
 //!
-//! [`format`] writes the canonical spelling, which [`parse`] reads back to an
+//! [`format()`] writes the canonical spelling, which [`parse`] reads back to an
 //! equal entry.
 
 use std::borrow::Cow;
 
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
-use crate::{Algorithm, Entry, Kind, OtpError, Secret};
+use crate::{Algorithm, Entry, Kind, OtpError, Params, Secret, DIGITS};
 
 /// Parses one `otpauth://` URI (surrounding whitespace ignored).
 pub fn parse(uri: &str) -> Result<Entry, OtpError> {
@@ -112,7 +112,7 @@ pub fn parse(uri: &str) -> Result<Entry, OtpError> {
         (Kind::Steam { .. }, _) => 5,
         (_, None) => 6,
         (_, Some(d)) => match d.trim().parse::<u8>() {
-            Ok(n) if (6..=10).contains(&n) => n,
+            Ok(n) if DIGITS.contains(&n) => n,
             _ => return Err(OtpError::BadDigits(d)),
         },
     };
@@ -131,7 +131,12 @@ pub fn parse(uri: &str) -> Result<Entry, OtpError> {
             (li.unwrap_or_default(), n)
         }
     };
-    Entry::new(kind, issuer, name, secret, algorithm, digits)
+    let params = Params {
+        kind,
+        algorithm,
+        digits,
+    };
+    Entry::from_params(params, issuer, name, secret)
 }
 
 /// Splits `Issuer:account` (first colon; spaces around the account trimmed).

@@ -128,7 +128,7 @@ fn run_flow(url: &str, pw: &str) -> Vec<String> {
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
             .as_secs();
-        let code = apiq_otp::hotp(&secret, apiq_otp::Algorithm::Sha1, now / 30, 6);
+        let code = apiq_otp::hotp(&secret, apiq_otp::Algorithm::Sha1, now / 30, 6).unwrap();
         let r = call(
             "account/rest/enable2fa",
             vec![

@@ -19,7 +19,7 @@ use zeroize::Zeroizing;
 
 use super::{need_password, Importer, Parsed, Probe};
 use crate::crypto::{self, Undecryptable};
-use crate::util::{self, Fields, SecretText};
+use crate::util::{self, Fields, OtpType, SecretText};
 use crate::{FormatError, Icon, Imported};
 
 const NAME: &str = "aegis";
@@ -152,11 +152,38 @@ fn hex_field(text: &str, what: &str) -> Result<Vec<u8>, FormatError> {
     hex::decode(text.trim()).map_err(|_| FormatError::corrupt(NAME, format!("{what} is not hex")))
 }
 
+/// Password slots tried at most: Aegis writes one (plus biometric slots);
+/// a file with hundreds would cost a key derivation each.
+pub(crate) const MAX_PASSWORD_SLOTS: usize = 8;
+
+/// The scrypt work (memory × passes, `128·n·r·p` bytes) all tried slots may
+/// add up to: four slots at the per-slot memory cap. Aegis' default is
+/// 32 MiB.
+pub(crate) const MAX_TOTAL_SCRYPT_WORK: u64 = 4 * crypto::MAX_SCRYPT_MEMORY;
+
 /// Unwraps the master key with the first password slot the password opens.
+/// At most [`MAX_PASSWORD_SLOTS`] are tried, and their summed cost is
+/// checked against [`MAX_TOTAL_SCRYPT_WORK`] before any key derivation runs
+/// (each slot is also under `crypto::scrypt`'s own cap).
 fn open_slots(slots: &[Slot], password: &[u8]) -> Result<crypto::Key, FormatError> {
-    let mut password_slots = 0;
-    for slot in slots.iter().filter(|s| s.kind == 1) {
-        password_slots += 1;
+    let password_slots: Vec<&Slot> = slots.iter().filter(|s| s.kind == 1).collect();
+    let tried = &password_slots[..password_slots.len().min(MAX_PASSWORD_SLOTS)];
+    let work = tried.iter().fold(0u64, |sum, s| {
+        let cost = 128u64
+            .saturating_mul(s.n.unwrap_or(0))
+            .saturating_mul(u64::from(s.r.unwrap_or(0)))
+            .saturating_mul(u64::from(s.p.unwrap_or(0)));
+        sum.saturating_add(cost)
+    });
+    if work > MAX_TOTAL_SCRYPT_WORK {
+        return Err(FormatError::Unsupported(format!(
+            "this Aegis vault's password slots would take {} MiB of scrypt work to try \
+             (the limit is {} MiB)",
+            work >> 20,
+            MAX_TOTAL_SCRYPT_WORK >> 20
+        )));
+    }
+    for slot in tried {
         let (Some(n), Some(r), Some(p), Some(salt), Some(kp)) = (
             slot.n,
             slot.r,
@@ -183,10 +210,17 @@ fn open_slots(slots: &[Slot], password: &[u8]) -> Result<crypto::Key, FormatErro
             return Ok(key);
         }
     }
-    if password_slots == 0 {
+    if password_slots.is_empty() {
         return Err(FormatError::Unsupported(
             "this Aegis vault has no password slot (biometric unlock only)".into(),
         ));
+    }
+    if password_slots.len() > tried.len() {
+        return Err(FormatError::Unsupported(format!(
+            "the password opens none of the first {MAX_PASSWORD_SLOTS} of this Aegis vault's \
+             {} password slots; no more are tried",
+            password_slots.len()
+        )));
     }
     Err(FormatError::WrongPassword)
 }
@@ -198,43 +232,44 @@ pub(crate) fn parse_content(content: AegisContent) -> Parsed {
         let issuer = e.issuer.clone().unwrap_or_default();
         let name = e.name.clone().unwrap_or_default();
         let label = || util::label(&issuer, &name);
-        let mut f = Fields::new(&e.kind, issuer.clone(), name.clone());
-        f.algorithm = e.info.algo.as_deref();
-        f.digits = e.info.digits;
-        f.period = e.info.period;
-        f.counter = e.info.counter;
-        if f.kind.eq_ignore_ascii_case("hotp") && f.counter.is_none() {
-            out.skip(label(), "an HOTP entry without a counter");
-            continue;
-        }
-        let item = f
-            .build(apiq_otp::Secret::from_base32(&e.info.secret))
-            .map(|entry| {
-                let mut groups: Vec<String> = e
-                    .groups
-                    .iter()
-                    .filter_map(|id| content.groups.iter().find(|g| &g.uuid == id))
-                    .map(|g| g.name.clone())
-                    .collect();
-                if let Some(g) = e.group.as_ref().filter(|g| !g.is_empty()) {
-                    groups.push(g.clone());
-                }
-                let icon = e
-                    .icon
-                    .as_deref()
-                    .and_then(util::base64_decode)
-                    .map(|data| Icon {
-                        mime: e.icon_mime.clone().unwrap_or_else(|| "image/jpeg".into()),
-                        data: data.to_vec(),
-                    });
-                Imported {
-                    entry,
-                    note: e.note.clone().unwrap_or_default(),
-                    groups,
-                    favorite: e.favorite,
-                    icon,
-                }
-            });
+        let item = (|| {
+            let kind = OtpType::parse(&e.kind)?;
+            if kind == OtpType::Hotp && e.info.counter.is_none() {
+                return Err(apiq_otp::OtpError::MissingCounter.into());
+            }
+            let mut f = Fields::new(kind, issuer.clone(), name.clone());
+            f.algorithm = util::parse_algorithm(e.info.algo.as_deref())?;
+            f.digits = e.info.digits;
+            f.period = e.info.period;
+            f.counter = e.info.counter;
+            f.build(apiq_otp::Secret::from_base32(&e.info.secret))
+        })()
+        .map(|entry| {
+            let mut groups: Vec<String> = e
+                .groups
+                .iter()
+                .filter_map(|id| content.groups.iter().find(|g| &g.uuid == id))
+                .map(|g| g.name.clone())
+                .collect();
+            if let Some(g) = e.group.as_ref().filter(|g| !g.is_empty()) {
+                groups.push(g.clone());
+            }
+            let icon = e
+                .icon
+                .as_deref()
+                .and_then(util::base64_decode)
+                .map(|data| Icon {
+                    mime: e.icon_mime.clone().unwrap_or_else(|| "image/jpeg".into()),
+                    data: data.to_vec(),
+                });
+            Imported {
+                entry,
+                note: e.note.clone().unwrap_or_default(),
+                groups,
+                favorite: e.favorite,
+                icon,
+            }
+        });
         out.push(label, item);
     }
     out

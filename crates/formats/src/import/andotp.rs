@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 use super::{need_password, Importer, Parsed, Probe};
 use crate::crypto::{self, Prf};
-use crate::util::{self, Fields, SecretText};
+use crate::util::{self, Fields, OtpType, SecretText};
 use crate::{FormatError, Imported};
 
 const NAME: &str = "andotp";
@@ -94,18 +94,19 @@ fn parse_json(bytes: &[u8]) -> Result<Parsed, FormatError> {
                 None => util::split_issuer("", &label),
             },
         };
-        let kind = t.kind.as_deref().unwrap_or("TOTP");
-        let mut f = Fields::new(kind, issuer.clone(), name.clone());
-        f.algorithm = t.algorithm.as_deref();
-        f.digits = t.digits;
-        f.period = t.period;
-        f.counter = t.counter;
-        let item = f
-            .build(apiq_otp::Secret::from_base32(&t.secret))
-            .map(|entry| Imported {
-                groups: t.tags.clone(),
-                ..Imported::new(entry)
-            });
+        let item = (|| {
+            let kind = OtpType::parse(t.kind.as_deref().unwrap_or("TOTP"))?;
+            let mut f = Fields::new(kind, issuer.clone(), name.clone());
+            f.algorithm = util::parse_algorithm(t.algorithm.as_deref())?;
+            f.digits = t.digits;
+            f.period = t.period;
+            f.counter = t.counter;
+            f.build(apiq_otp::Secret::from_base32(&t.secret))
+        })()
+        .map(|entry| Imported {
+            groups: t.tags.clone(),
+            ..Imported::new(entry)
+        });
         out.push(|| util::label(&issuer, &name), item);
     }
     Ok(out)

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::{need_password, Importer, Parsed, Probe};
 use crate::crypto::{self, Prf};
-use crate::util::{self, Fields, SecretText};
+use crate::util::{self, Fields, OtpType, SecretText};
 use crate::FormatError;
 
 const NAME: &str = "authy";
@@ -75,7 +75,7 @@ impl Importer for Authy {
                 }
                 (None, None) => Err(apiq_otp::OtpError::MissingSecret),
             };
-            let mut f = Fields::new("totp", issuer.clone(), name.clone());
+            let mut f = Fields::new(OtpType::Totp, issuer.clone(), name.clone());
             f.digits = t.digits;
             out.push(
                 || util::label(&issuer, &name),

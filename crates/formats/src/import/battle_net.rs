@@ -6,8 +6,10 @@
 //! `US-1234-5678-9012`. The entry is TOTP, SHA1, 8 digits, 30 s, issuer
 //! `Battle.net`, named by the serial.
 
+use apiq_otp::SkipReason;
+
 use super::{Importer, Parsed, Probe};
-use crate::util::{self, Fields};
+use crate::util::{self, Fields, OtpType};
 use crate::{FormatError, Imported};
 
 const NAME: &str = "battle-net";
@@ -60,9 +62,11 @@ impl Importer for BattleNet {
         let secret = std::str::from_utf8(&unmasked)
             .ok()
             .and_then(|h| hex::decode(h).ok())
-            .ok_or_else(|| "the device secret does not unmask to hex".to_string());
+            .ok_or_else(|| {
+                SkipReason::Unreadable("the device secret does not unmask to hex".into())
+            });
         let item = secret.and_then(|s| {
-            let mut f = Fields::new("totp", "Battle.net", serial.clone());
+            let mut f = Fields::new(OtpType::Totp, "Battle.net", serial.clone());
             f.digits = Some(8);
             f.build(apiq_otp::Secret::from_bytes(s))
         });

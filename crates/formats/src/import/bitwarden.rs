@@ -8,8 +8,10 @@
 
 use serde::Deserialize;
 
+use apiq_otp::SkipReason;
+
 use super::{Importer, Parsed, Probe};
-use crate::util::{self, Fields, SecretText};
+use crate::util::{self, Fields, OtpType, SecretText};
 use crate::{FormatError, Imported};
 
 const NAME: &str = "bitwarden";
@@ -148,7 +150,7 @@ fn import_csv(body: &[u8]) -> Result<Parsed, FormatError> {
             Err(e) => {
                 out.skip(
                     format!("row {}", i + 2),
-                    format!("unreadable row ({})", csv_error(&e)),
+                    SkipReason::Unreadable(format!("unreadable row ({})", csv_error(&e))),
                 );
                 continue;
             }
@@ -184,7 +186,7 @@ fn add(out: &mut Parsed, item: Item2) {
     let label = || util::label(item.name, item.username);
     let entry = if util::strip_prefix_ci(totp, "otpauth://").is_some() {
         apiq_otp::uri::parse(totp)
-            .map_err(|e| e.to_string())
+            .map_err(SkipReason::from)
             .map(|mut e| {
                 if e.issuer.is_empty() {
                     e.issuer = item.name.trim().to_string();
@@ -195,9 +197,11 @@ fn add(out: &mut Parsed, item: Item2) {
                 e
             })
     } else if let Some(secret) = util::strip_prefix_ci(totp, "steam://") {
-        Fields::new("steam", item.name, item.username).build(apiq_otp::Secret::from_base32(secret))
+        Fields::new(OtpType::Steam, item.name, item.username)
+            .build(apiq_otp::Secret::from_base32(secret))
     } else {
-        Fields::new("totp", item.name, item.username).build(apiq_otp::Secret::from_base32(totp))
+        Fields::new(OtpType::Totp, item.name, item.username)
+            .build(apiq_otp::Secret::from_base32(totp))
     };
     out.push(
         label,

@@ -6,8 +6,10 @@
 
 use serde::Deserialize;
 
+use apiq_otp::SkipReason;
+
 use super::{Importer, Parsed, Probe};
-use crate::util::{self, Fields, SecretText};
+use crate::util::{self, Fields, OtpType, SecretText};
 use crate::{FormatError, Imported};
 
 const NAME: &str = "duo";
@@ -44,7 +46,11 @@ impl Importer for Duo {
             let item = match (&a.otp_generator, a.account_type.as_deref()) {
                 (Some(g), None | Some("OtpAccount")) => {
                     let mut f = Fields::new(
-                        if g.counter.is_some() { "hotp" } else { "totp" },
+                        if g.counter.is_some() {
+                            OtpType::Hotp
+                        } else {
+                            OtpType::Totp
+                        },
                         "",
                         name.clone(),
                     );
@@ -52,10 +58,10 @@ impl Importer for Duo {
                     f.build(apiq_otp::Secret::from_base32(&g.otp_secret))
                         .map(Imported::new)
                 }
-                (_, t) => Err(format!(
+                (_, t) => Err(SkipReason::Other(format!(
                     "a Duo {} account holds no OTP secret",
                     t.unwrap_or("(untyped)")
-                )),
+                ))),
             };
             out.push(|| util::label("", &name), item);
         }

@@ -23,10 +23,12 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
+use apiq_otp::SkipReason;
+
 use super::{need_password, Importer, Parsed, Probe};
 use crate::crypto::{self, Prf};
 use crate::javaser;
-use crate::util::{self, Fields, SecretBytes};
+use crate::util::{self, Fields, OtpType, SecretBytes};
 use crate::{FormatError, Imported};
 
 pub(crate) struct FreeOtp;
@@ -68,13 +70,13 @@ impl Token {
     fn entry(
         &self,
         secret: Result<apiq_otp::Secret, apiq_otp::OtpError>,
-    ) -> Result<Imported, String> {
+    ) -> Result<Imported, SkipReason> {
         let mut f = Fields::new(
-            self.kind.as_deref().unwrap_or("TOTP"),
+            OtpType::parse(self.kind.as_deref().unwrap_or("TOTP"))?,
             self.issuer(),
             self.label.clone().unwrap_or_default(),
         );
-        f.algorithm = self.algo.as_deref();
+        f.algorithm = util::parse_algorithm(self.algo.as_deref())?;
         f.digits = self.digits;
         f.period = self.period;
         f.counter = self.counter;
@@ -172,7 +174,10 @@ fn import_tokens_xml(bytes: &[u8], name: &'static str) -> Result<Parsed, FormatE
     }
     let mut out = ordered(tokens, &order);
     for (k, reason) in bad {
-        out.skip(k, format!("unreadable token ({reason})"));
+        out.skip(
+            k,
+            SkipReason::Unreadable(format!("unreadable token ({reason})")),
+        );
     }
     Ok(out)
 }
@@ -274,7 +279,10 @@ fn import_v2(bytes: &[u8], password: Option<&[u8]>) -> Result<Parsed, FormatErro
         let id = &token_key[..token_key.len() - "-token".len()];
         let meta = get(token_key).map(|m| serde_json::from_str::<Token>(m));
         let Some(Ok(mut token)) = meta else {
-            out_skipped.push((id.to_string(), "unreadable token metadata".to_string()));
+            out_skipped.push((
+                id.to_string(),
+                SkipReason::Unreadable("unreadable token metadata".into()),
+            ));
             continue;
         };
         let secret = get(id)
@@ -293,7 +301,7 @@ fn import_v2(bytes: &[u8], password: Option<&[u8]>) -> Result<Parsed, FormatErro
             }
             Err(reason) => out_skipped.push((
                 util::label(&token.issuer(), token.label.as_deref().unwrap_or("")),
-                reason,
+                SkipReason::Unreadable(reason),
             )),
         }
     }

@@ -7,9 +7,11 @@
 //! (Google Authenticator's own export, `otpauth-migration://` QR codes, is
 //! read by the `otpauth` importer.)
 
+use apiq_otp::SkipReason;
+
 use super::{Importer, Parsed, Probe};
 use crate::sqlite::Db;
-use crate::util::{self, Fields};
+use crate::util::{self, Fields, OtpType};
 use crate::{FormatError, Imported};
 
 const NAME: &str = "google-authenticator";
@@ -33,9 +35,12 @@ impl Importer for GoogleAuthenticator {
             let issuer = t.get(r, "issuer").as_str().unwrap_or("");
             let (issuer, name) = util::split_issuer(issuer, email);
             let kind = match t.get(r, "type").as_i64().unwrap_or(0) {
-                0 => Ok("totp"),
-                1 => Ok("hotp"),
-                n => Err(format!("unknown account type {n}")),
+                0 => Ok(OtpType::Totp),
+                1 => Ok(OtpType::Hotp),
+                n => Err(SkipReason::UnknownCode {
+                    field: "account type",
+                    value: n,
+                }),
             };
             let item = kind.and_then(|kind| {
                 let mut f = Fields::new(kind, issuer.clone(), name.clone());

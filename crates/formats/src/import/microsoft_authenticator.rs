@@ -6,9 +6,11 @@
 //! (Microsoft personal and work accounts, which sign in by push) are
 //! skipped with a reason. `name` is the issuer, `username` the account.
 
+use apiq_otp::SkipReason;
+
 use super::{Importer, Parsed, Probe};
 use crate::sqlite::Db;
-use crate::util::{self, Fields};
+use crate::util::{self, Fields, OtpType};
 use crate::{FormatError, Imported};
 
 const NAME: &str = "microsoft-authenticator";
@@ -31,14 +33,14 @@ impl Importer for MicrosoftAuthenticator {
             let issuer = t.get(r, "name").as_str().unwrap_or("").to_string();
             let name = t.get(r, "username").as_str().unwrap_or("").to_string();
             let item = match t.get(r, "account_type").as_i64().unwrap_or(0) {
-                0 => Fields::new("totp", issuer.clone(), name.clone())
+                0 => Fields::new(OtpType::Totp, issuer.clone(), name.clone())
                     .build(apiq_otp::Secret::from_base32(
                         t.get(r, "oath_secret_key").as_str().unwrap_or(""),
                     ))
                     .map(Imported::new),
-                n => Err(format!(
+                n => Err(SkipReason::Other(format!(
                     "Microsoft account type {n} signs in by push and has no exportable OTP secret"
-                )),
+                ))),
             };
             out.push(|| util::label(&issuer, &name), item);
         }

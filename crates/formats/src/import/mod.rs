@@ -8,7 +8,7 @@
 //! importer says whether a probe looks like its format; the first of
 //! [`Format::all`] that does is used. Detection never needs the password.
 
-use apiq_otp::Skipped;
+use apiq_otp::{SkipReason, Skipped};
 
 use crate::util::{self, JsonShape};
 use crate::{javaser, sqlite, Format, FormatError, Import, Imported, MAX_INPUT_BYTES};
@@ -41,7 +41,7 @@ pub(crate) struct Parsed {
 
 impl Parsed {
     /// Records one item: an entry, or a skipped item with its reason.
-    pub fn push(&mut self, label: impl FnOnce() -> String, item: Result<Imported, String>) {
+    pub fn push(&mut self, label: impl FnOnce() -> String, item: Result<Imported, SkipReason>) {
         match item {
             Ok(e) => self.entries.push(e),
             Err(reason) => self.skipped.push(Skipped {
@@ -51,11 +51,8 @@ impl Parsed {
         }
     }
 
-    pub fn skip(&mut self, label: impl Into<String>, reason: impl Into<String>) {
-        self.skipped.push(Skipped {
-            label: label.into(),
-            reason: reason.into(),
-        });
+    pub fn skip(&mut self, label: impl Into<String>, reason: SkipReason) {
+        self.skipped.push(Skipped::new(label, reason));
     }
 }
 

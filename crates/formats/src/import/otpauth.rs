@@ -10,7 +10,7 @@
 //! with a header or a stray line still imports; a file with no URI at all
 //! is an error.
 
-use apiq_otp::migration;
+use apiq_otp::{migration, OtpError, SkipReason};
 use serde::Deserialize;
 
 use super::{Importer, Parsed, Probe};
@@ -79,7 +79,7 @@ pub(crate) fn parse_text(text: &str, format: &'static str) -> Result<Parsed, For
             continue;
         }
         if !is_uri_line(line) {
-            out.skip(here(), "not an otpauth:// URI");
+            out.skip(here(), OtpError::NotOtpauth.into());
             continue;
         }
         uris += 1;
@@ -89,19 +89,19 @@ pub(crate) fn parse_text(text: &str, format: &'static str) -> Result<Parsed, For
                     migration_at.get_or_insert(out.entries.len());
                     batches.push(b);
                 }
-                Err(e) => out.skip(here(), e.to_string()),
+                Err(e) => out.skip(here(), e.into()),
             }
             continue;
         }
         let display = code_display(line).unwrap_or_default();
         if display.trashed {
-            out.skip(here(), "in Ente Auth's trash");
+            out.skip(here(), SkipReason::Trashed("Ente Auth"));
             continue;
         }
         out.push(
             here,
             apiq_otp::uri::parse(line)
-                .map_err(|e| e.to_string())
+                .map_err(SkipReason::from)
                 .map(|entry| Imported {
                     favorite: display.pinned,
                     groups: display.tags,
@@ -140,10 +140,7 @@ fn merge(batches: Vec<migration::Batch>) -> (Vec<apiq_otp::Entry>, Vec<apiq_otp:
                 entries.extend(b.entries);
                 skipped.extend(b.skipped);
             }
-            skipped.push(apiq_otp::Skipped {
-                label: "migration batches".into(),
-                reason: e.to_string(),
-            });
+            skipped.push(apiq_otp::Skipped::new("migration batches", e));
             (entries, skipped)
         }
     }

@@ -6,7 +6,7 @@
 use serde::Deserialize;
 
 use super::{Importer, Parsed, Probe};
-use crate::util::{self, Fields, SecretText};
+use crate::util::{self, Fields, OtpType, SecretText};
 use crate::{FormatError, Imported};
 
 const NAME: &str = "proton";
@@ -53,9 +53,9 @@ impl Importer for Proton {
             let display = item.content.name.clone().unwrap_or_default();
             let uri = item.content.uri.trim();
             let entry = match util::strip_prefix_ci(uri, "steam://") {
-                Some(secret) => Fields::new("steam", "Steam", display.clone())
+                Some(secret) => Fields::new(OtpType::Steam, "Steam", display.clone())
                     .build(apiq_otp::Secret::from_base32(secret)),
-                None => apiq_otp::uri::parse(uri).map_err(|e| e.to_string()),
+                None => apiq_otp::uri::parse(uri).map_err(apiq_otp::SkipReason::from),
             };
             let label = || {
                 if display.is_empty() {

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::{Importer, Parsed, Probe};
-use crate::util::{self, Fields, SecretText};
+use crate::util::{self, Fields, OtpType, SecretText};
 use crate::{FormatError, Imported};
 
 const NAME: &str = "steam";
@@ -55,7 +55,7 @@ impl Importer for Steam {
                     .and_then(|b| apiq_otp::Secret::from_bytes(b.to_vec())),
                 None => Err(apiq_otp::OtpError::MissingSecret),
             };
-            let item = Fields::new("steam", "Steam", name.clone())
+            let item = Fields::new(OtpType::Steam, "Steam", name.clone())
                 .build(secret)
                 .map(Imported::new);
             out.push(|| util::label("Steam", &name), item);

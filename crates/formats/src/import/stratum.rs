@@ -18,10 +18,12 @@
 
 use serde::Deserialize;
 
+use apiq_otp::{Algorithm, SkipReason};
+
 use super::{need_password, Importer, Parsed, Probe};
 use crate::crypto::{self, Prf};
 use crate::sqlite::{self, Db};
-use crate::util::{self, Fields, SecretText};
+use crate::util::{self, Fields, OtpType, SecretText};
 use crate::{FormatError, Imported};
 
 const NAME: &str = "stratum";
@@ -116,23 +118,29 @@ impl Importer for Stratum {
     }
 }
 
-fn kind_name(code: i64) -> Result<&'static str, String> {
+fn otp_type(code: i64) -> Result<OtpType, SkipReason> {
     match code {
-        1 => Ok("hotp"),
-        2 => Ok("totp"),
-        4 => Ok("steam"),
-        3 => Err("mOTP entries are not supported".into()),
-        5 => Err("Yandex entries are not supported".into()),
-        n => Err(format!("unknown authenticator type {n}")),
+        1 => Ok(OtpType::Hotp),
+        2 => Ok(OtpType::Totp),
+        4 => Ok(OtpType::Steam),
+        3 => Err(SkipReason::UnsupportedKind("mOTP")),
+        5 => Err(SkipReason::UnsupportedKind("Yandex")),
+        value => Err(SkipReason::UnknownCode {
+            field: "authenticator type",
+            value,
+        }),
     }
 }
 
-fn algorithm_name(code: Option<i64>) -> Result<&'static str, String> {
+fn algorithm(code: Option<i64>) -> Result<Algorithm, SkipReason> {
     match code.unwrap_or(0) {
-        0 => Ok("SHA1"),
-        1 => Ok("SHA256"),
-        2 => Ok("SHA512"),
-        n => Err(format!("unknown algorithm code {n}")),
+        0 => Ok(Algorithm::Sha1),
+        1 => Ok(Algorithm::Sha256),
+        2 => Ok(Algorithm::Sha512),
+        value => Err(SkipReason::UnknownCode {
+            field: "algorithm",
+            value,
+        }),
     }
 }
 
@@ -148,9 +156,9 @@ struct Row<'a> {
     counter: Option<i64>,
 }
 
-fn entry(r: &Row, groups: Vec<String>) -> Result<Imported, String> {
-    let mut f = Fields::new(kind_name(r.kind)?, r.issuer, r.username);
-    f.algorithm = Some(algorithm_name(r.algorithm)?);
+fn entry(r: &Row, groups: Vec<String>) -> Result<Imported, SkipReason> {
+    let mut f = Fields::new(otp_type(r.kind)?, r.issuer, r.username);
+    f.algorithm = Some(algorithm(r.algorithm)?);
     f.digits = r.digits;
     f.period = r.period;
     f.counter = r.counter;

@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use super::{need_password, Importer, Parsed, Probe};
 use crate::crypto;
-use crate::util::{self, Fields, SecretText};
+use crate::util::{self, Fields, OtpType, SecretText};
 use crate::{FormatError, Imported};
 
 const NAME: &str = "totp-authenticator";
@@ -108,7 +108,7 @@ fn parse_list(list: &str) -> Result<Parsed, FormatError> {
                 "unknown key base {b}"
             ))),
         };
-        let item = Fields::new("totp", issuer.clone(), name.clone())
+        let item = Fields::new(OtpType::Totp, issuer.clone(), name.clone())
             .build(secret)
             .map(Imported::new);
         out.push(|| util::label(&issuer, &name), item);

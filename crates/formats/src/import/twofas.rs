@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use super::{need_password, Importer, Parsed, Probe};
 use crate::crypto::{self, Prf};
-use crate::util::{self, Fields, SecretText};
+use crate::util::{self, Fields, OtpType, SecretText};
 use crate::{FormatError, Imported};
 
 const NAME: &str = "2fas";
@@ -94,23 +94,24 @@ impl Importer for TwoFas {
                 None => util::split_issuer(&issuer, otp.label.as_deref().unwrap_or("")).1,
             };
             let label = || util::label(&issuer, &name);
-            let kind = otp.token_type.as_deref().unwrap_or("TOTP");
-            let mut f = Fields::new(kind, issuer.clone(), name.clone());
-            f.algorithm = otp.algorithm.as_deref();
-            f.digits = otp.digits;
-            f.period = otp.period;
-            f.counter = otp.counter;
-            let item = f
-                .build(apiq_otp::Secret::from_base32(&s.secret))
-                .map(|entry| Imported {
-                    groups: s
-                        .group_id
-                        .iter()
-                        .filter_map(|id| backup.groups.iter().find(|g| &g.id == id))
-                        .map(|g| g.name.clone())
-                        .collect(),
-                    ..Imported::new(entry)
-                });
+            let item = (|| {
+                let kind = OtpType::parse(otp.token_type.as_deref().unwrap_or("TOTP"))?;
+                let mut f = Fields::new(kind, issuer.clone(), name.clone());
+                f.algorithm = util::parse_algorithm(otp.algorithm.as_deref())?;
+                f.digits = otp.digits;
+                f.period = otp.period;
+                f.counter = otp.counter;
+                f.build(apiq_otp::Secret::from_base32(&s.secret))
+            })()
+            .map(|entry| Imported {
+                groups: s
+                    .group_id
+                    .iter()
+                    .filter_map(|id| backup.groups.iter().find(|g| &g.id == id))
+                    .map(|g| g.name.clone())
+                    .collect(),
+                ..Imported::new(entry)
+            });
             out.push(label, item);
         }
         Ok(out)

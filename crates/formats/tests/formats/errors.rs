@@ -270,7 +270,7 @@ fn bad_items_are_skipped_with_reasons() {
     assert!(i
         .skipped
         .iter()
-        .all(|s| !s.reason.is_empty() && s.label.starts_with("line ")));
+        .all(|s| !s.reason.to_string().is_empty() && s.label.starts_with("line ")));
     // An Aegis vault with an MOTP entry: skipped, the rest imported.
     let doc = r#"{"version":1,"header":{"slots":null,"params":null},"db":{"version":3,"entries":[
         {"type":"motp","name":"m","issuer":"i","info":{"secret":"JBSWY3DPEHPK3PXP","algo":"MD5","digits":6,"period":10,"pin":"1234"}},
@@ -278,6 +278,42 @@ fn bad_items_are_skipped_with_reasons() {
     let i = import(doc.as_bytes(), None, None).unwrap();
     assert_eq!(i.entries.len(), 1);
     assert_eq!(i.skipped.len(), 1);
-    assert!(i.skipped[0].reason.contains("motp"), "{:?}", i.skipped);
+    assert_eq!(
+        i.skipped[0].reason,
+        apiq_otp::SkipReason::Invalid(apiq_otp::OtpError::BadType("motp".into())),
+        "{:?}",
+        i.skipped
+    );
     assert_eq!(i.skipped[0].label, "i: m");
+}
+
+/// Issue 14 item 10: `Debug` of what an import returns never prints an
+/// issuer, an account name, a note or a group (they reach logs).
+#[test]
+fn debug_output_names_no_account() {
+    let display = percent_encoding::utf8_percent_encode(
+        r#"{"pinned":true,"tags":["Banking Group"],"note":"PIN is in the drawer"}"#,
+        percent_encoding::NON_ALPHANUMERIC,
+    );
+    let text = format!(
+        "otpauth://totp/SecretBank:alice%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=SecretBank&codeDisplay={display}\n\
+         otpauth://totp/HiddenCorp:bob?secret=JBSW1\n"
+    );
+    let got = import(text.as_bytes(), None, None).unwrap();
+    assert_eq!(got.entries.len(), 1);
+    assert_eq!(got.entries[0].note, "PIN is in the drawer");
+    assert_eq!(got.skipped.len(), 1);
+    let json = apiq_otp::EntryJson::from(&got.entries[0].entry);
+    let debug = format!("{got:?} {got:#?} {json:?}");
+    for hidden in [
+        "SecretBank",
+        "alice",
+        "drawer",
+        "Banking",
+        "HiddenCorp",
+        "bob",
+        "JBSW",
+    ] {
+        assert!(!debug.contains(hidden), "{hidden} in {debug}");
+    }
 }

@@ -7,6 +7,9 @@
 //!   implementation (Python `cryptography`, `tests/aegis_decrypt.py`);
 //! - `errors`: wrong passwords, truncation, random bytes, huge and deeply
 //!   nested inputs are clear errors;
+//! - `hostile`: crafted inputs that would cost gigabytes or minutes (repeated
+//!   SQLite cells, Java back-references, hundreds of Aegis password slots)
+//!   are refused quickly, in bounded memory;
 //! - `props`: no input makes any importer panic;
 //! - `sqlite`: the built-in SQLite reader against databases the real SQLite
 //!   writes.
@@ -15,6 +18,7 @@ mod aegis_python;
 mod common;
 mod errors;
 mod fixtures;
+mod hostile;
 mod props;
 mod roundtrip;
 mod sqlite;

@@ -180,7 +180,7 @@ pub struct TwoFa {
 }
 
 pub fn totp(secret: &Secret, t: u64) -> String {
-    hotp(secret, Algorithm::Sha1, t / 30, 6)
+    hotp(secret, Algorithm::Sha1, t / 30, 6).unwrap()
 }
 
 pub fn result(v: &Value) -> i64 {
