@@ -26,6 +26,7 @@ pub mod format;
 pub mod keyring_slot;
 pub mod recovery;
 mod store;
+pub mod sync;
 mod vault;
 
 pub use content::{EntryId, NewEntry, VaultEntry, CONTENT_VERSION};

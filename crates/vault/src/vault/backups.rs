@@ -32,7 +32,7 @@ impl Vault {
             if parsed.header.vault_id != self.header.vault_id {
                 continue;
             }
-            let Ok(entries) = decrypt(&b, &parsed, &self.key) else {
+            let Ok((state, local)) = decrypt(&b, &parsed, &self.key) else {
                 continue;
             };
             let header = Header {
@@ -40,7 +40,7 @@ impl Vault {
                 nonce: crypto::random_bytes(),
                 ..parsed.header
             };
-            let sealed = seal(&self.key, &header, &entries);
+            let sealed = seal(&self.key, &header, &state, &local);
             // The file's time is when that version was written: keep it.
             let written = std::fs::metadata(&b).and_then(|m| m.modified()).ok();
             if store::replace(&b, &sealed, None, 0, &lock).is_ok() {
@@ -73,8 +73,9 @@ impl Vault {
         if parsed.header.vault_id != self.header.vault_id {
             return Err(VaultError::Replaced);
         }
-        decrypt(backup, &parsed, &self.key)
+        Ok(decrypt(backup, &parsed, &self.key)?.0.entries)
     }
+
     /// Writes this vault's entries (typically a backup opened with its
     /// password) as the newest version of the vault at `target`, which may
     /// be missing or damaged. A readable `target` of the same vault keeps
@@ -113,13 +114,14 @@ impl Vault {
             slots,
             nonce: crypto::random_bytes(),
         };
-        let bytes = seal(&self.key, &header, &self.entries);
+        let bytes = seal(&self.key, &header, &self.state, &self.local);
         store::replace(target, &bytes, old_generation, self.opts.backups, &lock)?;
         Ok(Vault {
             path: target.to_path_buf(),
             key: self.key.clone(),
             header,
-            entries: self.entries.clone(),
+            state: self.state.clone(),
+            local: self.local.clone(),
             opts: self.opts,
             keyring_status: None,
         })

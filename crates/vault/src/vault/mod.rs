@@ -33,19 +33,21 @@ use crate::content::{self, EntryId, VaultEntry};
 use crate::crypto::{self, Key};
 use crate::format::{self, FormatError, Header, Slot};
 use crate::keyring_slot::{KeyringBackend, KeyringStatus};
+use crate::sync::{codec, DeviceId, Local, State, TOMBSTONE_RETENTION_MS};
 use crate::{store, Damaged, VaultError};
 
 pub use options::{
     CreateOptions, ImportReport, Kdf, Peek, RecoveryHit, SlotInfo, VaultOptions, TARGET_UNLOCK,
 };
 
-/// An unlocked vault. Holds the data key (wiped on drop) and the entries as
-/// of the last read or save.
+/// An unlocked vault. Holds the data key (wiped on drop) and the entries
+/// (with their sync stamps and tombstones) as of the last read or save.
 pub struct Vault {
     path: PathBuf,
     key: Key,
     header: Header,
-    entries: Vec<VaultEntry>,
+    state: State,
+    local: Local,
     opts: VaultOptions,
     keyring_status: Option<KeyringStatus>,
 }
@@ -55,7 +57,7 @@ impl std::fmt::Debug for Vault {
         f.debug_struct("Vault")
             .field("path", &self.path)
             .field("generation", &self.header.generation)
-            .field("entries", &self.entries.len())
+            .field("entries", &self.state.entries.len())
             .finish_non_exhaustive()
     }
 }
@@ -80,28 +82,53 @@ fn format_error(path: &Path, e: FormatError) -> VaultError {
 
 const UNAUTHENTIC: &str = "the encrypted content does not authenticate: it was altered";
 
+/// The current time in Unix milliseconds (the stamps' wall clock).
+pub(crate) fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
 /// Decrypts and decodes a parsed file's content with the data key; a fixed
-/// reason when it does not authenticate or decode.
-fn decrypt_raw(parsed: &format::ParsedFile, key: &Key) -> Result<Vec<VaultEntry>, &'static str> {
+/// reason when it does not authenticate or decode. Content written before
+/// sync existed (version 1) gets its stamps here, for a fresh device id.
+pub(crate) fn decrypt_raw(
+    parsed: &format::ParsedFile,
+    key: &Key,
+) -> Result<(State, Local), &'static str> {
     let mut buf = Zeroizing::new(parsed.ciphertext.to_vec());
     if !crypto::open(key, &parsed.header.nonce, parsed.aad, &mut buf) {
         return Err(UNAUTHENTIC);
     }
-    content::decode(&buf)
+    let (entries, version, section) = content::decode(&buf)?;
+    if version == 1 {
+        return Ok((
+            State::from_unstamped(entries, DeviceId::random()),
+            Local::default(),
+        ));
+    }
+    codec::decode(entries, section)
 }
 
 fn decrypt(
     path: &Path,
     parsed: &format::ParsedFile,
     key: &Key,
-) -> Result<Vec<VaultEntry>, VaultError> {
+) -> Result<(State, Local), VaultError> {
     decrypt_raw(parsed, key).map_err(|reason| damaged(path, reason))
 }
 
-/// Seals entries under a header into complete file bytes.
-fn seal(key: &Key, header: &Header, entries: &[VaultEntry]) -> Vec<u8> {
+/// Seals a state under a header into complete file bytes (content version
+/// 2); `local.written_ms` becomes now.
+pub(crate) fn seal(key: &Key, header: &Header, state: &State, local: &Local) -> Vec<u8> {
     let aad = header.encode();
-    let mut buf = content::encode(entries, 16);
+    let local = Local {
+        written_ms: now_ms(),
+        ..local.clone()
+    };
+    let (entries, section) = codec::encode(state, &local);
+    let mut buf = content::encode(entries, &section, 16);
     crypto::seal(key, &header.nonce, &aad, &mut buf);
     let mut file = Vec::with_capacity(aad.len() + buf.len() + 4);
     file.extend_from_slice(&aad);
@@ -129,11 +156,11 @@ impl Vault {
 
     /// Every entry, in the order they were added.
     pub fn entries(&self) -> &[VaultEntry] {
-        &self.entries
+        &self.state.entries
     }
 
     pub fn get(&self, id: EntryId) -> Option<&VaultEntry> {
-        self.entries.iter().find(|e| e.id == id)
+        self.state.entries.iter().find(|e| e.id == id)
     }
 
     /// An entry id from its full hex form or a unique prefix of at least 4
@@ -149,6 +176,7 @@ impl Vault {
             return Err(VaultError::NoSuchEntry(text.to_string()));
         }
         let mut hits = self
+            .state
             .entries
             .iter()
             .filter(|e| e.id.to_hex().starts_with(&t));
@@ -162,7 +190,8 @@ impl Vault {
     /// Every entry's current code at `now`: TOTP and Steam at that time,
     /// HOTP at its stored counter (without using it up).
     pub fn codes_at(&self, now: u64) -> Vec<(EntryId, String)> {
-        self.entries
+        self.state
+            .entries
             .iter()
             .map(|e| (e.id, Generator::new(&e.otp).code_at(now)))
             .collect()
@@ -192,7 +221,8 @@ impl Vault {
     /// Recovery codes of every entry whose normalized text contains the
     /// normalized query.
     pub fn recovery_search(&self, query: &str) -> Vec<RecoveryHit> {
-        self.entries
+        self.state
+            .entries
             .iter()
             .flat_map(|e| {
                 e.recovery
@@ -224,30 +254,65 @@ impl Vault {
         if parsed.header.vault_id != self.header.vault_id {
             return Err(VaultError::Replaced);
         }
-        let entries = match decrypt_raw(&parsed, &self.key) {
-            Ok(e) => e,
+        let (state, local) = match decrypt_raw(&parsed, &self.key) {
+            Ok(c) => c,
             // Same id, other key: a different vault copied over this one.
             Err(UNAUTHENTIC) => return Err(VaultError::Replaced),
             Err(reason) => return Err(damaged(&self.path, reason)),
         };
         self.header = parsed.header;
-        self.entries = entries;
+        self.state = state;
+        self.local = local;
         Ok(true)
     }
 
     /// One transaction: lock, refresh, apply `f` to copies of the slots and
-    /// entries, save, unlock. `f` failing writes nothing.
+    /// entries, stamp what changed, save, unlock. `f` failing writes
+    /// nothing.
     fn commit<R>(
         &mut self,
         f: impl FnOnce(&mut Vec<Slot>, &mut Vec<VaultEntry>) -> Result<R, VaultError>,
     ) -> Result<R, VaultError> {
+        self.commit_state(|slots, state, _, now| {
+            let mut entries = state.entries.clone();
+            let r = f(slots, &mut entries)?;
+            state.record(entries, now);
+            Ok((r, true))
+        })
+    }
+
+    /// [`Vault::commit`] on the whole state: `f` gets copies of the slots,
+    /// the state, the local settings and the time (Unix ms), and says
+    /// whether to save even when nothing changed.
+    pub(crate) fn commit_state<R>(
+        &mut self,
+        f: impl FnOnce(&mut Vec<Slot>, &mut State, &mut Local, u64) -> Result<(R, bool), VaultError>,
+    ) -> Result<R, VaultError> {
         let lock = store::lock(&self.path, self.opts.lock_timeout)?;
+        self.commit_locked(&lock, f)
+    }
+
+    /// [`Vault::commit_state`] with the writers' lock already held.
+    pub(crate) fn commit_locked<R>(
+        &mut self,
+        lock: &store::WriteLock,
+        f: impl FnOnce(&mut Vec<Slot>, &mut State, &mut Local, u64) -> Result<(R, bool), VaultError>,
+    ) -> Result<R, VaultError> {
         self.refresh()?;
+        let now = now_ms();
         let mut slots = self.header.slots.clone();
-        let mut entries = self.entries.clone();
-        let r = f(&mut slots, &mut entries)?;
+        let mut state = self.state.clone();
+        let mut local = self.local.clone();
+        let (r, always) = f(&mut slots, &mut state, &mut local, now)?;
         if slots.is_empty() {
             return Err(VaultError::LastSlot);
+        }
+        state.compact(now, TOMBSTONE_RETENTION_MS);
+        let unchanged =
+            slots == self.header.slots && local == self.local && state.same_content(&self.state);
+        if unchanged && !always {
+            self.state.clock = state.clock;
+            return Ok(r);
         }
         let header = Header {
             vault_id: self.header.vault_id,
@@ -255,16 +320,17 @@ impl Vault {
             slots,
             nonce: crypto::random_bytes(),
         };
-        let bytes = seal(&self.key, &header, &entries);
+        let bytes = seal(&self.key, &header, &state, &local);
         store::replace(
             &self.path,
             &bytes,
             Some(self.header.generation),
             self.opts.backups,
-            &lock,
+            lock,
         )?;
         self.header = header;
-        self.entries = entries;
+        self.state = state;
+        self.local = local;
         Ok(r)
     }
 
@@ -298,5 +364,77 @@ fn slot_info(s: &Slot) -> SlotInfo {
 pub fn decode_with_key(bytes: &[u8], key: &[u8; 32]) -> Result<usize, String> {
     let parsed = format::parse(bytes).map_err(|e| format!("{e:?}"))?;
     let key = Zeroizing::new(*key);
-    Ok(decrypt_raw(&parsed, &key)?.len())
+    Ok(decrypt_raw(&parsed, &key)?.0.entries.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::KdfParams;
+    use crate::NewEntry;
+    use apiq_otp::{Algorithm, Entry, Secret};
+
+    const CHEAP: KdfParams = KdfParams {
+        m_kib: 64,
+        t: 1,
+        p: 1,
+    };
+
+    /// Bytes of a format-1 file with content version 1, as the code before
+    /// sync wrote them.
+    fn v1_file(password: &str, entries: &[VaultEntry]) -> Vec<u8> {
+        let key = crypto::random_key();
+        let id = crypto::random_bytes();
+        let header = Header {
+            vault_id: id,
+            generation: 7,
+            slots: vec![slots::password_slot(&key, &id, password, CHEAP).unwrap()],
+            nonce: crypto::random_bytes(),
+        };
+        let mut aad = header.encode();
+        aad[8..10].copy_from_slice(&1u16.to_le_bytes());
+        let mut buf = content::encode(entries.iter(), &[], 16);
+        assert_eq!(buf[0], 2, "the content version is one varint byte");
+        buf[0] = 1;
+        crypto::seal(&key, &header.nonce, &aad, &mut buf);
+        let mut file = aad;
+        file.extend_from_slice(&buf);
+        format::append_crc(&mut file);
+        file
+    }
+
+    #[test]
+    fn a_vault_written_before_sync_opens_gets_stamps_and_upgrades_on_save() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.apiq");
+        let otp = Entry::totp(
+            "GitHub",
+            "me",
+            Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap(),
+            Algorithm::Sha1,
+            6,
+            30,
+        )
+        .unwrap();
+        let mut e = VaultEntry::from_new(NewEntry::from(otp), 1_600_000_000);
+        e.recovery.add(["zzzz-1111", "aaaa-2222"], 5);
+        let old = vec![e];
+        std::fs::write(&path, v1_file("pw", &old)).unwrap();
+        let mut v = Vault::open_with_password(&path, "pw", VaultOptions::default()).unwrap();
+        assert_eq!(v.entries().len(), 1);
+        assert_eq!(v.entries()[0].otp, old[0].otp);
+        let m = &v.state.meta[&old[0].id];
+        assert_eq!(m.stamps[0].wall_ms, 1_600_000_000_000);
+        assert!(m.live());
+        // Opening wrote nothing; the next change writes format 2 with stamps.
+        assert_eq!(std::fs::read(&path).unwrap()[8], 1);
+        v.update(old[0].id, 1_700_000_000, |e| e.note = "n".into())
+            .unwrap();
+        assert_eq!(std::fs::read(&path).unwrap()[8], 2);
+        let again = Vault::open_with_password(&path, "pw", VaultOptions::default()).unwrap();
+        assert_eq!(again.entries()[0].note, "n");
+        assert!(again.state.same_content(&v.state));
+        assert_eq!(again.state.device(), v.state.device());
+        assert!(again.state.meta[&old[0].id].stamps[3].wall_ms > 1_600_000_000_000);
+    }
 }

@@ -9,6 +9,7 @@ use crate::content::VaultEntry;
 use crate::crypto::{self, Key};
 use crate::format::{self, Header, Slot, ID_LEN};
 use crate::keyring_slot::{self, KeyringStatus};
+use crate::sync::{DeviceId, Local, State};
 use crate::{store, VaultError};
 
 impl Vault {
@@ -55,7 +56,8 @@ impl Vault {
             path: path.to_path_buf(),
             key,
             header,
-            entries: Vec::new(),
+            state: State::new(DeviceId::random()),
+            local: Local::default(),
             opts: opts.vault,
             keyring_status,
         };
@@ -66,7 +68,7 @@ impl Vault {
                     path: path.to_path_buf(),
                 });
             }
-            let bytes = seal(&vault.key, &vault.header, &vault.entries);
+            let bytes = seal(&vault.key, &vault.header, &vault.state, &vault.local);
             store::replace(path, &bytes, None, 0, &lock)
         })();
         if let Err(e) = result {
@@ -101,7 +103,7 @@ impl Vault {
     ) -> Result<Vec<VaultEntry>, VaultError> {
         let parsed = format::parse(bytes).map_err(|e| format_error(origin, e))?;
         let key = unlock_password(origin, &parsed, password)?;
-        decrypt(origin, &parsed, &key)
+        Ok(decrypt(origin, &parsed, &key)?.0.entries)
     }
 
     /// Unlocks with the password. A wrong password is
@@ -157,12 +159,13 @@ impl Vault {
         key: Key,
         opts: VaultOptions,
     ) -> Result<Vault, VaultError> {
-        let entries = decrypt(path, parsed, &key)?;
+        let (state, local) = decrypt(path, parsed, &key)?;
         Ok(Vault {
             path: path.to_path_buf(),
             key,
             header: parsed.header.clone(),
-            entries,
+            state,
+            local,
             opts,
             keyring_status: None,
         })

@@ -58,10 +58,12 @@ impl Vault {
     pub fn change_password(&mut self, new_password: &str, kdf: Kdf) -> Result<(), VaultError> {
         let params = kdf.resolve()?;
         let slot = password_slot(&self.key, &self.header.vault_id, new_password, params)?;
-        self.commit(|slots, _| {
+        self.commit_state(|slots, state, _, now| {
             slots.retain(|s| !matches!(s, Slot::Password(_)));
             slots.insert(0, slot);
-            Ok(())
+            // The newest password slot wins in a sync folder.
+            state.stamp_password(now);
+            Ok(((), true))
         })?;
         self.reseal_backups();
         Ok(())
