@@ -35,6 +35,6 @@ pub use format::KdfParams;
 pub use keyring_slot::{KeyringBackend, KeyringPreference, KeyringStatus};
 pub use recovery::{CodeUse, RecoveryCode, RecoveryCodes};
 pub use vault::{
-    decode_with_key, CreateOptions, ImportReport, Kdf, Peek, RecoveryHit, SlotInfo, Vault,
-    VaultOptions, TARGET_UNLOCK,
+    decode_with_key, Changes, CreateOptions, DeviceInfo, ImportReport, Kdf, Peek, RecoveryHit,
+    SlotInfo, SyncReport, Vault, VaultOptions, TARGET_UNLOCK,
 };

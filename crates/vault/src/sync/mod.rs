@@ -3,7 +3,8 @@
 //! - [`clock`]: the hybrid logical clock ([`Stamp`], [`DeviceId`]);
 //! - [`state`]: the mergeable state and the pure [`merge`];
 //! - `codec`: the state's bytes inside a vault file (content version 2);
-//! - `folder`: the sync folder on disk: one file per device, each a
+//! - the sync folder on disk (`Vault::sync` and friends, in
+//!   `vault/sync_folder.rs`): one file per device, each a
 //!   complete vault file sealed with the vault's data key.
 
 pub mod clock;

@@ -1,6 +1,6 @@
 //! The mergeable state of a vault: entries with per-field change stamps,
 //! removed entries kept as tombstones, and the pure [`merge`] of two
-//! states. No I/O here: the folder side is in `folder`.
+//! states. No I/O here: the folder side is in `vault/sync_folder.rs`.
 //!
 //! Rules (the contract in `design/cli.md`, "Sync between devices"):
 //!

@@ -23,6 +23,7 @@ mod entries;
 mod open;
 mod options;
 mod slots;
+mod sync_folder;
 
 use std::path::{Path, PathBuf};
 
@@ -39,6 +40,7 @@ use crate::{store, Damaged, VaultError};
 pub use options::{
     CreateOptions, ImportReport, Kdf, Peek, RecoveryHit, SlotInfo, VaultOptions, TARGET_UNLOCK,
 };
+pub use sync_folder::{Changes, DeviceInfo, SyncReport};
 
 /// An unlocked vault. Holds the data key (wiped on drop) and the entries
 /// (with their sync stamps and tombstones) as of the last read or save.
@@ -80,7 +82,7 @@ fn format_error(path: &Path, e: FormatError) -> VaultError {
     }
 }
 
-const UNAUTHENTIC: &str = "the encrypted content does not authenticate: it was altered";
+pub(crate) const UNAUTHENTIC: &str = "the encrypted content does not authenticate: it was altered";
 
 /// The current time in Unix milliseconds (the stamps' wall clock).
 pub(crate) fn now_ms() -> u64 {
