@@ -15,6 +15,7 @@
 mod account;
 mod fsutil;
 mod otp_cmds;
+mod sync_cmd;
 mod vault_cmd;
 
 use std::io::Write;
@@ -84,6 +85,8 @@ enum Command {
     Qr(otp_cmds::QrArgs),
     #[command(flatten)]
     Vault(vault_cmd::Command),
+    /// Sync this vault with other devices through a folder (Syncthing, Nextcloud, a share).
+    Sync(sync_cmd::SyncArgs),
     /// The account: sign-in, two-factor authentication, access tokens.
     Account {
         #[command(subcommand)]
@@ -102,6 +105,7 @@ fn main() -> ExitCode {
         Command::Scan(a) => otp_cmds::scan(a),
         Command::Qr(a) => otp_cmds::qr(a),
         Command::Vault(c) => vault_cmd::run(c),
+        Command::Sync(a) => sync_cmd::run(a),
         Command::Account { cmd, server } => account::run(cmd, server),
     };
     finish(result)

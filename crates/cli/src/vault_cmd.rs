@@ -343,7 +343,7 @@ impl Stdin {
 
 /// The vault password: `--password-stdin`, `APIQ_VAULT_PASSWORD`, or a
 /// terminal prompt (twice when `confirm`).
-fn password(
+pub(crate) fn password(
     opts: &VaultOpts,
     stdin: &mut Stdin,
     confirm: bool,

@@ -18,8 +18,9 @@ use zeroize::{Zeroize, Zeroizing};
 
 use crate::recovery::{CodeText, RecoveryCode, RecoveryCodes};
 
-/// The version of the plaintext layout inside format version 1.
-pub const CONTENT_VERSION: u16 = 1;
+/// The version of the plaintext layout this code writes: 2 adds the sync
+/// section after the entries (`FORMAT.md`); version 1 is still read.
+pub const CONTENT_VERSION: u16 = 2;
 
 /// An entry's random, stable identifier (128 bits, shown as 32 hex digits).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -278,11 +279,17 @@ impl postcard::ser_flavors::Flavor for ZeroizingFlavor {
     }
 }
 
-/// Encodes the entries; `spare` bytes of capacity are left at the end (for
-/// the AEAD tag, so sealing in place does not reallocate).
-pub(crate) fn encode(entries: &[VaultEntry], spare: usize) -> Zeroizing<Vec<u8>> {
+/// Encodes the entries (content version [`CONTENT_VERSION`]) followed by
+/// `trailer` (the sync section, which holds no secret); `spare` bytes of
+/// capacity are left at the end (for the AEAD tag, so sealing in place
+/// does not reallocate).
+pub(crate) fn encode<'a>(
+    entries: impl Iterator<Item = &'a VaultEntry> + Clone,
+    trailer: &[u8],
+    spare: usize,
+) -> Zeroizing<Vec<u8>> {
     let stored: Vec<StoredRef> = entries
-        .iter()
+        .clone()
         .map(|e| {
             let kind = e.otp.kind();
             let (kind_byte, period, counter) = match kind {
@@ -323,12 +330,13 @@ pub(crate) fn encode(entries: &[VaultEntry], spare: usize) -> Zeroizing<Vec<u8>>
         .collect();
     // A close first guess of the size, so the buffer rarely grows.
     let guess: usize = entries
-        .iter()
         .map(|e| {
             64 + e.otp.issuer.len() + e.otp.name.len() + e.note.len() + e.recovery.codes.len() * 24
         })
         .sum();
-    let flavor = ZeroizingFlavor(Zeroizing::new(Vec::with_capacity(guess + spare + 16)));
+    let flavor = ZeroizingFlavor(Zeroizing::new(Vec::with_capacity(
+        guess + trailer.len() + spare + 16,
+    )));
     let mut out = postcard::serialize_with_flavor(
         &ContentRef {
             version: CONTENT_VERSION,
@@ -337,21 +345,28 @@ pub(crate) fn encode(entries: &[VaultEntry], spare: usize) -> Zeroizing<Vec<u8>>
         flavor,
     )
     .expect("serializing into memory cannot fail");
-    if out.capacity() - out.len() < spare {
+    if out.capacity() - out.len() < spare + trailer.len() {
         let mut f = ZeroizingFlavor(out);
-        f.reserve(spare);
+        f.reserve(spare + trailer.len());
         out = f.0;
     }
+    out.extend_from_slice(trailer);
     out
 }
 
-/// Why decrypted content could not be decoded (fixed texts).
-pub(crate) fn decode(plain: &[u8]) -> Result<Vec<VaultEntry>, &'static str> {
-    let content: Content =
-        postcard::from_bytes(plain).map_err(|_| "the decrypted content does not decode")?;
-    if content.version != CONTENT_VERSION {
-        return Err("the content version is unknown");
+/// Decodes content: the entries, the content version and the bytes after
+/// them (the sync section of version 2, empty for version 1). Errors are
+/// fixed texts.
+pub(crate) fn decode(plain: &[u8]) -> Result<(Vec<VaultEntry>, u16, &[u8]), &'static str> {
+    let (content, rest): (Content, &[u8]) =
+        postcard::take_from_bytes(plain).map_err(|_| "the decrypted content does not decode")?;
+    match content.version {
+        1 if rest.is_empty() => {}
+        1 => return Err("the decrypted content does not decode"),
+        CONTENT_VERSION => {}
+        _ => return Err("the content version is unknown"),
     }
+    let version = content.version;
     let mut out = Vec::with_capacity(content.entries.len());
     for mut s in content.entries {
         let kind = match s.kind {
@@ -402,7 +417,7 @@ pub(crate) fn decode(plain: &[u8]) -> Result<Vec<VaultEntry>, &'static str> {
             recovery,
         });
     }
-    Ok(out)
+    Ok((out, version, rest))
 }
 
 #[cfg(test)]
@@ -464,19 +479,21 @@ mod tests {
     #[test]
     fn round_trip_keeps_every_field() {
         let entries = sample();
-        let bytes = encode(&entries, 16);
+        let bytes = encode(entries.iter(), b"tail", 16);
         assert!(bytes.capacity() - bytes.len() >= 16);
-        assert_eq!(decode(&bytes).unwrap(), entries);
+        let (back, version, rest) = decode(&bytes).unwrap();
+        assert_eq!(back, entries);
+        assert_eq!((version, rest), (CONTENT_VERSION, &b"tail"[..]));
     }
 
     #[test]
     fn garbage_is_an_error_not_a_panic() {
-        let bytes = encode(&sample(), 0);
+        let bytes = encode(sample().iter(), &[], 0);
         for n in 0..bytes.len() {
             let _ = decode(&bytes[..n]);
         }
         assert!(decode(&[]).is_err());
-        assert!(decode(&[2, 0]).is_err());
+        assert!(decode(&[3, 0]).is_err());
     }
 
     #[test]

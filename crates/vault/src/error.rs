@@ -53,6 +53,10 @@ pub enum VaultError {
     NoRecoveryCodes,
     #[error("cannot remove the last key slot: the vault could never be opened again")]
     LastSlot,
+    /// A sync folder that cannot be used (the reason names the folder or
+    /// file, never a secret).
+    #[error("{0}")]
+    Sync(String),
     #[error("{context}: {source}")]
     Io {
         context: String,

@@ -22,8 +22,15 @@ use crate::keyring_slot::KeyringBackend;
 
 /// The first 8 bytes of every vault file.
 pub const MAGIC: [u8; 8] = *b"APIQVLT\0";
-/// The format version this code writes and reads.
-pub const VERSION: u16 = 1;
+/// The format version this code writes; it reads this one and
+/// [`OLDEST_VERSION`]. Version 2 may hold content version 2 (sync stamps);
+/// the layout is the same.
+pub const VERSION: u16 = 2;
+/// The oldest format version still read.
+pub const OLDEST_VERSION: u16 = 1;
+/// The version bound into key-slot wraps: slots written under version 1
+/// stay valid in version 2 files.
+const WRAP_VERSION: u16 = 1;
 /// Most key slots a file may hold.
 pub const MAX_SLOTS: usize = 8;
 /// Size of the wrapped data key: 32 bytes plus the Poly1305 tag.
@@ -110,7 +117,7 @@ impl Slot {
     pub fn wrap_aad(&self, vault_id: &[u8; ID_LEN]) -> Vec<u8> {
         let mut aad = Vec::with_capacity(8 + 2 + ID_LEN + 1 + PASSWORD_PARAMS_LEN);
         aad.extend_from_slice(&MAGIC);
-        aad.extend_from_slice(&VERSION.to_le_bytes());
+        aad.extend_from_slice(&WRAP_VERSION.to_le_bytes());
         aad.extend_from_slice(vault_id);
         aad.push(self.kind());
         aad.extend_from_slice(&self.params());
@@ -211,7 +218,7 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedFile<'_>, FormatError> {
         pos: MAGIC.len(),
     };
     let version = r.u16()?;
-    if version != VERSION {
+    if !(OLDEST_VERSION..=VERSION).contains(&version) {
         return Err(FormatError::UnsupportedVersion(version));
     }
     let header_len = r.u32()? as usize;
@@ -372,10 +379,15 @@ mod tests {
     #[test]
     fn a_later_version_is_named() {
         let mut f = header().encode();
-        f[8] = 2;
+        f[8] = 3;
         f.extend_from_slice(&[0; 16]);
         append_crc(&mut f);
-        assert_eq!(parse(&f), Err(FormatError::UnsupportedVersion(2)));
+        assert_eq!(parse(&f), Err(FormatError::UnsupportedVersion(3)));
+        f[8] = 0;
+        let n = f.len() - 4;
+        f.truncate(n);
+        append_crc(&mut f);
+        assert_eq!(parse(&f), Err(FormatError::UnsupportedVersion(0)));
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub mod format;
 pub mod keyring_slot;
 pub mod recovery;
 mod store;
+pub mod sync;
 mod vault;
 
 pub use content::{EntryId, NewEntry, VaultEntry, CONTENT_VERSION};
@@ -34,6 +35,6 @@ pub use format::KdfParams;
 pub use keyring_slot::{KeyringBackend, KeyringPreference, KeyringStatus};
 pub use recovery::{CodeUse, RecoveryCode, RecoveryCodes};
 pub use vault::{
-    decode_with_key, CreateOptions, ImportReport, Kdf, Peek, RecoveryHit, SlotInfo, Vault,
-    VaultOptions, TARGET_UNLOCK,
+    decode_with_key, Changes, CreateOptions, DeviceInfo, ImportReport, Kdf, Peek, RecoveryHit,
+    SlotInfo, SyncReport, Vault, VaultOptions, TARGET_UNLOCK,
 };

@@ -615,3 +615,26 @@ fn random_mutations_never_panic_the_decoder() {
         "wrong key refused"
     );
 }
+
+#[test]
+fn vault_bytes_decode_without_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut v) = new_vault(dir.path());
+    v.add(totp("GitHub", "me", "JBSWY3DPEHPK3PXP"), 10).unwrap();
+    let bytes = fs::read(&path).unwrap();
+    let origin = Path::new("stdin");
+    let entries = Vault::decode_bytes(&bytes, PW, origin).unwrap();
+    assert_eq!(entries, v.entries());
+    assert!(matches!(
+        Vault::decode_bytes(&bytes, "wrong", origin),
+        Err(VaultError::WrongPassword)
+    ));
+    let mut bad = bytes.clone();
+    bad.truncate(bytes.len() - 3);
+    match Vault::decode_bytes(&bad, PW, origin) {
+        Err(VaultError::Damaged(d)) => assert_eq!(d.path, origin),
+        other => panic!("{other:?}"),
+    }
+    // Nothing was written beside the bytes' nominal origin.
+    assert!(!origin.exists());
+}

@@ -1,0 +1,138 @@
+//! The key slots: the password slot and the OS keyring slot, added,
+//! replaced and removed. Every slot wraps the same data key.
+
+use super::options::Kdf;
+use super::Vault;
+use crate::crypto::{self, Key};
+use crate::format::{self, KdfParams, KeyringSlot, PasswordSlot, Slot, ID_LEN, NONCE_LEN};
+use crate::keyring_slot::{self, KeyringBackend, KeyringPreference, KeyringStatus};
+use crate::VaultError;
+
+pub(super) fn password_slot(
+    key: &Key,
+    vault_id: &[u8; ID_LEN],
+    password: &str,
+    kdf: KdfParams,
+) -> Result<Slot, VaultError> {
+    let salt = crypto::random_bytes();
+    let kek = kdf
+        .derive(password.as_bytes(), &salt)
+        .ok_or(VaultError::WeakKdf {
+            m_kib: kdf.m_kib,
+            t: kdf.t,
+        })?;
+    let mut slot = PasswordSlot {
+        kdf,
+        salt,
+        nonce: [0; NONCE_LEN],
+        wrapped: [0; format::WRAPPED_LEN],
+    };
+    let aad = Slot::Password(slot.clone()).wrap_aad(vault_id);
+    (slot.nonce, slot.wrapped) = crypto::wrap(&kek, key, &aad);
+    Ok(Slot::Password(slot))
+}
+
+/// Stores a fresh KEK in the keyring and returns the slot wrapping `key`
+/// under it; the reason when no keyring took it.
+pub(super) fn keyring_slot(
+    key: &Key,
+    vault_id: &[u8; ID_LEN],
+    pref: KeyringPreference,
+) -> Result<Slot, String> {
+    let kek = crypto::random_key();
+    let backend = keyring_slot::store(pref, &hex::encode(vault_id), &kek)?;
+    let mut slot = KeyringSlot {
+        backend,
+        nonce: [0; NONCE_LEN],
+        wrapped: [0; format::WRAPPED_LEN],
+    };
+    let aad = Slot::Keyring(slot.clone()).wrap_aad(vault_id);
+    (slot.nonce, slot.wrapped) = crypto::wrap(&kek, key, &aad);
+    Ok(Slot::Keyring(slot))
+}
+
+impl Vault {
+    /// Sets a new password (replacing the password slot, or adding one).
+    /// Entries are not re-keyed; backups are re-sealed so the old password
+    /// opens none of them any more.
+    pub fn change_password(&mut self, new_password: &str, kdf: Kdf) -> Result<(), VaultError> {
+        let params = kdf.resolve()?;
+        let slot = password_slot(&self.key, &self.header.vault_id, new_password, params)?;
+        self.commit_state(|slots, state, _, now| {
+            slots.retain(|s| !matches!(s, Slot::Password(_)));
+            slots.insert(0, slot);
+            // The newest password slot wins in a sync folder.
+            state.stamp_password(now);
+            Ok(((), true))
+        })?;
+        self.reseal_backups();
+        Ok(())
+    }
+
+    /// Adds (or replaces) the OS keyring slot. When no keyring takes the
+    /// key: [`VaultError::Keyring`] with the reason, and nothing changes.
+    pub fn add_keyring_slot(
+        &mut self,
+        pref: KeyringPreference,
+    ) -> Result<KeyringBackend, VaultError> {
+        let slot = match keyring_slot(&self.key, &self.header.vault_id, pref) {
+            Ok(s) => s,
+            Err(reason) => {
+                self.keyring_status = Some(KeyringStatus::Unavailable {
+                    reason: reason.clone(),
+                });
+                return Err(VaultError::Keyring { reason });
+            }
+        };
+        let Slot::Keyring(k) = &slot else {
+            unreachable!()
+        };
+        let backend = k.backend;
+        let old = self.keyring_backend();
+        let result = self.commit(|slots, _| {
+            slots.retain(|s| !matches!(s, Slot::Keyring(_)));
+            slots.push(slot);
+            Ok(())
+        });
+        if let Err(e) = result {
+            // The key just stored is useless: take it back out, unless it
+            // replaced the key of the slot still in the file.
+            if old != Some(backend) {
+                let _ = keyring_slot::delete(backend, &self.id());
+            }
+            return Err(e);
+        }
+        if let Some(old) = old.filter(|&o| o != backend) {
+            let _ = keyring_slot::delete(old, &self.id());
+        }
+        self.keyring_status = Some(KeyringStatus::Available(backend));
+        Ok(backend)
+    }
+
+    /// Removes the OS keyring slot and deletes its key from the keyring.
+    /// Returns the keyring's complaint if the key could not be deleted (the
+    /// slot is gone from the file either way).
+    pub fn remove_keyring_slot(&mut self) -> Result<Option<String>, VaultError> {
+        let backend = self.keyring_backend().ok_or(VaultError::NoKeyringSlot)?;
+        self.commit(|slots, _| {
+            slots.retain(|s| !matches!(s, Slot::Keyring(_)));
+            Ok(())
+        })?;
+        self.reseal_backups();
+        self.keyring_status = None;
+        Ok(keyring_slot::delete(backend, &self.id()).err())
+    }
+
+    /// Removes the password slot (only when a keyring slot remains).
+    pub fn remove_password_slot(&mut self) -> Result<(), VaultError> {
+        self.commit(|slots, _| {
+            if !slots.iter().any(|s| matches!(s, Slot::Password(_))) {
+                return Err(VaultError::NoPasswordSlot);
+            }
+            slots.retain(|s| !matches!(s, Slot::Password(_)));
+            Ok(())
+        })?;
+        self.reseal_backups();
+        Ok(())
+    }
+}
