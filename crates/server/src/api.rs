@@ -5,18 +5,20 @@
 
 use std::net::IpAddr;
 
+use apiq_account_proto as proto;
 use base64::Engine;
-use serde_json::{json, Map, Value};
+use proto::Sensitive;
+use serde::Serialize;
 use zeroize::Zeroizing;
 
 use crate::clock::format_utc;
 use crate::crypto::{self, CodeShape};
 use crate::error::ApiError;
-use crate::methods::{Access, Method};
 use crate::params::Params;
 use crate::store::{Claim, Consumed, Db, NewCode, SessionRow, TokenRow, UserRow};
 use crate::throttle;
 use crate::AppState;
+use apiq_account_proto::{Access, Method};
 
 /// Failed codes a pending session survives.
 pub const PENDING_ATTEMPTS: u32 = 5;
@@ -27,7 +29,13 @@ pub const RECOVERY_CODES: usize = 10;
 /// Issuer shown in authenticator apps.
 pub const ISSUER: &str = "Apiqcloud";
 
-type Payload = Map<String, Value>;
+/// A handler's answer: the whole success envelope as JSON text, or a refusal.
+pub type Reply = Result<String, ApiError>;
+
+/// `{"result": 0, …reply}` of a typed reply.
+fn ok<T: Serialize>(reply: &T) -> Reply {
+    serde_json::to_string(&proto::Success::new(reply)).map_err(|_| ApiError::Internal)
+}
 
 /// One request's context.
 pub struct Cx {
@@ -248,7 +256,7 @@ fn full_user(pr: &Principal) -> Result<(), ApiError> {
 }
 
 /// Runs one method.
-pub async fn dispatch(cx: Cx, m: Method, p: Params) -> Result<Payload, ApiError> {
+pub async fn dispatch(cx: Cx, m: Method, p: Params) -> Reply {
     match m {
         Method::CreateAccount => create_account(&cx, &p).await,
         Method::Signin => signin(&cx, &p).await,
@@ -269,13 +277,6 @@ pub async fn dispatch(cx: Cx, m: Method, p: Params) -> Result<Payload, ApiError>
     }
 }
 
-fn obj(v: Value) -> Payload {
-    match v {
-        Value::Object(m) => m,
-        _ => Map::new(),
-    }
-}
-
 // ---- registration ----------------------------------------------------
 
 /// Logins are e-mail addresses, compared without case.
@@ -290,7 +291,7 @@ fn normalize_login(login: &str) -> Option<String> {
     ok.then_some(l)
 }
 
-async fn create_account(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
+async fn create_account(cx: &Cx, p: &Params) -> Reply {
     let email = p.req("email")?;
     let login =
         normalize_login(email).ok_or_else(|| ApiError::param("email", "not an e-mail address"))?;
@@ -323,7 +324,7 @@ async fn create_account(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
         })
         .await?;
     cx.st.inner.signups.record(cx.addr, cx.now);
-    Ok(obj(json!({ "uid": uid })))
+    ok(&proto::Created { uid })
 }
 
 // ---- authentication --------------------------------------------------
@@ -357,7 +358,7 @@ async fn new_session(
     Ok(value)
 }
 
-async fn signin(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
+async fn signin(cx: &Cx, p: &Params) -> Reply {
     let login = p.req("login")?;
     let password = p.secret("password")?;
     cx.addr_check()?;
@@ -387,9 +388,9 @@ async fn signin(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
         return Err(ApiError::TooManyAttempts { retry_after });
     }
     let phc = user.as_ref().map(|u| u.password_hash.clone());
-    let ok = cx.st.inner.hasher.verify(password, phc).await?;
+    let matched = cx.st.inner.hasher.verify(password, phc).await?;
     match user {
-        Some(u) if ok => {
+        Some(u) if matched => {
             let two_factor = u.totp_secret.is_some();
             let event = if two_factor {
                 "signin.pending"
@@ -397,9 +398,10 @@ async fn signin(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
                 "signin"
             };
             let session = new_session(cx, u.id, two_factor, event).await?;
-            Ok(obj(
-                json!({ "session": session.as_str(), "twoFactorRequired": two_factor }),
-            ))
+            ok(&proto::SigninReply {
+                session: session.into(),
+                two_factor_required: two_factor,
+            })
         }
         user => {
             cx.addr_failed();
@@ -425,7 +427,7 @@ async fn signin(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
     }
 }
 
-async fn verify_code(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
+async fn verify_code(cx: &Cx, p: &Params) -> Reply {
     let raw = p.secret("session")?;
     let code = p.secret("code")?;
     cx.addr_check()?;
@@ -510,16 +512,17 @@ async fn verify_code(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
         })
         .await?;
     if outcome {
-        Ok(obj(
-            json!({ "session": raw.as_str(), "twoFactorRequired": false }),
-        ))
+        ok(&proto::SigninReply {
+            session: raw.into(),
+            two_factor_required: false,
+        })
     } else {
         cx.addr_failed();
         Err(ApiError::InvalidCode)
     }
 }
 
-async fn signout(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
+async fn signout(cx: &Cx, p: &Params) -> Reply {
     let pr = auth(cx, p, Method::Signout).await?;
     let sid = pr.sid().ok_or(ApiError::PermissionDenied)?;
     let (now, addr, uid) = (cx.now, cx.addr.to_string(), pr.user.id);
@@ -528,10 +531,10 @@ async fn signout(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
         audit(db, Some(uid), now, &addr, "signout", "")
     })
     .await?;
-    Ok(Map::new())
+    ok(&proto::Empty {})
 }
 
-async fn get_sessions(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
+async fn get_sessions(cx: &Cx, p: &Params) -> Reply {
     let pr = auth(cx, p, Method::GetSessions).await?;
     let (uid, current, now, idle) = (
         pr.user.id,
@@ -540,20 +543,18 @@ async fn get_sessions(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
         cx.st.inner.config.session_idle,
     );
     let rows = cx.db(move |db| Ok(db.sessions_of(uid)?)).await?;
-    let list: Vec<Value> = rows
+    let sessions = rows
         .iter()
         .filter(|s| !session_expired(s, now, idle))
-        .map(|s| {
-            json!({
-                "id": s.id,
-                "created": format_utc(s.created),
-                "lastUsed": format_utc(s.last_used),
-                "pending": s.pending,
-                "current": Some(s.id) == current,
-            })
+        .map(|s| proto::SessionInfo {
+            id: s.id,
+            created: format_utc(s.created),
+            last_used: format_utc(s.last_used),
+            pending: s.pending,
+            current: Some(s.id) == current,
         })
         .collect();
-    Ok(obj(json!({ "sessions": list })))
+    ok(&proto::Sessions { sessions })
 }
 
 /// `1;4;6`, `1,4`, a JSON array, or `*` (→ `None`: all).
@@ -586,7 +587,7 @@ fn parse_ids(text: &str) -> Result<Option<Vec<i64>>, ApiError> {
     Ok(Some(ids))
 }
 
-async fn signout_sessions(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
+async fn signout_sessions(cx: &Cx, p: &Params) -> Reply {
     let pr = auth(cx, p, Method::SignoutSessions).await?;
     full_user(&pr)?;
     let ids = parse_ids(p.req("ids")?)?;
@@ -605,7 +606,7 @@ async fn signout_sessions(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
         )
     })
     .await?;
-    Ok(Map::new())
+    ok(&proto::Empty {})
 }
 
 // ---- tokens ------------------------------------------------------------
@@ -664,20 +665,19 @@ fn parse_api_list(list: Option<&str>, template: Option<&str>) -> Result<String, 
     }
 }
 
-fn token_json(t: &TokenRow) -> Value {
-    let api: Vec<&str> = t.api_list.split(',').collect();
-    json!({
-        "id": t.id,
-        "description": t.description,
-        "apiList": api,
-        "expiresAt": t.expires_at.map(format_utc),
-        "created": format_utc(t.created),
-        "lastUsed": t.last_used.map(format_utc),
-        "last4": t.last4,
-    })
+fn token_info(t: &TokenRow) -> proto::TokenInfo {
+    proto::TokenInfo {
+        id: t.id,
+        description: t.description.clone(),
+        api_list: t.api_list.split(',').map(str::to_owned).collect(),
+        expires_at: t.expires_at.map(format_utc),
+        created: format_utc(t.created),
+        last_used: t.last_used.map(format_utc),
+        last4: t.last4.clone(),
+    }
 }
 
-async fn create_token(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
+async fn create_token(cx: &Cx, p: &Params) -> Reply {
     let pr = auth(cx, p, Method::CreateToken).await?;
     full_user(&pr)?;
     check_password(cx, &pr.user, p).await?;
@@ -720,12 +720,15 @@ async fn create_token(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
             rows.pop().ok_or(ApiError::Internal)
         })
         .await?;
-    let mut t = token_json(&row);
-    t["value"] = json!(value.as_str());
-    Ok(obj(json!({ "token": t })))
+    ok(&proto::CreatedTokenReply {
+        token: proto::CreatedToken {
+            value: value.into(),
+            info: token_info(&row),
+        },
+    })
 }
 
-async fn get_tokens(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
+async fn get_tokens(cx: &Cx, p: &Params) -> Reply {
     let pr = auth(cx, p, Method::GetTokens).await?;
     full_user(&pr)?;
     let ids = match p.opt("ids") {
@@ -736,11 +739,12 @@ async fn get_tokens(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
     let rows = cx
         .db(move |db| Ok(db.tokens_of(uid, ids.as_deref())?))
         .await?;
-    let list: Vec<Value> = rows.iter().map(token_json).collect();
-    Ok(obj(json!({ "tokens": list })))
+    ok(&proto::Tokens {
+        tokens: rows.iter().map(token_info).collect(),
+    })
 }
 
-async fn delete_tokens(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
+async fn delete_tokens(cx: &Cx, p: &Params) -> Reply {
     let pr = auth(cx, p, Method::DeleteTokens).await?;
     full_user(&pr)?;
     check_password(cx, &pr.user, p).await?;
@@ -758,12 +762,12 @@ async fn delete_tokens(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
         )
     })
     .await?;
-    Ok(Map::new())
+    ok(&proto::Empty {})
 }
 
 // ---- account -----------------------------------------------------------
 
-async fn get_user_info(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
+async fn get_user_info(cx: &Cx, p: &Params) -> Reply {
     let raw = p.secret("session")?;
     let st = cx.st.clone();
     let now = cx.now;
@@ -778,14 +782,14 @@ async fn get_user_info(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
             Ok((pr.user, remaining))
         })
         .await?;
-    Ok(obj(json!({
-        "uid": user.id,
-        "email": user.login,
-        "login": user.login,
-        "name": user.name,
-        "twoFactorEnabled": user.totp_secret.is_some(),
-        "recoveryCodesRemaining": remaining,
-    })))
+    ok(&proto::UserInfo {
+        uid: user.id,
+        email: user.login.clone(),
+        login: user.login,
+        name: user.name,
+        two_factor_enabled: user.totp_secret.is_some(),
+        recovery_codes_remaining: remaining,
+    })
 }
 
 /// A full session and the password: what every 2FA method needs.
@@ -812,7 +816,7 @@ fn qr_png_data_uri(text: &str) -> Result<String, ApiError> {
     ))
 }
 
-async fn get_2fa_config(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
+async fn get_2fa_config(cx: &Cx, p: &Params) -> Reply {
     let pr = full_with_password(cx, p, Method::Get2FAConfig).await?;
     if pr.user.totp_secret.is_some() {
         return Err(ApiError::AlreadyEnabled);
@@ -832,18 +836,17 @@ async fn get_2fa_config(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
     let uid = pr.user.id;
     cx.db(move |db| Ok(db.set_pending_secret(uid, &sealed)?))
         .await?;
-    let uri = Zeroizing::new(apiq_otp::uri::format(&entry));
-    let qr = Zeroizing::new(qr_png_data_uri(&uri)?);
-    let secret_b32 = Zeroizing::new(entry.secret().to_base32());
-    Ok(obj(json!({
-        "secret": secret_b32.as_str(),
-        "otpauthUri": uri.as_str(),
-        "qrCode": qr.as_str(),
-    })))
+    let uri = Sensitive::new(apiq_otp::uri::format(&entry));
+    let qr = Sensitive::new(qr_png_data_uri(uri.expose())?);
+    ok(&proto::TwoFactorConfig {
+        secret: Sensitive::new(entry.secret().to_base32()),
+        otpauth_uri: uri,
+        qr_code: qr,
+    })
 }
 
 /// Ten new recovery codes: (display forms, sealed rows).
-fn new_codes(key: &crypto::ServerKey, uid: i64) -> (Vec<Zeroizing<String>>, Vec<NewCode>) {
+fn new_codes(key: &crypto::ServerKey, uid: i64) -> (Vec<Sensitive>, Vec<NewCode>) {
     let mut shown = Vec::with_capacity(RECOVERY_CODES);
     let mut rows = Vec::with_capacity(RECOVERY_CODES);
     while rows.len() < RECOVERY_CODES {
@@ -856,16 +859,12 @@ fn new_codes(key: &crypto::ServerKey, uid: i64) -> (Vec<Zeroizing<String>>, Vec<
             lookup,
             sealed: key.seal("recovery", uid, c.as_bytes()),
         });
-        shown.push(Zeroizing::new(crypto::display_recovery_code(&c)));
+        shown.push(Sensitive::new(crypto::display_recovery_code(&c)));
     }
     (shown, rows)
 }
 
-fn codes_json(codes: &[Zeroizing<String>]) -> Value {
-    Value::Array(codes.iter().map(|c| json!(c.as_str())).collect())
-}
-
-async fn enable_2fa(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
+async fn enable_2fa(cx: &Cx, p: &Params) -> Reply {
     let pr = full_with_password(cx, p, Method::Enable2FA).await?;
     let code = p.secret("code")?;
     if pr.user.totp_secret.is_some() {
@@ -906,7 +905,7 @@ async fn enable_2fa(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
         })
         .await?;
     match codes {
-        Some(codes) => Ok(obj(json!({ "recoveryCodes": codes_json(&codes) }))),
+        Some(recovery_codes) => ok(&proto::NewCodes { recovery_codes }),
         None => {
             cx.addr_failed();
             Err(ApiError::InvalidCode)
@@ -914,7 +913,7 @@ async fn enable_2fa(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
     }
 }
 
-async fn get_backup_codes(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
+async fn get_backup_codes(cx: &Cx, p: &Params) -> Reply {
     let pr = full_with_password(cx, p, Method::Get2FABackupCodes).await?;
     if pr.user.totp_secret.is_none() {
         return Err(ApiError::NotEnabled);
@@ -928,22 +927,22 @@ async fn get_backup_codes(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
             for r in rows {
                 let plain = st.inner.key.open("recovery", uid, &r.sealed)?;
                 let text = Zeroizing::new(String::from_utf8_lossy(&plain).into_owned());
-                out.push((Zeroizing::new(crypto::display_recovery_code(&text)), r.used));
+                out.push(proto::BackupCode {
+                    code: Sensitive::new(crypto::display_recovery_code(&text)),
+                    used: r.used,
+                });
             }
             Ok(out)
         })
         .await?;
-    let remaining = list.iter().filter(|(_, used)| !used).count();
-    let codes: Vec<Value> = list
-        .iter()
-        .map(|(c, used)| json!({ "code": c.as_str(), "used": used }))
-        .collect();
-    Ok(obj(
-        json!({ "recoveryCodes": codes, "remaining": remaining }),
-    ))
+    let remaining = list.iter().filter(|c| !c.used).count() as u32;
+    ok(&proto::BackupCodes {
+        recovery_codes: list,
+        remaining,
+    })
 }
 
-async fn regenerate_codes(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
+async fn regenerate_codes(cx: &Cx, p: &Params) -> Reply {
     let pr = full_with_password(cx, p, Method::Regenerate2FABackupCodes).await?;
     if pr.user.totp_secret.is_none() {
         return Err(ApiError::NotEnabled);
@@ -960,10 +959,12 @@ async fn regenerate_codes(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
             Ok(shown)
         })
         .await?;
-    Ok(obj(json!({ "recoveryCodes": codes_json(&codes) })))
+    ok(&proto::NewCodes {
+        recovery_codes: codes,
+    })
 }
 
-async fn disable_2fa(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
+async fn disable_2fa(cx: &Cx, p: &Params) -> Reply {
     let pr = full_with_password(cx, p, Method::Disable2FA).await?;
     let sid = pr.sid().ok_or(ApiError::PermissionDenied)?;
     let (uid, now, addr) = (pr.user.id, cx.now, cx.addr.to_string());
@@ -981,10 +982,10 @@ async fn disable_2fa(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
         )
     })
     .await?;
-    Ok(Map::new())
+    ok(&proto::Empty {})
 }
 
-async fn get_audit_log(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
+async fn get_audit_log(cx: &Cx, p: &Params) -> Reply {
     let pr = auth(cx, p, Method::GetAuditLog).await?;
     let limit = match p.opt("limit") {
         None => 100,
@@ -996,19 +997,17 @@ async fn get_audit_log(cx: &Cx, p: &Params) -> Result<Payload, ApiError> {
     };
     let uid = pr.user.id;
     let rows = cx.db(move |db| Ok(db.audit_of(uid, limit)?)).await?;
-    let events: Vec<Value> = rows
-        .iter()
-        .map(|e| {
-            json!({
-                "id": e.id,
-                "time": format_utc(e.at),
-                "event": e.event,
-                "address": e.address,
-                "detail": e.detail,
-            })
+    let events = rows
+        .into_iter()
+        .map(|e| proto::AuditEvent {
+            id: e.id,
+            time: format_utc(e.at),
+            event: e.event,
+            address: e.address,
+            detail: e.detail,
         })
         .collect();
-    Ok(obj(json!({ "events": events })))
+    ok(&proto::AuditLog { events })
 }
 
 #[cfg(test)]
