@@ -123,13 +123,6 @@ pub fn client_error(e: ClientError) -> AppError {
             codes::INVALID_2FA_CODE => AppError::Account(
                 "That code is not valid: it is wrong, already used or expired. Try the current code.".into(),
             ),
-            // The contract has one code for both: apiq-server's "busy"
-            // (its hashing queue is full) is told apart by its text.
-            codes::TOO_MANY_ATTEMPTS if message.starts_with("the server is busy") => {
-                AppError::Throttled(
-                    "The account server is busy. Try again in a moment.".into(),
-                )
-            }
             codes::TOO_MANY_ATTEMPTS => {
                 let wait = retry_after.unwrap_or(60);
                 AppError::Throttled(format!(
@@ -151,6 +144,10 @@ pub fn client_error(e: ClientError) -> AppError {
             }
             _ => AppError::Account(sentence(message)),
         },
+        // 704 with `reason: "busy"`: the server's hashing queue is full.
+        ClientError::Busy { .. } => {
+            AppError::Throttled("The account server is busy. Try again in a moment.".into())
+        }
         ClientError::Unreachable { url, .. } => AppError::Unreachable(format!(
             "The account server at {url} cannot be reached. Nothing in your vault was changed."
         )),
@@ -176,10 +173,9 @@ mod tests {
             t.to_string(),
             "Too many attempts. Wait 30 seconds and try again."
         );
-        let busy = ClientError::Api {
-            code: 704,
-            message: "the server is busy; retry after 1 seconds".into(),
-            retry_after: Some(1),
+        let busy = ClientError::Busy {
+            message: "x".into(),
+            retry_after: 1,
         };
         assert_eq!(
             client_error(busy).to_string(),

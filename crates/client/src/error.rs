@@ -1,19 +1,21 @@
 //! The client's errors: an API refusal keeps the server's `result` code.
 
-/// The result codes of the contract.
+/// The result codes of the contract, as numbers (from
+/// [`ResultCode`](apiq_account_proto::ResultCode)).
 pub mod codes {
-    pub const OK: i64 = 0;
-    pub const INTERNAL: i64 = 1;
-    pub const INVALID_PARAM: i64 = 4;
-    pub const AUTH_FAILED: i64 = 701;
-    pub const TWO_FACTOR_REQUIRED: i64 = 702;
-    pub const INVALID_2FA_CODE: i64 = 703;
-    pub const TOO_MANY_ATTEMPTS: i64 = 704;
-    pub const SESSION_INVALID: i64 = 705;
-    pub const TWO_FACTOR_ALREADY_ENABLED: i64 = 706;
-    pub const TWO_FACTOR_NOT_ENABLED: i64 = 707;
-    pub const LOGIN_TAKEN: i64 = 708;
-    pub const PERMISSION_DENIED: i64 = 8202;
+    use apiq_account_proto::ResultCode as R;
+    pub const OK: i64 = R::Ok.code();
+    pub const INTERNAL: i64 = R::Internal.code();
+    pub const INVALID_PARAM: i64 = R::InvalidParam.code();
+    pub const AUTH_FAILED: i64 = R::AuthFailed.code();
+    pub const TWO_FACTOR_REQUIRED: i64 = R::TwoFactorRequired.code();
+    pub const INVALID_2FA_CODE: i64 = R::Invalid2FACode.code();
+    pub const TOO_MANY_ATTEMPTS: i64 = R::TooManyAttempts.code();
+    pub const SESSION_INVALID: i64 = R::SessionInvalid.code();
+    pub const TWO_FACTOR_ALREADY_ENABLED: i64 = R::TwoFactorAlreadyEnabled.code();
+    pub const TWO_FACTOR_NOT_ENABLED: i64 = R::TwoFactorNotEnabled.code();
+    pub const LOGIN_TAKEN: i64 = R::LoginTaken.code();
+    pub const PERMISSION_DENIED: i64 = R::PermissionDenied.code();
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -26,6 +28,11 @@ pub enum ClientError {
         message: String,
         retry_after: Option<u64>,
     },
+    /// The server is busy (704 with `reason: "busy"`: its password-hashing
+    /// queue is full); nothing was counted against the login. Retry after
+    /// `retry_after` seconds.
+    #[error("{message} (result 704, busy)")]
+    Busy { message: String, retry_after: u64 },
     /// No answer: connection refused, DNS, timeout, TLS.
     #[error("cannot reach the server at {url}: {reason}")]
     Unreachable { url: String, reason: String },
@@ -40,10 +47,11 @@ pub enum ClientError {
 }
 
 impl ClientError {
-    /// The API's `result` code, for refusals.
+    /// The API's `result` code, for refusals (704 for [`ClientError::Busy`]).
     pub fn code(&self) -> Option<i64> {
         match self {
             ClientError::Api { code, .. } => Some(*code),
+            ClientError::Busy { .. } => Some(codes::TOO_MANY_ATTEMPTS),
             _ => None,
         }
     }
@@ -52,8 +60,14 @@ impl ClientError {
     pub fn retry_after(&self) -> Option<u64> {
         match self {
             ClientError::Api { retry_after, .. } => *retry_after,
+            ClientError::Busy { retry_after, .. } => Some(*retry_after),
             _ => None,
         }
+    }
+
+    /// The server was too busy to take the request: retry soon.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, ClientError::Busy { .. })
     }
 
     /// The session is unknown, expired or signed out: sign in again.

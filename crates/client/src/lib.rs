@@ -4,8 +4,11 @@
 //! reply. Requests are POSTs with a form body (secrets never go into URLs);
 //! the envelope is checked here: `result` 0 gives the payload, any other
 //! code gives [`ClientError::Api`] with the code, the server's message and,
-//! for 704, `retry_after`. A server that cannot be reached is a distinct
-//! [`ClientError::Unreachable`].
+//! for 704, `retry_after`; a 704 whose `reason` is `busy` (the server's
+//! hashing queue is full, nothing was counted) is [`ClientError::Busy`].
+//! A server that cannot be reached is a distinct [`ClientError::Unreachable`].
+//! Requests and replies are the typed structs of `apiq-account-proto`,
+//! shared with the server.
 //!
 //! Secret values in replies (sessions, TOTP secrets, recovery codes, token
 //! values) are [`Sensitive`]: wiped on drop and hidden from `Debug`.
@@ -29,7 +32,10 @@ mod types;
 pub use error::{codes, ClientError};
 pub use types::*;
 
+use apiq_account_proto as proto;
+use apiq_account_proto::{Method, Refusal};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::Value;
 
 /// The default address of the bundled backend.
@@ -64,23 +70,18 @@ impl Client {
         &self.base
     }
 
-    /// Calls `/1.0/users/{service}/rest/{method}` and returns the payload
-    /// of a `result: 0` envelope.
-    pub async fn call_raw(
+    /// Calls method `m` with `request` as a form body and returns the whole
+    /// `result: 0` envelope.
+    pub async fn call_raw<R: Serialize + ?Sized>(
         &self,
-        service: &str,
-        method: &str,
-        params: &[(&str, &str)],
+        m: Method,
+        request: &R,
     ) -> Result<Value, ClientError> {
-        let url = format!(
-            "{}/1.0/users/{service}/rest/{}",
-            self.base,
-            method.to_ascii_lowercase()
-        );
+        let url = format!("{}{}", self.base, m.path());
         let resp = self
             .http
             .post(&url)
-            .form(params)
+            .form(request)
             .send()
             .await
             .map_err(|e| ClientError::Unreachable {
@@ -103,35 +104,29 @@ impl Client {
         if code == codes::OK {
             return Ok(body);
         }
-        Err(ClientError::Api {
-            code,
-            message: body
-                .get("error")
-                .and_then(Value::as_str)
-                .unwrap_or("unknown error")
-                .to_owned(),
-            retry_after: body.get("retryAfter").and_then(Value::as_u64),
+        let refusal: Refusal = serde_json::from_value(body)
+            .map_err(|e| ClientError::Protocol(format!("a malformed refusal: {e}")))?;
+        Err(match (refusal.reason, refusal.retry_after) {
+            (Some(proto::Reason::Busy), Some(retry_after)) => ClientError::Busy {
+                message: refusal.error,
+                retry_after,
+            },
+            _ => ClientError::Api {
+                code,
+                message: refusal.error,
+                retry_after: refusal.retry_after,
+            },
         })
     }
 
-    async fn call<T: DeserializeOwned>(
+    async fn call<R: Serialize + ?Sized, T: DeserializeOwned>(
         &self,
-        service: &str,
-        method: &str,
-        params: &[(&str, &str)],
+        m: Method,
+        request: &R,
     ) -> Result<T, ClientError> {
-        let v = self.call_raw(service, method, params).await?;
+        let v = self.call_raw(m, request).await?;
         serde_json::from_value(v)
-            .map_err(|e| ClientError::Protocol(format!("{method}: unexpected reply: {e}")))
-    }
-
-    async fn call_unit(
-        &self,
-        service: &str,
-        method: &str,
-        params: &[(&str, &str)],
-    ) -> Result<(), ClientError> {
-        self.call_raw(service, method, params).await.map(|_| ())
+            .map_err(|e| ClientError::Protocol(format!("{}: unexpected reply: {e}", m.name())))
     }
 
     // ---- users/registration ------------------------------------------
@@ -143,23 +138,24 @@ impl Client {
         password: &str,
         name: Option<&str>,
     ) -> Result<i64, ClientError> {
-        let mut p = vec![("email", email), ("password", password)];
-        if let Some(n) = name {
-            p.push(("name", n));
-        }
-        let r: Created = self.call("registration", "createaccount", &p).await?;
+        let r: proto::Created = self
+            .call(
+                Method::CreateAccount,
+                &proto::CreateAccountRequest {
+                    email,
+                    password,
+                    name,
+                },
+            )
+            .await?;
         Ok(r.uid)
     }
 
     // ---- users/authentication ----------------------------------------
 
     pub async fn signin(&self, login: &str, password: &str) -> Result<SigninReply, ClientError> {
-        self.call(
-            "authentication",
-            "signin",
-            &[("login", login), ("password", password)],
-        )
-        .await
+        self.call(Method::Signin, &proto::SigninRequest { login, password })
+            .await
     }
 
     /// Completes a pending session with a TOTP code or a recovery code.
@@ -169,33 +165,37 @@ impl Client {
         code: &str,
     ) -> Result<SigninReply, ClientError> {
         self.call(
-            "authentication",
-            "verify2facode",
-            &[("session", session), ("code", code)],
+            Method::Verify2FACode,
+            &proto::Verify2FACodeRequest { session, code },
         )
         .await
     }
 
     pub async fn signout(&self, session: &str) -> Result<(), ClientError> {
-        self.call_unit("authentication", "signout", &[("session", session)])
-            .await
+        let _: proto::Empty = self
+            .call(Method::Signout, &proto::SessionRequest { session })
+            .await?;
+        Ok(())
     }
 
     pub async fn get_sessions(&self, session: &str) -> Result<Vec<SessionInfo>, ClientError> {
-        let r: Sessions = self
-            .call("authentication", "getsessions", &[("session", session)])
+        let r: proto::Sessions = self
+            .call(Method::GetSessions, &proto::SessionRequest { session })
             .await?;
         Ok(r.sessions)
     }
 
     pub async fn signout_sessions(&self, session: &str, ids: &Ids) -> Result<(), ClientError> {
-        let ids = ids.to_param();
-        self.call_unit(
-            "authentication",
-            "signoutsessions",
-            &[("session", session), ("ids", &ids)],
-        )
-        .await
+        let _: proto::Empty = self
+            .call(
+                Method::SignoutSessions,
+                &proto::SignoutSessionsRequest {
+                    session,
+                    ids: ids.to_param(),
+                },
+            )
+            .await?;
+        Ok(())
     }
 
     pub async fn create_token(
@@ -204,28 +204,28 @@ impl Client {
         password: &str,
         request: &TokenRequest,
     ) -> Result<CreatedToken, ClientError> {
-        let mut p = vec![
-            ("session", session),
-            ("password", password),
-            ("description", request.description.as_str()),
-        ];
-        let api = request.api_list.join(",");
-        if !request.api_list.is_empty() {
-            p.push(("apiList", &api));
-        }
-        if let Some(t) = &request.token_template {
-            p.push(("tokenTemplate", t));
-        }
-        if let Some(e) = &request.expires_at {
-            p.push(("expiresAt", e));
-        }
-        let r: CreatedTokenReply = self.call("authentication", "createtoken", &p).await?;
+        let r: proto::CreatedTokenReply = self
+            .call(
+                Method::CreateToken,
+                &proto::CreateTokenRequest {
+                    session,
+                    password,
+                    description: &request.description,
+                    api_list: (!request.api_list.is_empty()).then(|| request.api_list.join(",")),
+                    token_template: request.token_template.as_deref(),
+                    expires_at: request.expires_at.as_deref(),
+                },
+            )
+            .await?;
         Ok(r.token)
     }
 
     pub async fn get_tokens(&self, session: &str) -> Result<Vec<TokenInfo>, ClientError> {
-        let r: Tokens = self
-            .call("authentication", "gettokens", &[("session", session)])
+        let r: proto::Tokens = self
+            .call(
+                Method::GetTokens,
+                &proto::GetTokensRequest { session, ids: None },
+            )
             .await?;
         Ok(r.tokens)
     }
@@ -236,20 +236,24 @@ impl Client {
         password: &str,
         ids: &Ids,
     ) -> Result<(), ClientError> {
-        let ids = ids.to_param();
-        self.call_unit(
-            "authentication",
-            "deletetokens",
-            &[("session", session), ("password", password), ("ids", &ids)],
-        )
-        .await
+        let _: proto::Empty = self
+            .call(
+                Method::DeleteTokens,
+                &proto::DeleteTokensRequest {
+                    session,
+                    password,
+                    ids: ids.to_param(),
+                },
+            )
+            .await?;
+        Ok(())
     }
 
     // ---- users/account -----------------------------------------------
 
     /// Callable with a session or a token whose apiList allows it.
     pub async fn get_user_info(&self, session: &str) -> Result<UserInfo, ClientError> {
-        self.call("account", "getuserinfo", &[("session", session)])
+        self.call(Method::GetUserInfo, &proto::SessionRequest { session })
             .await
     }
 
@@ -259,9 +263,8 @@ impl Client {
         password: &str,
     ) -> Result<TwoFactorConfig, ClientError> {
         self.call(
-            "account",
-            "get2faconfig",
-            &[("session", session), ("password", password)],
+            Method::Get2FAConfig,
+            &proto::PasswordRequest { session, password },
         )
         .await
     }
@@ -273,11 +276,14 @@ impl Client {
         password: &str,
         code: &str,
     ) -> Result<Vec<Sensitive>, ClientError> {
-        let r: NewCodes = self
+        let r: proto::NewCodes = self
             .call(
-                "account",
-                "enable2fa",
-                &[("session", session), ("password", password), ("code", code)],
+                Method::Enable2FA,
+                &proto::Enable2FARequest {
+                    session,
+                    password,
+                    code,
+                },
             )
             .await?;
         Ok(r.recovery_codes)
@@ -289,9 +295,8 @@ impl Client {
         password: &str,
     ) -> Result<BackupCodes, ClientError> {
         self.call(
-            "account",
-            "get2fabackupcodes",
-            &[("session", session), ("password", password)],
+            Method::Get2FABackupCodes,
+            &proto::PasswordRequest { session, password },
         )
         .await
     }
@@ -301,23 +306,23 @@ impl Client {
         session: &str,
         password: &str,
     ) -> Result<Vec<Sensitive>, ClientError> {
-        let r: NewCodes = self
+        let r: proto::NewCodes = self
             .call(
-                "account",
-                "regenerate2fabackupcodes",
-                &[("session", session), ("password", password)],
+                Method::Regenerate2FABackupCodes,
+                &proto::PasswordRequest { session, password },
             )
             .await?;
         Ok(r.recovery_codes)
     }
 
     pub async fn disable_2fa(&self, session: &str, password: &str) -> Result<(), ClientError> {
-        self.call_unit(
-            "account",
-            "disable2fa",
-            &[("session", session), ("password", password)],
-        )
-        .await
+        let _: proto::Empty = self
+            .call(
+                Method::Disable2FA,
+                &proto::PasswordRequest { session, password },
+            )
+            .await?;
+        Ok(())
     }
 
     /// The account's audit events, newest first.
@@ -326,12 +331,12 @@ impl Client {
         session: &str,
         limit: Option<u32>,
     ) -> Result<Vec<AuditEvent>, ClientError> {
-        let limit = limit.map(|l| l.to_string());
-        let mut p = vec![("session", session)];
-        if let Some(l) = &limit {
-            p.push(("limit", l));
-        }
-        let r: AuditLog = self.call("account", "getauditlog", &p).await?;
+        let r: proto::AuditLog = self
+            .call(
+                Method::GetAuditLog,
+                &proto::GetAuditLogRequest { session, limit },
+            )
+            .await?;
         Ok(r.events)
     }
 }

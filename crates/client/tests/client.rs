@@ -8,10 +8,15 @@ use apiq_server::{AppState, Clock, Config, ManualClock};
 const PW: &str = "client password 1";
 
 async fn server() -> (Client, ManualClock, tempfile::TempDir) {
+    server_with(|_| {}).await
+}
+
+async fn server_with(tweak: impl FnOnce(&mut Config)) -> (Client, ManualClock, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let clock = ManualClock::new(1_700_000_010);
     let mut cfg = Config::new(dir.path().join("c.db"));
     cfg.clock = Arc::new(clock.clone());
+    tweak(&mut cfg);
     let state = AppState::new(cfg).unwrap();
     let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", l.local_addr().unwrap());
@@ -127,6 +132,43 @@ async fn throttling_carries_retry_after() {
     let e = c.signin("t@x.io", PW).await.unwrap_err();
     assert_eq!(e.code(), Some(codes::TOO_MANY_ATTEMPTS));
     assert_eq!(e.retry_after(), Some(1));
+    assert!(!e.is_busy(), "throttling is not busy: {e:?}");
+}
+
+/// A flood past the server's hashing queue: the surplus is
+/// `ClientError::Busy` (told apart by the reply's `reason`, not its text),
+/// never a throttling refusal, and the login is not throttled after it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_busy_server_is_told_apart_from_throttling() {
+    let (c, _clock, _dir) = server_with(|cfg| {
+        cfg.hash_threads = 1;
+        cfg.hash_queue = 1;
+    })
+    .await;
+    c.create_account("b@x.io", PW, None).await.unwrap();
+    let calls: Vec<_> = (0..16)
+        .map(|_| {
+            let c = c.clone();
+            tokio::spawn(async move { c.signin("b@x.io", PW).await })
+        })
+        .collect();
+    let mut busy = 0;
+    for t in calls {
+        match t.await.unwrap() {
+            Ok(_) => {}
+            Err(e) => {
+                assert!(e.is_busy(), "{e:?}");
+                assert!(matches!(e, ClientError::Busy { retry_after: 1, .. }));
+                assert_eq!(e.code(), Some(codes::TOO_MANY_ATTEMPTS));
+                busy += 1;
+            }
+        }
+    }
+    assert!(
+        busy > 0,
+        "16 at once through a queue of 1 must turn some away"
+    );
+    c.signin("b@x.io", PW).await.unwrap();
 }
 
 #[tokio::test]

@@ -1,9 +1,11 @@
 //! The result codes of `account-api.md` and the one shape every refusal
 //! takes: HTTP 200 with `{"result": N, "error": "text"}` (plus `retryAfter`
 //! for 704). Messages never carry secrets or user input beyond a parameter
-//! name. [`ServerError`] covers failures to start (key file, database).
+//! name; a 704 also says why (`reason`: `busy` or `throttled`), so
+//! clients never read the text. [`ServerError`] covers failures to start
+//! (key file, database).
 
-use serde_json::{json, Map, Value};
+use apiq_account_proto::{Reason, Refusal, ResultCode};
 
 /// A refusal (or internal fault) of one API call.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -57,31 +59,37 @@ impl ApiError {
     }
 
     /// The contract's `result` code.
-    pub fn code(&self) -> i64 {
+    pub fn code(&self) -> ResultCode {
         match self {
-            ApiError::InvalidParam(_) => 4,
-            ApiError::AuthFailed => 701,
-            ApiError::TwoFactorRequired => 702,
-            ApiError::InvalidCode => 703,
-            ApiError::TooManyAttempts { .. } | ApiError::Busy { .. } => 704,
-            ApiError::SessionInvalid => 705,
-            ApiError::AlreadyEnabled => 706,
-            ApiError::NotEnabled => 707,
-            ApiError::LoginTaken => 708,
-            ApiError::PermissionDenied => 8202,
-            ApiError::Internal => 1,
+            ApiError::InvalidParam(_) => ResultCode::InvalidParam,
+            ApiError::AuthFailed => ResultCode::AuthFailed,
+            ApiError::TwoFactorRequired => ResultCode::TwoFactorRequired,
+            ApiError::InvalidCode => ResultCode::Invalid2FACode,
+            ApiError::TooManyAttempts { .. } | ApiError::Busy { .. } => ResultCode::TooManyAttempts,
+            ApiError::SessionInvalid => ResultCode::SessionInvalid,
+            ApiError::AlreadyEnabled => ResultCode::TwoFactorAlreadyEnabled,
+            ApiError::NotEnabled => ResultCode::TwoFactorNotEnabled,
+            ApiError::LoginTaken => ResultCode::LoginTaken,
+            ApiError::PermissionDenied => ResultCode::PermissionDenied,
+            ApiError::Internal => ResultCode::Internal,
         }
     }
 
-    /// The JSON envelope of this refusal.
-    pub fn envelope(&self) -> Value {
-        let mut m = Map::new();
-        m.insert("result".into(), json!(self.code()));
-        m.insert("error".into(), json!(self.to_string()));
-        if let ApiError::TooManyAttempts { retry_after } | ApiError::Busy { retry_after } = self {
-            m.insert("retryAfter".into(), json!(retry_after));
+    /// The envelope of this refusal.
+    pub fn envelope(&self) -> Refusal {
+        let (retry_after, reason) = match self {
+            ApiError::TooManyAttempts { retry_after } => {
+                (Some(*retry_after), Some(Reason::Throttled))
+            }
+            ApiError::Busy { retry_after } => (Some(*retry_after), Some(Reason::Busy)),
+            _ => (None, None),
+        };
+        Refusal {
+            result: self.code().code(),
+            error: self.to_string(),
+            retry_after,
+            reason,
         }
-        Value::Object(m)
     }
 }
 

@@ -9,25 +9,29 @@
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
+use apiq_account_proto::{Refusal, ResultCode};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use serde_json::{json, Value};
 
 use crate::api::{self, Cx};
 use crate::error::ApiError;
-use crate::methods::Method;
 use crate::params::Params;
 use crate::AppState;
+use apiq_account_proto::Method;
 
 /// The OpenAPI 3 document of the API, served at `/openapi.json`.
-pub const OPENAPI_JSON: &str = include_str!("../openapi.json");
+pub use apiq_account_proto::OPENAPI_JSON;
 
-fn json_response(status: StatusCode, v: &Value) -> Response {
-    let mut r = (status, v.to_string()).into_response();
+fn json_response(status: StatusCode, v: &impl serde::Serialize) -> Response {
+    json_text(status, serde_json::to_string(v).unwrap_or_default())
+}
+
+fn json_text(status: StatusCode, body: String) -> Response {
+    let mut r = (status, body).into_response();
     r.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
@@ -53,10 +57,7 @@ pub fn router(state: AppState) -> Router {
         r = r.route(&m.path(), get(h).post(h));
     }
     r.fallback(|| async {
-        json_response(
-            StatusCode::NOT_FOUND,
-            &json!({ "result": 4, "error": "unknown method" }),
-        )
+        json_response(StatusCode::NOT_FOUND, &transport_refusal("unknown method"))
     })
     .layer(tower_http::catch_panic::CatchPanicLayer::custom(
         |_: Box<dyn std::any::Any + Send>| {
@@ -106,29 +107,42 @@ async fn handle(st: AppState, m: Method, req: Request) -> Response {
         }
         Err(e) => Err(e),
     };
-    let body = match outcome {
-        Ok(mut payload) => {
-            payload.insert("result".into(), json!(0));
-            Value::Object(payload)
+    let (result, body) = match outcome {
+        Ok(body) => (0, body),
+        Err(e) => {
+            let refusal = e.envelope();
+            (
+                refusal.result,
+                serde_json::to_string(&refusal).unwrap_or_default(),
+            )
         }
-        Err(e) => e.envelope(),
     };
     tracing::debug!(
         method = m.name(),
-        result = body["result"].as_i64().unwrap_or(-1),
+        result,
         micros = started.elapsed().as_micros() as u64,
         "request"
     );
-    json_response(StatusCode::OK, &body)
+    json_text(StatusCode::OK, body)
 }
 
 /// 413; the body is left unread, so the connection is closed after it.
 fn too_large() -> Response {
     let mut r = json_response(
         StatusCode::PAYLOAD_TOO_LARGE,
-        &json!({ "result": 4, "error": "request body too large" }),
+        &transport_refusal("request body too large"),
     );
     r.headers_mut()
         .insert(header::CONNECTION, HeaderValue::from_static("close"));
     r
+}
+
+/// The envelope of a transport fault (404, 413): result 4 with the text.
+fn transport_refusal(error: &str) -> Refusal {
+    Refusal {
+        result: ResultCode::InvalidParam.code(),
+        error: error.into(),
+        retry_after: None,
+        reason: None,
+    }
 }

@@ -34,7 +34,6 @@ mod clock;
 mod crypto;
 mod error;
 mod http;
-mod methods;
 mod params;
 mod password;
 mod store;
@@ -45,11 +44,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+pub use apiq_account_proto::Method;
 pub use clock::{format_utc, parse_utc, Clock, ManualClock, SystemClock};
 pub use crypto::KeySource;
 pub use error::{ApiError, ServerError, StoreError};
 pub use http::{router, OPENAPI_JSON};
-pub use methods::Method;
 
 /// How to run the server. [`Config::new`] gives the defaults.
 #[derive(Clone)]

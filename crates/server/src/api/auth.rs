@@ -1,0 +1,271 @@
+//! Registration and sign-in: `createaccount`, `signin` (password, then a
+//! pending session when 2FA is on) and `verify2facode` (a TOTP code or a
+//! recovery code completes the pending session).
+
+use apiq_account_proto::{self as proto, Method};
+use zeroize::Zeroizing;
+
+use super::audit::{audit, audit_threshold, log_event};
+use super::{authenticate, ok, Cx, Reply, PENDING_ATTEMPTS};
+use crate::crypto::{self, CodeShape};
+use crate::error::ApiError;
+use crate::params::Params;
+use crate::store::{Claim, Consumed};
+use crate::throttle;
+
+/// Logins are e-mail addresses, compared without case.
+fn normalize_login(login: &str) -> Option<String> {
+    let l = login.trim().to_lowercase();
+    let (local, domain) = l.split_once('@')?;
+    let ok = !local.is_empty()
+        && !domain.is_empty()
+        && !domain.contains('@')
+        && l.chars().count() <= 254
+        && !l.chars().any(|c| c.is_whitespace() || c.is_control());
+    ok.then_some(l)
+}
+
+pub(super) async fn create_account(cx: &Cx, p: &Params) -> Reply {
+    let email = p.req("email")?;
+    let login =
+        normalize_login(email).ok_or_else(|| ApiError::param("email", "not an e-mail address"))?;
+    let password = p.secret("password")?;
+    let n = password.chars().count();
+    if !(8..=1024).contains(&n) {
+        return Err(ApiError::param(
+            "password",
+            "must have 8 to 1024 characters",
+        ));
+    }
+    let name = p.opt("name").unwrap_or("").to_owned();
+    if name.chars().count() > 256 || name.chars().any(char::is_control) {
+        return Err(ApiError::param("name", "at most 256 printable characters"));
+    }
+    // Accounts one address may create per window (each costs a hash and a
+    // row): past it, 704 with the wait, before any hashing.
+    if let Some(retry_after) = cx.st.inner.signups.check(cx.addr, cx.now) {
+        return Err(ApiError::TooManyAttempts { retry_after });
+    }
+    let phc = cx.st.inner.hasher.hash(password).await?;
+    let (now, addr) = (cx.now, cx.addr.to_string());
+    let uid = cx
+        .db(move |db| {
+            let uid = db
+                .insert_user(&login, &name, &phc, now)?
+                .ok_or(ApiError::LoginTaken)?;
+            audit(db, Some(uid), now, &addr, "account.created", "")?;
+            Ok(uid)
+        })
+        .await?;
+    cx.st.inner.signups.record(cx.addr, cx.now);
+    ok(&proto::Created { uid })
+}
+
+async fn new_session(
+    cx: &Cx,
+    uid: i64,
+    pending: bool,
+    event: &'static str,
+) -> Result<Zeroizing<String>, ApiError> {
+    let value = crypto::new_session_value();
+    let hash = crypto::sha256(value.as_bytes());
+    let cfg = &cx.st.inner.config;
+    let now = cx.now;
+    let expires = now
+        + if pending {
+            cfg.pending_lifetime
+        } else {
+            cfg.session_absolute
+        };
+    let addr = cx.addr.to_string();
+    cx.db(move |db| {
+        db.purge_sessions(now)?;
+        db.insert_session(uid, &hash, pending, now, expires)?;
+        if !pending {
+            db.reset_failures(uid)?;
+        }
+        audit(db, Some(uid), now, &addr, event, "")
+    })
+    .await?;
+    Ok(value)
+}
+
+pub(super) async fn signin(cx: &Cx, p: &Params) -> Reply {
+    let login = p.req("login")?;
+    let password = p.secret("password")?;
+    cx.addr_check()?;
+    // Failures against a login with no account are counted too (by a keyed
+    // hash of it), so a throttled answer never tells which logins exist.
+    let login_hash = cx.st.inner.key.login_lookup(&login.trim().to_lowercase());
+    let (user, unknown_failures) = match normalize_login(login) {
+        Some(l) => {
+            cx.db(move |db| {
+                let user = db.user_by_login(&l)?;
+                let unknown = match user {
+                    Some(_) => None,
+                    None => db.unknown_login_failures(&login_hash)?,
+                };
+                Ok((user, unknown))
+            })
+            .await?
+        }
+        None => (None, None),
+    };
+    let (failures, last_failure) = match (&user, unknown_failures) {
+        (Some(u), _) => (u.failures, u.last_failure),
+        (None, Some(f)) => f,
+        (None, None) => (0, 0),
+    };
+    if let Some(retry_after) = throttle::retry_after(failures, last_failure, cx.now) {
+        return Err(ApiError::TooManyAttempts { retry_after });
+    }
+    let phc = user.as_ref().map(|u| u.password_hash.clone());
+    let matched = cx.st.inner.hasher.verify(password, phc).await?;
+    match user {
+        Some(u) if matched => {
+            let two_factor = u.totp_secret.is_some();
+            let event = if two_factor {
+                "signin.pending"
+            } else {
+                "signin"
+            };
+            let session = new_session(cx, u.id, two_factor, event).await?;
+            ok(&proto::SigninReply {
+                session: session.into(),
+                two_factor_required: two_factor,
+            })
+        }
+        user => {
+            cx.addr_failed();
+            let (now, addr) = (cx.now, cx.addr.to_string());
+            let uid = user.map(|u| u.id);
+            cx.db(move |db| {
+                match uid {
+                    Some(uid) => {
+                        let n = db.record_failure(uid, now)?;
+                        audit(db, Some(uid), now, &addr, "signin.failed", "wrong password")?;
+                        audit_threshold(db, uid, now, &addr, n)?;
+                    }
+                    None => {
+                        db.record_unknown_login_failure(&login_hash, now)?;
+                        log_event(None, "signin.failed", "unknown login");
+                    }
+                }
+                Ok(())
+            })
+            .await?;
+            Err(ApiError::AuthFailed)
+        }
+    }
+}
+
+pub(super) async fn verify_code(cx: &Cx, p: &Params) -> Reply {
+    let raw = p.secret("session")?;
+    let code = p.secret("code")?;
+    cx.addr_check()?;
+    let st = cx.st.clone();
+    let (now, addr) = (cx.now, cx.addr.to_string());
+    let absolute = now + st.inner.config.session_absolute;
+    let raw2 = raw.clone();
+    let outcome = cx
+        .db(move |db| {
+            let pr = authenticate(db, &st, now, &raw2, Method::Verify2FACode)?;
+            let (uid, sid) = (pr.user.id, pr.sid().ok_or(ApiError::PermissionDenied)?);
+            let failures = match db.claim_attempt(uid, now)? {
+                Claim::Wait(retry_after) => return Err(ApiError::TooManyAttempts { retry_after }),
+                Claim::Allowed(n) => n,
+            };
+            let Some(attempts) = db.claim_session_attempt(sid, PENDING_ATTEMPTS)? else {
+                db.delete_session(sid)?;
+                return Err(ApiError::SessionInvalid);
+            };
+            let key = &st.inner.key;
+            let (result, kind) = match crypto::classify_code(&code) {
+                CodeShape::Totp(c) => {
+                    let step = match &pr.user.totp_secret {
+                        Some(sealed) => {
+                            let bytes = key.open("totp", uid, sealed)?;
+                            let secret = apiq_otp::Secret::from_bytes(bytes.to_vec())
+                                .map_err(|_| ApiError::Internal)?;
+                            crate::totp::matching_step(&secret, &c, now)
+                        }
+                        None => None,
+                    };
+                    match step {
+                        Some(step) => (
+                            db.consume_step_and_promote(uid, step, sid, now, absolute)?,
+                            "totp",
+                        ),
+                        None => (Consumed::Refused, "totp"),
+                    }
+                }
+                CodeShape::Recovery(c) => {
+                    let lookup = key.lookup(uid, &c);
+                    (
+                        db.consume_code_and_promote(uid, &lookup, sid, now, absolute)?,
+                        "recovery code",
+                    )
+                }
+                CodeShape::Malformed => (Consumed::Refused, "malformed"),
+            };
+            match result {
+                Consumed::Done => {
+                    if kind == "recovery code" {
+                        let left = db.recovery_remaining(uid)?;
+                        audit(
+                            db,
+                            Some(uid),
+                            now,
+                            &addr,
+                            "recovery_code.used",
+                            &format!("{left} left"),
+                        )?;
+                    }
+                    audit(
+                        db,
+                        Some(uid),
+                        now,
+                        &addr,
+                        "signin",
+                        &format!("second factor: {kind}"),
+                    )?;
+                    Ok(true)
+                }
+                Consumed::SessionGone => Err(ApiError::SessionInvalid),
+                Consumed::Refused => {
+                    if attempts >= PENDING_ATTEMPTS {
+                        db.delete_session(sid)?;
+                    }
+                    audit(db, Some(uid), now, &addr, "2fa.failed", kind)?;
+                    audit_threshold(db, uid, now, &addr, failures)?;
+                    Ok(false)
+                }
+            }
+        })
+        .await?;
+    if outcome {
+        ok(&proto::SigninReply {
+            session: raw.into(),
+            two_factor_required: false,
+        })
+    } else {
+        cx.addr_failed();
+        Err(ApiError::InvalidCode)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logins() {
+        assert_eq!(
+            normalize_login(" Ann@Example.COM ").as_deref(),
+            Some("ann@example.com")
+        );
+        for bad in ["", "ann", "@x", "a@", "a@b@c", "a b@c", "a\u{0}@c"] {
+            assert_eq!(normalize_login(bad), None, "{bad:?}");
+        }
+    }
+}
