@@ -13,12 +13,14 @@
 //! - [`migration`]: Google Authenticator's `otpauth-migration://` payloads,
 //!   read (batches merged) and written (with per-entry warnings).
 //! - [`json`]: the canonical JSON shape of the CLI contract.
+//! - [`resync`]: finding a drifted HOTP counter from two consecutive codes.
 #![deny(clippy::disallowed_methods)]
 
 mod entry;
 mod error;
 pub mod json;
 pub mod migration;
+pub mod resync;
 mod secret;
 pub mod uri;
 
