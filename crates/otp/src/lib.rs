@@ -16,6 +16,7 @@
 //! - [`migration`]: Google Authenticator's `otpauth-migration://` payloads,
 //!   read (batches merged) and written (with per-entry warnings).
 //! - [`json`]: the canonical JSON shape of the CLI contract.
+//! - [`resync`]: finding a drifted HOTP counter from two consecutive codes.
 #![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
 pub mod code;
@@ -23,6 +24,7 @@ mod entry;
 mod error;
 pub mod json;
 pub mod migration;
+pub mod resync;
 mod secret;
 mod skipped;
 pub mod uri;
