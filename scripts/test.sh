@@ -44,6 +44,7 @@ stage "rustfmt" cargo fmt --all --check
 stage "clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
 stage "pure crates: clippy.toml bans bite" bash scripts/check-pure-bans.sh
 stage "rustdoc (warnings denied)" env RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
+stage "supply chain (cargo deny)" bash scripts/deny.sh
 # --no-fail-fast: one failing test binary must not hide the others' results.
 stage "cargo test" cargo test --workspace --locked --no-fail-fast
 stage "keyring (Secret Service, kernel keyring)" bash scripts/test-keyring.sh

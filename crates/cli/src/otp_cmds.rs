@@ -155,10 +155,12 @@ fn otpauth_entries(bytes: &[u8]) -> anyhow::Result<Vec<Entry>> {
     Ok(entries)
 }
 
-/// Reads `FILE|URI|-` and imports it with the `formats` crate: the one path
-/// shared by `inspect` and the vault's `import`. `format` is a format name or
-/// `auto`; the password, if the export is encrypted, comes from the
-/// environment variable `password_env`. Skipped items become warnings.
+/// Reads `FILE|URI|-` and imports it with the `formats` crate. `format` is a
+/// format name or `auto`; the password, if the export is encrypted, comes
+/// from the environment variable `password_env`. A read that yields no entry
+/// but skipped something is a failure, one `error:` line per skipped item
+/// (`apiq inspect 'otpauth://totp/x?secret=NOTBASE32'` must not print `[]`
+/// and exit 0); otherwise skipped items become warnings.
 pub fn read_import(
     input: &str,
     format: &str,
@@ -197,6 +199,18 @@ pub fn read_import(
             )),
             e => Failure::input(format!("{input}: {e}")),
         })?;
+    if imported.entries.is_empty() && !imported.skipped.is_empty() {
+        // One `error:` line per item: `finish` prefixes the first.
+        let lines: Vec<String> = imported
+            .skipped
+            .iter()
+            .map(|s| format!("{}: {}", s.label, s.reason))
+            .collect();
+        return Err(Failure::input(format!(
+            "{}\nerror: nothing could be read from the input",
+            lines.join("\nerror: ")
+        )));
+    }
     for s in &imported.skipped {
         warn(format!("skipped {}: {}", s.label, s.reason));
     }

@@ -349,3 +349,50 @@ fn inspect_of_random_binary_is_not_called_encrypted() {
     let o = apiq(&["inspect", junk.to_str().unwrap()], None);
     assert_fails(&o, 2, "not a recognised export");
 }
+
+/// Issue 14 item 13: input `inspect` cannot read is a failure (exit 2,
+/// `error:` lines naming why, nothing on stdout), as `apiq code` refuses the
+/// same URIs; it used to print `[]` with a warning and exit 0.
+#[test]
+fn inspect_of_unreadable_input_fails() {
+    let cases = [
+        ("otpauth://totp/x?secret=JBSWY3DP1PK3PXP0", "base32"),
+        ("otpauth://hotp/x?secret=JBSWY3DPEHPK3PXP", "counter"),
+        ("otpauth://totp/x?issuer=y", "secret is missing"),
+        ("otpauth-migration://offline?data=AAAA", "migration payload"),
+        (
+            "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&period=-30",
+            "period",
+        ),
+    ];
+    for (input, why) in cases {
+        let o = apiq(&["inspect", input], None);
+        assert_fails(&o, 2, why);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.lines().all(|l| l.starts_with("error:")),
+            "{input}: every line an error: line: {err:?}"
+        );
+        // The same through stdin, as a one-line file.
+        let o = apiq(&["inspect", "-"], Some(input));
+        assert_fails(&o, 2, why);
+    }
+}
+
+/// A file where some lines are read keeps its entries; the rest are
+/// warnings, and the exit is 0.
+#[test]
+fn inspect_of_a_partly_readable_file_prints_what_it_read() {
+    let text = format!("{V1}\notpauth://totp/x?secret=JBSWY3DP1PK3PXP0\n{V4}\n");
+    let o = apiq(&["inspect", "-"], Some(&text));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    let v: Vec<serde_json::Value> = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v.len(), 2);
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("warning: skipped line 2") && l.contains("base32")),
+        "{err}"
+    );
+    assert!(!err.contains("error:"), "{err}");
+}
