@@ -51,7 +51,9 @@ impl Changes {
 
     fn between(before: &State, after: &State) -> Changes {
         let mut c = Changes::default();
-        let was_live = |id: &EntryId| before.entries.iter().any(|e| e.id == *id);
+        let live_before: std::collections::HashSet<EntryId> =
+            before.entries.iter().map(|e| e.id).collect();
+        let was_live = |id: &EntryId| live_before.contains(id);
         let old: std::collections::HashMap<EntryId, &crate::VaultEntry> = before
             .entries
             .iter()
