@@ -13,8 +13,10 @@
 //!   command changes no file.
 
 mod account;
+mod clock_cmd;
 mod fsutil;
 mod otp_cmds;
+mod resync_cmd;
 mod vault_cmd;
 
 use std::io::Write;
@@ -92,6 +94,10 @@ enum Command {
         #[arg(long, global = true)]
         server: Option<String>,
     },
+    /// How far this machine's clock is from the account server's or an NTP server's.
+    Clock(clock_cmd::ClockArgs),
+    /// Put a drifted HOTP counter right from the next two codes the service accepts.
+    Resync(resync_cmd::ResyncArgs),
 }
 
 fn main() -> ExitCode {
@@ -103,6 +109,8 @@ fn main() -> ExitCode {
         Command::Qr(a) => otp_cmds::qr(a),
         Command::Vault(c) => vault_cmd::run(c),
         Command::Account { cmd, server } => account::run(cmd, server),
+        Command::Clock(a) => clock_cmd::run(a),
+        Command::Resync(a) => resync_cmd::run(a),
     };
     finish(result)
 }
