@@ -11,7 +11,7 @@ pkgs=(
     libwebkit2gtk-4.1-dev build-essential libssl-dev libayatana-appindicator3-dev
     librsvg2-dev libgtk-3-dev libdbus-1-dev pkg-config xvfb xauth webkit2gtk-driver
     gnome-keyring libsecret-tools keyutils dbus xclip qrencode curl
-    imagemagick xdotool fonts-dejavu-core zbar-tools
+    imagemagick xdotool fonts-dejavu-core zbar-tools faketime
     libxcb1-dev libxrandr-dev libdrm-dev libpipewire-0.3-dev libgbm-dev libegl-dev
     libclang-dev file
 )

@@ -127,7 +127,7 @@ if [[ -z "${APIQ_E2E_SKIP_BUILD:-}" ]]; then
     fi
 fi
 [[ -d tests/e2e/node_modules ]] || npm --prefix tests/e2e ci --no-audit --no-fund
-for tool in Xvfb tauri-driver WebKitWebDriver dbus-run-session gnome-keyring-daemon xclip qrencode zbarimg display curl; do
+for tool in Xvfb tauri-driver WebKitWebDriver dbus-run-session gnome-keyring-daemon xclip qrencode zbarimg display curl xdotool faketime; do
     command -v "$tool" >/dev/null || { echo "missing $tool: run scripts/deps-app.sh" >&2; exit 1; }
 done
 

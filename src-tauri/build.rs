@@ -67,6 +67,16 @@ const COMMANDS: &[&str] = &[
     "token_delete",
     "sessions_list",
     "sessions_signout_others",
+    "clock_status",
+    "clock_check",
+    "entry_resync",
+    "launch_take",
+    "desktop_info",
+    "palette_hide",
+    "palette_copy",
+    "palette_unlock",
+    "palette_unlock_keyring",
+    "palette_shown",
 ];
 
 fn main() {

@@ -29,6 +29,7 @@ pub fn render() -> String {
         RecoveryView::decl(),
         Settings::decl(),
         SortOrder::decl(),
+        Theme::decl(),
         CopyResult::decl(),
         Deleted::decl(),
         QrImage::decl(),
@@ -44,6 +45,9 @@ pub fn render() -> String {
         NewToken::decl(),
         SessionView::decl(),
         crate::savefile::SaveDone::decl(),
+        crate::desktop::dto::ClockView::decl(),
+        crate::desktop::dto::LaunchRequest::decl(),
+        crate::desktop::dto::DesktopInfo::decl(),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/dto.rs by src-tauri/src/bindings.rs: do not edit.\n\

@@ -227,6 +227,35 @@ pub struct Settings {
     /// After this many days without typing the password (the keyring
     /// opening the vault), ask for it once; 0: never.
     pub password_reminder_days: u32,
+    /// An NTP server to check this machine's clock against (`HOST` or
+    /// `HOST:PORT`); empty: the account server's `Date` only.
+    pub ntp_server: String,
+    /// Make codes with the measured clock offset (off: only warn).
+    pub clock_correct: bool,
+    /// Entry ids in the person's own order (the `manual` sort); entries
+    /// not listed follow, oldest first.
+    pub manual_order: Vec<String>,
+    /// The colour scheme.
+    pub theme: Theme,
+    /// The global shortcut that opens quick copy (`Ctrl+Alt+A`); empty:
+    /// none.
+    pub quick_copy_shortcut: String,
+    /// Closing the window keeps the app in the tray (when the desktop has
+    /// a tray; otherwise closing quits).
+    pub close_to_tray: bool,
+    /// Start at login, hidden in the tray.
+    pub autostart: bool,
+}
+
+/// The window's colour scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum Theme {
+    /// As the desktop says (`prefers-color-scheme`).
+    #[default]
+    System,
+    Light,
+    Dark,
 }
 
 /// The order of the code list within each section (pinned, groups, the
@@ -243,6 +272,8 @@ pub enum SortOrder {
     Newest,
     /// The first added first.
     Oldest,
+    /// The person's own order (drag and drop, Alt+Up/Down).
+    Manual,
 }
 
 impl Default for Settings {
@@ -254,6 +285,13 @@ impl Default for Settings {
             server_url: String::new(),
             sort: SortOrder::Issuer,
             password_reminder_days: 14,
+            ntp_server: String::new(),
+            clock_correct: false,
+            manual_order: Vec::new(),
+            theme: Theme::System,
+            quick_copy_shortcut: "Ctrl+Alt+A".into(),
+            close_to_tray: true,
+            autostart: false,
         }
     }
 }

@@ -14,6 +14,8 @@
 //!   opens the vault.
 //! - [`clipboard`], [`screen`]: the system clipboard (cleared after a copy
 //!   only if it still holds our code) and screen capture, from Rust only.
+//! - [`desktop`]: the clock check, HOTP resync, the launch argument and
+//!   single instance.
 //!
 //! The web view gets no file system, shell, clipboard or dialog permission:
 //! `capabilities/main.json` grants the app's own commands and events only.
@@ -22,6 +24,7 @@ pub mod account;
 pub mod bindings;
 pub mod clipboard;
 pub mod commands;
+pub mod desktop;
 pub mod dto;
 pub mod error;
 pub mod fsutil;
@@ -42,12 +45,15 @@ use crate::state::{lock, AppState};
 const IDLE_CHECK: Duration = Duration::from_secs(2);
 
 pub fn run() {
+    // A second launch hands its arguments over and exits here.
+    let instance = desktop::single_instance();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let data_dir = state::data_dir_from_env(app.path().data_dir().ok());
             let st = AppState::new(data_dir).map_err(|e| e.to_string())?;
             app.manage(st);
+            desktop::init(app.handle(), instance);
             app.manage(commands::account::Account::default());
             start_idle_lock(app.handle().clone());
             let handle = app.handle().clone();
@@ -122,7 +128,32 @@ pub fn run() {
             commands::account::token_delete,
             commands::account::sessions_list,
             commands::account::sessions_signout_others,
+            desktop::clock::clock_status,
+            desktop::clock::clock_check,
+            desktop::resync::entry_resync,
+            desktop::launch::launch_take,
+            desktop::desktop_info,
+            desktop::palette::palette_hide,
+            desktop::palette::palette_copy,
+            desktop::palette::palette_unlock,
+            desktop::palette::palette_unlock_keyring,
+            desktop::palette::palette_shown,
         ]))
+        .on_window_event(|window, event| match event {
+            // Closing the main window keeps the app in the tray (Settings).
+            tauri::WindowEvent::CloseRequested { api, .. }
+                if window.label() == "main" && desktop::tray::close_hides(window.app_handle()) =>
+            {
+                api.prevent_close();
+                let _ = window.hide();
+            }
+            // Otherwise the app ends with its main window (the hidden
+            // quick-copy palette must not keep it running).
+            tauri::WindowEvent::Destroyed if window.label() == "main" => {
+                window.app_handle().exit(0);
+            }
+            _ => {}
+        })
         .run(tauri::generate_context!())
         .expect("error while running the Apiq Authenticator window");
 }

@@ -1,10 +1,11 @@
 // The window's shell: the vault gate (create / unlock), then the codes and
 // the account side, with the lock button and idle reporting.
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api, messageOf, onLocked, type Settings, type VaultStatus } from "./ipc";
+import { api, messageOf, onLocked, onUnlocked, type Settings, type VaultStatus } from "./ipc";
 import { CreateVault, PasswordReminder, UnlockVault } from "./views/gate";
 import { CodesView } from "./views/codes";
 import { AccountView } from "./views/account";
+import { ClockBanner } from "./views/clock";
 import { Icon } from "./components/icons";
 import { ToastHost, useToast } from "./components/toast";
 
@@ -42,8 +43,18 @@ function Shell() {
       setLockedWhy(why);
       void api.vaultStatus().then(setStatus);
     });
-    return () => void un.then((f) => f());
+    // Unlocked from the quick-copy palette.
+    const un2 = onUnlocked(() => void api.vaultStatus().then(setStatus));
+    return () => {
+      void un.then((f) => f());
+      void un2.then((f) => f());
+    };
   }, []);
+
+  // The theme from Settings ("system" follows the desktop).
+  useEffect(() => {
+    if (settings) document.documentElement.dataset.theme = settings.theme;
+  }, [settings?.theme]);
 
   // Tell the Rust side about use, at most every 15 s, for the idle lock.
   useEffect(() => {
@@ -93,6 +104,7 @@ function Shell() {
           <Icon name="lock" />
         </button>
       </div>
+      <ClockBanner />
       {status.passwordReminder && (
         <PasswordReminder onChecked={(s) => { setStatus(s); toast({ text: "That is the password. Keep it safe." }); }} />
       )}

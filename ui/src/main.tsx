@@ -1,5 +1,7 @@
 import { render } from "preact";
 import { App } from "./app";
+import { Palette } from "./views/palette";
+import { windowLabel } from "./ipc";
 import "./styles.css";
 
 // A script error must not leave a blank window: say so, in words.
@@ -16,7 +18,8 @@ window.addEventListener("error", (e) => showCrash(e.error ?? e.message));
 window.addEventListener("unhandledrejection", (e) => showCrash(e.reason));
 
 try {
-  render(<App />, document.getElementById("app")!);
+  // One bundle, two windows: the main window, and quick copy's palette.
+  render(windowLabel() === "palette" ? <Palette /> : <App />, document.getElementById("app")!);
 } catch (e) {
   showCrash(e);
 }

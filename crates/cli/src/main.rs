@@ -13,8 +13,10 @@
 //!   command changes no file.
 
 mod account;
+mod clock_cmd;
 mod fsutil;
 mod otp_cmds;
+mod resync_cmd;
 mod sync_cmd;
 mod vault_cmd;
 
@@ -95,6 +97,10 @@ enum Command {
         #[arg(long, global = true)]
         server: Option<String>,
     },
+    /// How far this machine's clock is from the account server's or an NTP server's.
+    Clock(clock_cmd::ClockArgs),
+    /// Put a drifted HOTP counter right from the next two codes the service accepts.
+    Resync(resync_cmd::ResyncArgs),
 }
 
 fn main() -> ExitCode {
@@ -107,6 +113,8 @@ fn main() -> ExitCode {
         Command::Vault(c) => vault_cmd::run(c),
         Command::Sync(a) => sync_cmd::run(a),
         Command::Account { cmd, server } => account::run(cmd, server),
+        Command::Clock(a) => clock_cmd::run(a),
+        Command::Resync(a) => resync_cmd::run(a),
     };
     finish(result)
 }

@@ -11,7 +11,7 @@ use super::parse_id;
 use crate::dto::{CodeView, CodesSnapshot, CopyResult, Deleted, EntryPatch, EntryView, QrImage};
 use crate::error::{AppError, AppResult};
 use crate::preview::kind_of;
-use crate::state::{lock, now_ms, now_secs, AppState};
+use crate::state::{lock, now_secs, AppState};
 
 /// How many deleted entries can be brought back (most recent first).
 const UNDO_DEPTH: usize = 20;
@@ -77,7 +77,8 @@ pub fn entries_list(state: State<'_, AppState>) -> AppResult<Vec<EntryView>> {
 
 #[tauri::command(async)]
 pub fn codes_now(state: State<'_, AppState>) -> AppResult<CodesSnapshot> {
-    let now = now_ms();
+    // The app's clock, corrected by the measured offset when Settings ask.
+    let now = crate::desktop::clock::code_now_ms();
     let hotp = lock(&state.hotp_codes).clone();
     state.with_vault(|v| {
         Ok(CodesSnapshot {
@@ -110,7 +111,7 @@ pub fn hotp_next(state: State<'_, AppState>, id: String) -> AppResult<CodeView> 
 #[tauri::command(async)]
 pub fn copy_code(state: State<'_, AppState>, id: String) -> AppResult<CopyResult> {
     let id = parse_id(&id)?;
-    let now = now_secs();
+    let now = crate::desktop::clock::code_now_secs();
     let current = state.with_vault(|v| {
         let e = v
             .get(id)

@@ -13,7 +13,11 @@ pub fn settings_get(state: State<'_, AppState>) -> AppResult<Settings> {
 }
 
 #[tauri::command(async)]
-pub fn settings_set(state: State<'_, AppState>, settings: Settings) -> AppResult<Settings> {
+pub fn settings_set(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    settings: Settings,
+) -> AppResult<Settings> {
     let url = settings.server_url.trim().to_string();
     if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
         return Err(AppError::Invalid(
@@ -22,5 +26,9 @@ pub fn settings_set(state: State<'_, AppState>, settings: Settings) -> AppResult
     }
     let mut s = settings;
     s.server_url = url.trim_end_matches('/').to_string();
-    state.save_settings(s)
+    crate::desktop::validate_settings(&mut s)?;
+    let before = state.settings();
+    let saved = state.save_settings(s)?;
+    crate::desktop::apply_settings(&app, &before, &saved)?;
+    Ok(saved)
 }

@@ -134,8 +134,41 @@ sort: SortOrder,
  * After this many days without typing the password (the keyring
  * opening the vault), ask for it once; 0: never.
  */
-passwordReminderDays: number, };
-export type SortOrder = "issuer" | "account" | "newest" | "oldest";
+passwordReminderDays: number, 
+/**
+ * An NTP server to check this machine's clock against (`HOST` or
+ * `HOST:PORT`); empty: the account server's `Date` only.
+ */
+ntpServer: string, 
+/**
+ * Make codes with the measured clock offset (off: only warn).
+ */
+clockCorrect: boolean, 
+/**
+ * Entry ids in the person's own order (the `manual` sort); entries
+ * not listed follow, oldest first.
+ */
+manualOrder: Array<string>, 
+/**
+ * The colour scheme.
+ */
+theme: Theme, 
+/**
+ * The global shortcut that opens quick copy (`Ctrl+Alt+A`); empty:
+ * none.
+ */
+quickCopyShortcut: string, 
+/**
+ * Closing the window keeps the app in the tray (when the desktop has
+ * a tray; otherwise closing quits).
+ */
+closeToTray: boolean, 
+/**
+ * Start at login, hidden in the tray.
+ */
+autostart: boolean, };
+export type SortOrder = "issuer" | "account" | "newest" | "oldest" | "manual";
+export type Theme = "system" | "light" | "dark";
 export type CopyResult = { 
 /**
  * Seconds until the clipboard is cleared; 0: it will not be.
@@ -210,3 +243,46 @@ export type SaveDone = { job: number,
  * failed.
  */
 path: string | null, error: string | null, };
+export type ClockView = { 
+/**
+ * Reference minus this clock, seconds (positive: this clock is
+ * behind); `null` before a successful check.
+ */
+offsetS: number | null, 
+/**
+ * What it was compared with (the server's URL, `ntp:HOST:PORT`);
+ * empty when there is nothing to compare with.
+ */
+source: string, 
+/**
+ * The offset is beyond 15 s: codes made here are refused.
+ */
+off: boolean, 
+/**
+ * The sentence for the banner (how much, which way, what to do) when
+ * `off`.
+ */
+message: string | null, 
+/**
+ * Codes are being made with the measured offset (Settings).
+ */
+corrected: boolean, 
+/**
+ * Why the last check failed, if it did.
+ */
+error: string | null, 
+/**
+ * When it was checked, Unix milliseconds; 0: never.
+ */
+checkedAtMs: number, };
+export type LaunchRequest = { "kind": "uri", uri: string, } | { "kind": "image", name: string, data: string, } | { "kind": "import", name: string, data: string, } | { "kind": "problem", message: string, };
+export type DesktopInfo = { 
+/**
+ * A tray icon is shown (a tray host exists): closing can keep the app
+ * there.
+ */
+tray: boolean, 
+/**
+ * Why the quick-copy shortcut is not active, if it is not.
+ */
+shortcutProblem: string | null, };

@@ -3,11 +3,15 @@
 // is generated from the Rust types (see src-tauri/src/bindings.rs).
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import { getCurrentWindow } from "@tauri-apps/api/window";
 import { toBase64 } from "./encode";
 import type {
   AccountCodes,
   AccountStatus,
   BackupView,
+  ClockView,
+  DesktopInfo,
+  LaunchRequest,
   NewToken,
   SessionView,
   TokenView,
@@ -165,9 +169,52 @@ export const api = {
   sessions: () => call<SessionView[]>("sessions_list"),
   copyText: (text: string) => call<CopyResult>("copy_text", { text }),
   signoutOthers: () => call<SessionView[]>("sessions_signout_others"),
+
+  // the desktop: clock, HOTP resync, what a launch handed over
+  clockStatus: () => call<ClockView>("clock_status"),
+  clockCheck: () => call<ClockView>("clock_check"),
+  resync: (id: string, code1: string, code2: string) => call<EntryView>("entry_resync", { id, code1, code2 }),
+  launchTake: () => call<LaunchRequest | null>("launch_take"),
+  desktopInfo: () => call<DesktopInfo>("desktop_info"),
+
+  // the quick-copy palette (its own window)
+  paletteHide: () => call<void>("palette_hide"),
+  paletteCopy: (id: string) => call<CopyResult>("palette_copy", { id }),
+  paletteUnlock: (password: string) => call<VaultStatus>("palette_unlock", { password }),
+  paletteUnlockKeyring: () => call<VaultStatus>("palette_unlock_keyring"),
+  paletteShown: (filteredMs: number | null = null) => call<void>("palette_shown", { filteredMs }),
 };
+
+/** This window's label: "main", or "palette" for quick copy. */
+export function windowLabel(): string {
+  try {
+    return getCurrentWindow().label;
+  } catch {
+    return "main";
+  }
+}
 
 /** Events the Rust side sends. */
 export function onLocked(handler: (why: string) => void): Promise<UnlistenFn> {
   return listen<string>("vault-locked", (e) => handler(e.payload));
+}
+
+/** A new clock check's result. */
+export function onClock(handler: (v: ClockView) => void): Promise<UnlistenFn> {
+  return listen<ClockView>("clock-status", (e) => handler(e.payload));
+}
+
+/** A launch request is waiting (`api.launchTake`). */
+export function onLaunch(handler: () => void): Promise<UnlistenFn> {
+  return listen("launch", () => handler());
+}
+
+/** The palette was opened by its shortcut (or the tray). */
+export function onPaletteOpen(handler: () => void): Promise<UnlistenFn> {
+  return listen("palette-open", () => handler());
+}
+
+/** The vault was unlocked from the palette. */
+export function onUnlocked(handler: () => void): Promise<UnlistenFn> {
+  return listen("vault-unlocked", () => handler());
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { EntryView } from "../ipc/bindings";
-import { filterEntries, flatten, sections } from "./filter";
+import { filterEntries, flatten, moveInOrder, sections } from "./filter";
 
 function entry(id: string, issuer: string, name: string, extra: Partial<EntryView> = {}): EntryView {
   return { id, issuer, name, note: "", group: "", pinned: false, archived: false, kind: "totp", digits: 6, algorithm: "SHA1", period: 30, counter: null, recoveryRemaining: null, created: 0, ...extra };
@@ -63,5 +63,32 @@ describe("sort order", () => {
     const same = [entry("2", "X", "y", { created: 5 }), entry("1", "X", "y", { created: 5 })];
     expect(flatten(sections(same, "newest")).map((e) => e.id)).toEqual(["1", "2"]);
     expect(flatten(sections([...same].reverse(), "newest")).map((e) => e.id)).toEqual(["1", "2"]);
+  });
+});
+
+describe("the manual order", () => {
+  const plain = [
+    entry("a", "Alpha", "x", { created: 3 }),
+    entry("b", "Beta", "x", { created: 1 }),
+    entry("c", "Gamma", "x", { created: 2 }),
+    entry("p", "Pinned", "x", { pinned: true, created: 4 }),
+  ];
+  it("follows the saved ids; unlisted entries follow, oldest first", () => {
+    expect(flatten(sections(plain, "manual", ["c", "a", "b"])).map((e) => e.id)).toEqual(["p", "c", "a", "b"]);
+    expect(flatten(sections(plain, "manual", ["a"])).map((e) => e.id)).toEqual(["p", "a", "b", "c"]);
+    expect(flatten(sections(plain, "manual", [])).map((e) => e.id)).toEqual(["p", "b", "c", "a"]);
+  });
+  it("moves one step or onto a target, within the section only", () => {
+    const secs = sections(plain, "manual", ["a", "b", "c"]);
+    expect(moveInOrder(secs, "a", { step: 1 })).toEqual(["p", "b", "a", "c"]);
+    expect(moveInOrder(secs, "c", { step: -1 })).toEqual(["p", "a", "c", "b"]);
+    expect(moveInOrder(secs, "c", { target: "a" })).toEqual(["p", "c", "a", "b"]);
+    expect(moveInOrder(secs, "a", { target: "c" })).toEqual(["p", "b", "c", "a"]);
+    // Off the ends, onto itself, across sections, unknown: nothing.
+    expect(moveInOrder(secs, "a", { step: -1 })).toBeNull();
+    expect(moveInOrder(secs, "c", { step: 1 })).toBeNull();
+    expect(moveInOrder(secs, "a", { target: "a" })).toBeNull();
+    expect(moveInOrder(secs, "a", { target: "p" })).toBeNull();
+    expect(moveInOrder(secs, "zz", { step: 1 })).toBeNull();
   });
 });

@@ -26,10 +26,19 @@ export interface Section {
 
 /** The order within a section; ties fall back to issuer, account, id so
  *  the list never shuffles between renders. */
-export function comparator(order: SortOrder): (a: EntryView, b: EntryView) => number {
+export function comparator(order: SortOrder, manual: string[] = []): (a: EntryView, b: EntryView) => number {
   const text = (x: string, y: string) => fold(x).localeCompare(fold(y));
   const label = (a: EntryView, b: EntryView) => text(a.issuer, b.issuer) || text(a.name, b.name) || a.id.localeCompare(b.id);
   switch (order) {
+    case "manual": {
+      // Listed ids in their order; the rest after them, oldest first.
+      const pos = new Map(manual.map((id, i) => [id, i]));
+      const at = (e: EntryView) => pos.get(e.id) ?? Infinity;
+      return (a, b) => {
+        const d = at(a) - at(b);
+        return (Number.isNaN(d) ? 0 : d) || a.created - b.created || label(a, b);
+      };
+    }
     case "account":
       return (a, b) => text(a.name, b.name) || label(a, b);
     case "newest":
@@ -44,8 +53,8 @@ export function comparator(order: SortOrder): (a: EntryView, b: EntryView) => nu
 /** Pinned entries first, then one section per group (alphabetical), then
  *  the ungrouped ones; within a section in the chosen order (by issuer,
  *  then account, unless told otherwise). */
-export function sections(entries: EntryView[], order: SortOrder = "issuer"): Section[] {
-  const byLabel = comparator(order);
+export function sections(entries: EntryView[], order: SortOrder = "issuer", manual: string[] = []): Section[] {
+  const byLabel = comparator(order, manual);
   const pinned = entries.filter((e) => e.pinned).sort(byLabel);
   const groups = new Map<string, EntryView[]>();
   const rest: EntryView[] = [];
@@ -69,4 +78,20 @@ export function sections(entries: EntryView[], order: SortOrder = "issuer"): Sec
 /** The entries in display order, for keyboard navigation. */
 export function flatten(s: Section[]): EntryView[] {
   return s.flatMap((x) => x.entries);
+}
+
+/** The manual order after moving entry `id` to `target`'s place, or one
+ *  `step` up or down, within its own section (a pinned entry stays among
+ *  the pinned, a group's within its group): every shown entry's id in the
+ *  new display order. `null` when nothing moves. */
+export function moveInOrder(secs: Section[], id: string, to: { target: string } | { step: -1 | 1 }): string[] | null {
+  const sec = secs.find((s) => s.entries.some((e) => e.id === id));
+  if (!sec) return null;
+  const ids = sec.entries.map((e) => e.id);
+  const from = ids.indexOf(id);
+  const dest = "target" in to ? ids.indexOf(to.target) : from + to.step;
+  if (dest < 0 || dest >= ids.length || dest === from) return null;
+  ids.splice(from, 1);
+  ids.splice(dest, 0, id);
+  return secs.flatMap((s) => (s === sec ? ids : s.entries.map((e) => e.id)));
 }

@@ -4,6 +4,7 @@
 export const SHORTCUTS: ReadonlyArray<readonly [keys: string, does: string]> = [
   ["/ or Ctrl+F", "Search"],
   ["↑ ↓", "Move between entries"],
+  ["Alt+↑ Alt+↓", "Move the selected entry up or down (in your own order)"],
   ["Enter", "Copy the selected entry's code (in the search field: the first match)"],
   ["Ctrl+N", "Add an account"],
   ["Ctrl+I", "Import from another app"],
@@ -12,4 +13,5 @@ export const SHORTCUTS: ReadonlyArray<readonly [keys: string, does: string]> = [
   ["Delete", "Delete the selected entry (with Undo)"],
   ["Esc", "Close a dialog; clear the search"],
   ["?", "Show these shortcuts"],
+  ["Ctrl+Alt+A", "Quick copy from anywhere on the desktop (changeable in Settings)"],
 ];

@@ -10,7 +10,14 @@ import { PreviewList } from "./preview";
 import { validateManual } from "../lib/manual";
 import { autoFocus } from "../lib/focus";
 
-export function AddDialog({ onClose, onSaved }: { onClose: () => void; onSaved: () => void }) {
+export function AddDialog({ onClose, onSaved, initialUri, initialImage }: {
+  onClose: () => void;
+  onSaved: () => void;
+  /** A URI to preview at once (the app was started with it). */
+  initialUri?: string;
+  /** An image to read at once (the app was started with its path). */
+  initialImage?: { name: string; bytes: Uint8Array };
+}) {
   const toast = useToast();
   const [uri, setUri] = useState("");
   const [preview, setPreview] = useState<Preview | null>(null);
@@ -78,6 +85,12 @@ export function AddDialog({ onClose, onSaved }: { onClose: () => void; onSaved: 
     setUri("");
     await run("Reading the image…", async () => api.previewImage(new Uint8Array(await list[0].arrayBuffer())));
   }
+
+  // What the app was started with: previewed at once.
+  useEffect(() => {
+    if (initialUri) onUriInput(initialUri);
+    else if (initialImage) void run("Reading the image…", () => api.previewImage(initialImage.bytes));
+  }, []);
 
   // A pasted image (Ctrl+V with a screenshot on the clipboard).
   useEffect(() => {

@@ -1,34 +1,19 @@
-// The code list: search, sections (pinned, groups), rows with the time-left
-// ring, next code, HOTP "next", copy on click or Enter, keyboard navigation.
+// The code list: search, sections (pinned, groups), rows (entry-row.tsx)
+// with the time-left ring, next code, HOTP "next", copy on click or Enter,
+// keyboard navigation, the manual order (drag and drop, Alt+Up/Down), and
+// what a launch hands over (a URI or file opens the add or import dialog).
+// The dialogs themselves are routed in dialogs.tsx.
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { api, messageOf, type CodeView, type EntryView, type Settings } from "../ipc";
-import { filterEntries, flatten, sections } from "../lib/filter";
-import { fractionLeft, groupCode, hueFor, initials, nextRefreshMs, secondsLeft, showNext } from "../lib/format";
+import { api, messageOf, onLaunch, type CodeView, type EntryView, type Settings } from "../ipc";
+import { filterEntries, flatten, moveInOrder, sections } from "../lib/filter";
+import { nextRefreshMs } from "../lib/format";
 import { Icon } from "../components/icons";
 import { useToast } from "../components/toast";
-import { Confirm, Dialog } from "../components/dialog";
-import { SHORTCUTS } from "../lib/shortcuts";
-import { AddDialog } from "./add";
-import { ImportDialog, ExportDialog } from "./transfer";
-import { RecoveryDialog, RecoveryOverview } from "./recovery";
-import { EditDialog, QrDialog } from "./entry";
-import { SettingsDialog } from "./settings";
+import { DialogRouter, modalForLaunch, type Modal } from "./dialogs";
+import { EntryRow } from "./entry-row";
 
 /** Rows rendered per page of scrolling. */
 const PAGE = 60;
-
-type Modal =
-  | { kind: "add" }
-  | { kind: "import" }
-  | { kind: "export" }
-  | { kind: "settings" }
-  | { kind: "recovery"; entry: EntryView }
-  | { kind: "recovery-overview" }
-  | { kind: "edit"; entry: EntryView }
-  | { kind: "qr-confirm"; entries: EntryView[] }
-  | { kind: "qr"; entries: EntryView[] }
-  | { kind: "shortcuts" }
-  | null;
 
 export function CodesView(props: { settings: Settings; onSettings: (s: Settings) => void; onLock: () => void }) {
   const toast = useToast();
@@ -48,6 +33,10 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
   const [limit, setLimit] = useState(PAGE);
   const searchRef = useRef<HTMLInputElement>(null);
   const listRef = useRef<HTMLDivElement>(null);
+  // The row being dragged in the manual order, and the row it is over.
+  const [drag, setDrag] = useState<{ id: string; over: string | null } | null>(null);
+  const lastMoved = useRef<string | null>(null);
+  const manual = props.settings.sort === "manual";
 
   const loadEntries = useCallback(async () => {
     try {
@@ -78,6 +67,25 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
     void reload();
   }, []);
 
+  // A URI or file the app was started with, or that a second launch
+  // handed over: opens the add or import dialog.
+  useEffect(() => {
+    const take = async () => {
+      try {
+        const r = await api.launchTake();
+        if (!r) return;
+        const { modal: m, problem } = modalForLaunch(r);
+        if (problem) toast({ text: problem, error: true });
+        if (m) setModal(m);
+      } catch (e) {
+        toast({ text: messageOf(e), error: true });
+      }
+    };
+    void take();
+    const un = onLaunch(() => void take());
+    return () => void un.then((f) => f());
+  }, []);
+
   // One clock tick a second; fetch codes again when any period ends.
   const appNow = now + skew;
   const refreshAt = useMemo(() => nextRefreshMs([...codes.values()].map((c) => c.validUntilMs)), [codes]);
@@ -90,7 +98,7 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
   }, [appNow >= (refreshAt ?? Infinity)]);
 
   const visible = useMemo(() => filterEntries(entries.filter((e) => !e.archived || query.trim()), query), [entries, query]);
-  const secs = useMemo(() => sections(visible, props.settings.sort), [visible, props.settings.sort]);
+  const secs = useMemo(() => sections(visible, props.settings.sort, props.settings.manualOrder), [visible, props.settings.sort, props.settings.manualOrder]);
   const ordered = useMemo(() => flatten(secs), [secs]);
   useEffect(() => {
     if (selected >= ordered.length) setSelected(Math.max(0, ordered.length - 1));
@@ -146,6 +154,42 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
     }
   }
 
+  /** Moves an entry in the manual order (to `target`'s place, or one step
+   *  up or down) and saves the order. */
+  async function move(id: string, to: { target: string } | { step: -1 | 1 }) {
+    const order = moveInOrder(secs, id, to);
+    if (!order) return;
+    try {
+      props.onSettings(await api.saveSettings({ ...props.settings, manualOrder: order }));
+    } catch (e) {
+      toast({ text: messageOf(e), error: true });
+    }
+  }
+
+  // Dragging by the handle (mouse events: what a person and WebDriver
+  // both produce); the drop moves the entry to the row under the pointer.
+  useEffect(() => {
+    if (!drag) return;
+    const over = (ev: MouseEvent) => {
+      const row = (document.elementFromPoint(ev.clientX, ev.clientY) as HTMLElement | null)?.closest<HTMLElement>("[data-testid=entry]");
+      const id = row?.dataset.id ?? null;
+      setDrag((d) => (d && d.over !== id ? { ...d, over: id } : d));
+    };
+    const up = (ev: MouseEvent) => {
+      over(ev);
+      setDrag((d) => {
+        if (d?.over && d.over !== d.id) void move(d.id, { target: d.over });
+        return null;
+      });
+    };
+    window.addEventListener("mousemove", over);
+    window.addEventListener("mouseup", up);
+    return () => {
+      window.removeEventListener("mousemove", over);
+      window.removeEventListener("mouseup", up);
+    };
+  }, [drag !== null, secs, props.settings]);
+
   function focusRow(i: number) {
     if (i >= limit) {
       setLimit(i + PAGE);
@@ -180,6 +224,12 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
       } else if (ctrl && ev.key.toLowerCase() === "l") {
         ev.preventDefault();
         props.onLock();
+      } else if (ev.altKey && (ev.key === "ArrowDown" || ev.key === "ArrowUp") && !inField) {
+        const e = ordered[selected];
+        if (!manual || !e) return;
+        ev.preventDefault();
+        lastMoved.current = e.id;
+        void move(e.id, { step: ev.key === "ArrowDown" ? 1 : -1 });
       } else if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
         if (ordered.length === 0) return;
         ev.preventDefault();
@@ -202,7 +252,15 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [modal, ordered, selected]);
+  }, [modal, ordered, selected, manual, secs, props.settings]);
+
+  // After a keyboard move the selection follows the entry.
+  useEffect(() => {
+    const id = lastMoved.current;
+    lastMoved.current = null;
+    const i = ordered.findIndex((e) => e.id === id);
+    if (i >= 0) focusRow(i);
+  }, [props.settings.manualOrder]);
 
   useEffect(() => {
     if (!menuFor && !mainMenu) return;
@@ -214,7 +272,6 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
     return () => window.removeEventListener("click", close);
   }, [menuFor, mainMenu]);
 
-  const closeModal = () => setModal(null);
   let index = -1;
 
   return (
@@ -274,6 +331,11 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
                   hidden={props.settings.hideCodes && !revealed.has(e.id)}
                   menuOpen={menuFor === e.id}
                   onSelect={() => setSelected(i)}
+                  draggable={manual && !query.trim()}
+                  dragging={drag?.id === e.id}
+                  dropTarget={drag !== null && drag.over === e.id && drag.id !== e.id}
+                  onDragStart={() => setDrag({ id: e.id, over: null })}
+                  onResync={() => { setMenuFor(null); setModal({ kind: "resync", entry: e }); }}
                   onCopy={() => copy(e)}
                   onHotpNext={() => hotpNext(e)}
                   onMenu={() => setMenuFor(menuFor === e.id ? null : e.id)}
@@ -287,158 +349,16 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
           </div>
         ))}
       </div>
-      {modal?.kind === "add" && <AddDialog onClose={closeModal} onSaved={reload} />}
-      {modal?.kind === "import" && <ImportDialog onClose={closeModal} onSaved={reload} />}
-      {modal?.kind === "export" && <ExportDialog onClose={closeModal} />}
-      {modal?.kind === "settings" && <SettingsDialog settings={props.settings} onClose={closeModal} onSaved={props.onSettings} onVaultChanged={reload} />}
-      {modal?.kind === "recovery" && <RecoveryDialog entry={modal.entry} onClose={() => { closeModal(); void loadEntries(); }} />}
-      {modal?.kind === "recovery-overview" && (
-        <RecoveryOverview
-          onClose={closeModal}
-          onOpen={(id) => {
-            const e = entries.find((x) => x.id === id);
-            setModal(e ? { kind: "recovery", entry: e } : null);
-          }}
-        />
-      )}
-      {modal?.kind === "edit" && <EditDialog entry={modal.entry} onClose={closeModal} onSaved={loadEntries} onDelete={() => { const e = modal.entry; closeModal(); void remove(e); }} />}
-      {modal?.kind === "qr-confirm" && (
-        <Confirm
-          title="Show as QR code?"
-          testid="qr-confirm"
-          confirmLabel="Show QR code"
-          message={
-            <>
-              <p>Anyone who sees or photographs {modal.entries.length === 1 ? "this QR code" : "these QR codes"} can make your codes for {modal.entries.length === 1 ? `${modal.entries[0].issuer || modal.entries[0].name}` : `${modal.entries.length} accounts`}.</p>
-              <p class="muted small">Make sure nobody is watching your screen and nothing is recording it.</p>
-            </>
-          }
-          onCancel={closeModal}
-          onConfirm={() => setModal({ kind: "qr", entries: modal.entries })}
-        />
-      )}
-      {modal?.kind === "qr" && <QrDialog entries={modal.entries} onClose={closeModal} />}
-      {modal?.kind === "shortcuts" && (
-        <Dialog title="Keyboard shortcuts" onClose={closeModal} testid="shortcuts-dialog" footer={<button class="btn primary" onClick={closeModal}>Close</button>}>
-          <table class="shortcuts">
-            <tbody>
-              {SHORTCUTS.map(([keys, does]) => (
-                <tr key={keys}><td><kbd>{keys}</kbd></td><td>{does}</td></tr>
-              ))}
-            </tbody>
-          </table>
-        </Dialog>
-      )}
-    </div>
-  );
-}
-
-function Ring({ fraction, secs, expiring }: { fraction: number; secs: number; expiring: boolean }) {
-  const r = 12;
-  const c = 2 * Math.PI * r;
-  return (
-    <svg class={`ring${expiring ? " expiring" : ""}`} viewBox="0 0 30 30" role="img" aria-label={`${secs} seconds left`} data-testid="entry-ring">
-      <circle class="track" cx="15" cy="15" r={r} />
-      <circle class="left" cx="15" cy="15" r={r} stroke-dasharray={c} stroke-dashoffset={c * (1 - fraction)} transform="rotate(-90 15 15)" />
-      <text x="15" y="15.5">{secs}</text>
-    </svg>
-  );
-}
-
-function EntryRow(p: {
-  entry: EntryView;
-  code: CodeView | undefined;
-  now: number;
-  selected: boolean;
-  hidden: boolean;
-  menuOpen: boolean;
-  onSelect: () => void;
-  onCopy: () => void;
-  onHotpNext: () => void;
-  onMenu: () => void;
-  onRecovery: () => void;
-  onEdit: () => void;
-  onQr: () => void;
-  onDelete: () => void;
-}) {
-  const e = p.entry;
-  const c = p.code;
-  const until = c?.validUntilMs ?? null;
-  const period = e.period ?? 30;
-  const left = until !== null ? secondsLeft(until, p.now) : 0;
-  const expiring = until !== null && showNext(until, p.now);
-  const shown = c ? (p.hidden ? c.code.replace(/./g, "•") : groupCode(c.code)) : "";
-  const hue = hueFor(e.issuer || e.name);
-  const low = e.recoveryRemaining !== null && e.recoveryRemaining <= 2;
-  return (
-    <div
-      class={`entry${p.selected ? " selected" : ""}`}
-      role="listitem"
-      tabIndex={0}
-      data-testid="entry"
-      data-id={e.id}
-      data-kind={e.kind}
-      onClick={() => {
-        p.onSelect();
-        p.onCopy();
-      }}
-      onFocus={p.onSelect}
-      onKeyDown={(ev) => {
-        if (ev.key === "Enter" && ev.target === ev.currentTarget) {
-          ev.preventDefault();
-          p.onCopy();
-        }
-      }}
-      title="Click or press Enter to copy"
-    >
-      <div class="avatar" style={{ background: `hsl(${hue} 55% 45%)` }} aria-hidden="true">
-        {initials(e.issuer, e.name)}
-      </div>
-      <div class="labels">
-        <div class="issuer" data-testid="entry-issuer">{e.issuer || e.name}</div>
-        <div class="name" data-testid="entry-name">{e.issuer ? e.name : ""}</div>
-        <div class={`code${expiring ? " expiring" : ""}${p.hidden ? " hidden" : ""}`} data-testid="entry-code" aria-label={p.hidden ? "Code hidden; click to show and copy" : `Code ${shown}`}>
-          {shown}
-        </div>
-        {e.kind === "hotp" && c && !c.code && (
-          <div class="hint" data-testid="entry-hotp-hint">Press ↻ for the next code</div>
-        )}
-        {expiring && c?.next && !p.hidden && (
-          <div class="next" data-testid="entry-next">next {groupCode(c.next)}</div>
-        )}
-        {(low || e.archived) && (
-          <div class="badges">
-            {e.archived && <span class="badge">2FA turned off</span>}
-            {low && <span class="badge low">{e.recoveryRemaining === 0 ? "No recovery codes left" : `${e.recoveryRemaining} recovery codes left`}</span>}
-          </div>
-        )}
-      </div>
-      <div class="side" onClick={(ev) => ev.stopPropagation()}>
-        {e.kind === "hotp" ? (
-          <button class="icon-btn" aria-label="Next code" title="Next code" data-testid="entry-hotp-next" onClick={p.onHotpNext}>
-            <Icon name="next" />
-          </button>
-        ) : (
-          until !== null && <Ring fraction={fractionLeft(until, period, p.now)} secs={left} expiring={expiring} />
-        )}
-        <button class="icon-btn" aria-label="Copy code" title="Copy code" data-testid="entry-copy" onClick={p.onCopy}>
-          <Icon name="copy" />
-        </button>
-        <button class="icon-btn" aria-label="Recovery codes" title="Recovery codes" data-testid="recovery-open" onClick={p.onRecovery}>
-          <Icon name="key" />
-        </button>
-        <button class="icon-btn" aria-label="More actions" title="More" data-testid="entry-menu" onClick={(ev) => { ev.stopPropagation(); p.onMenu(); }}>
-          <Icon name="more" />
-        </button>
-      </div>
-      {p.menuOpen && (
-        <div class="menu" onClick={(ev) => ev.stopPropagation()}>
-          <button data-testid="entry-edit" onClick={p.onEdit}><Icon name="edit" /> Edit…</button>
-          <button data-testid="entry-qr" onClick={p.onQr}><Icon name="qr" /> Show as QR code…</button>
-          <hr />
-          <button class="danger" data-testid="entry-delete" onClick={p.onDelete}><Icon name="trash" /> Delete</button>
-        </div>
-      )}
+      <DialogRouter
+        modal={modal}
+        setModal={setModal}
+        entries={entries}
+        settings={props.settings}
+        onSettings={props.onSettings}
+        reload={() => void reload()}
+        loadEntries={() => void loadEntries()}
+        remove={(e) => void remove(e)}
+      />
     </div>
   );
 }

@@ -1,7 +1,8 @@
-// Settings: auto-lock, clipboard clearing, hidden codes, the account
-// server, the keyring slot, the vault's password and its backups.
-import { useState } from "preact/hooks";
-import { api, messageOf, type BackupView, type Settings, type SortOrder } from "../ipc";
+// Settings: auto-lock, clipboard clearing, hidden codes, the order and the
+// theme, the account server, the clock check, the keyring slot, the
+// vault's password and its backups.
+import { useEffect, useState } from "preact/hooks";
+import { api, messageOf, type BackupView, type DesktopInfo, type Settings, type SortOrder, type Theme } from "../ipc";
 import { Dialog } from "../components/dialog";
 import { StrengthMeter } from "../components/meter";
 import { useToast } from "../components/toast";
@@ -151,6 +152,8 @@ export function SettingsDialog({ settings, onClose, onSaved, onVaultChanged }: {
   const [keyringPw, setKeyringPw] = useState("");
   const [keyringMsg, setKeyringMsg] = useState<string | null>(null);
   const [keyringSlot, setKeyringSlot] = useState<boolean | null>(null);
+  const [desktop, setDesktop] = useState<DesktopInfo | null>(null);
+  useEffect(() => void api.desktopInfo().then(setDesktop, () => {}), []);
 
   async function save() {
     try {
@@ -206,6 +209,15 @@ export function SettingsDialog({ settings, onClose, onSaved, onVaultChanged }: {
           <option value="account">By account (A to Z)</option>
           <option value="newest">Newest first</option>
           <option value="oldest">Oldest first</option>
+          <option value="manual">My own order (drag, or Alt+Up/Down)</option>
+        </select>
+      </div>
+      <div class="field">
+        <label for="theme">Theme</label>
+        <select id="theme" class="input" data-testid="settings-theme" value={s.theme} onChange={(e) => setS({ ...s, theme: e.currentTarget.value as Theme })}>
+          <option value="system">As the desktop</option>
+          <option value="light">Light</option>
+          <option value="dark">Dark</option>
         </select>
       </div>
       <label class="check">
@@ -215,6 +227,30 @@ export function SettingsDialog({ settings, onClose, onSaved, onVaultChanged }: {
       <div class="field">
         <label>Account server (empty: the one built into this app)</label>
         <input class="input" data-testid="settings-server" placeholder="http://127.0.0.1:8080" value={s.serverUrl} onInput={(e) => setS({ ...s, serverUrl: e.currentTarget.value })} />
+      </div>
+      <div class="field">
+        <label for="ntp">Check this computer's clock against an NTP server (empty: the account server only)</label>
+        <input id="ntp" class="input" data-testid="settings-ntp" placeholder="pool.ntp.org" value={s.ntpServer} onInput={(e) => setS({ ...s, ntpServer: e.currentTarget.value })} />
+      </div>
+      <label class="check">
+        <input type="checkbox" data-testid="settings-clock-correct" checked={s.clockCorrect} onChange={(e) => setS({ ...s, clockCorrect: e.currentTarget.checked })} />
+        <span>When the clock is off, make codes with the measured time</span>
+      </label>
+      <div class="section" data-testid="settings-desktop">
+        <h3>Desktop</h3>
+        <div class="field">
+          <label for="qc">Quick copy from anywhere: shortcut (empty: none)</label>
+          <input id="qc" class="input" data-testid="settings-shortcut" placeholder="Ctrl+Alt+A" value={s.quickCopyShortcut} onInput={(e) => setS({ ...s, quickCopyShortcut: e.currentTarget.value })} />
+          {desktop?.shortcutProblem && <span class="field-error" data-testid="settings-shortcut-problem">{desktop.shortcutProblem}</span>}
+        </div>
+        <label class="check">
+          <input type="checkbox" data-testid="settings-close-to-tray" checked={s.closeToTray} disabled={desktop !== null && !desktop.tray} onChange={(e) => setS({ ...s, closeToTray: e.currentTarget.checked })} />
+          <span>Closing the window keeps the app in the tray{desktop !== null && !desktop.tray ? " (this desktop has no tray: closing quits)" : ""}</span>
+        </label>
+        <label class="check">
+          <input type="checkbox" data-testid="settings-autostart" checked={s.autostart} onChange={(e) => setS({ ...s, autostart: e.currentTarget.checked })} />
+          <span>Start at login{desktop?.tray ? ", hidden in the tray" : ""}</span>
+        </label>
       </div>
       <div class="field">
         <label>System keyring</label>

@@ -9,7 +9,12 @@ import { useToast } from "../components/toast";
 import { PreviewList } from "./preview";
 import { autoFocus } from "../lib/focus";
 
-export function ImportDialog({ onClose, onSaved }: { onClose: () => void; onSaved: () => void }) {
+export function ImportDialog({ onClose, onSaved, initialFile }: {
+  onClose: () => void;
+  onSaved: () => void;
+  /** A file to read at once (the app was started with its path). */
+  initialFile?: { name: string; bytes: Uint8Array };
+}) {
   const toast = useToast();
   const [file, setFile] = useState<{ name: string; bytes: Uint8Array } | null>(null);
   const [needPassword, setNeedPassword] = useState<string | null>(null);
@@ -24,6 +29,10 @@ export function ImportDialog({ onClose, onSaved }: { onClose: () => void; onSave
   previewRef.current = preview;
 
   useEffect(() => {
+    if (initialFile) {
+      setFile(initialFile);
+      void open(initialFile, null);
+    }
     api.importFormats().then(setFormats, () => {});
     return () => {
       if (previewRef.current) void api.previewDiscard(previewRef.current.id).catch(() => {});

@@ -1,0 +1,140 @@
+// One row of the code list: labels, the code (grouped, or hidden until a
+// click), the time-left ring or HOTP "next", copy, recovery codes and the
+// per-entry menu; in the manual order a drag handle.
+import { type EntryView, type CodeView } from "../ipc";
+import { fractionLeft, groupCode, hueFor, initials, secondsLeft, showNext } from "../lib/format";
+import { Icon } from "../components/icons";
+
+function Ring({ fraction, secs, expiring }: { fraction: number; secs: number; expiring: boolean }) {
+  const r = 12;
+  const c = 2 * Math.PI * r;
+  return (
+    <svg class={`ring${expiring ? " expiring" : ""}`} viewBox="0 0 30 30" role="img" aria-label={`${secs} seconds left`} data-testid="entry-ring">
+      <circle class="track" cx="15" cy="15" r={r} />
+      <circle class="left" cx="15" cy="15" r={r} stroke-dasharray={c} stroke-dashoffset={c * (1 - fraction)} transform="rotate(-90 15 15)" />
+      <text x="15" y="15.5">{secs}</text>
+    </svg>
+  );
+}
+
+export function EntryRow(p: {
+  entry: EntryView;
+  code: CodeView | undefined;
+  now: number;
+  selected: boolean;
+  hidden: boolean;
+  menuOpen: boolean;
+  onSelect: () => void;
+  /** The manual order is on: the row has a drag handle. */
+  draggable: boolean;
+  dragging: boolean;
+  dropTarget: boolean;
+  onDragStart: () => void;
+  onResync: () => void;
+  onCopy: () => void;
+  onHotpNext: () => void;
+  onMenu: () => void;
+  onRecovery: () => void;
+  onEdit: () => void;
+  onQr: () => void;
+  onDelete: () => void;
+}) {
+  const e = p.entry;
+  const c = p.code;
+  const until = c?.validUntilMs ?? null;
+  const period = e.period ?? 30;
+  const left = until !== null ? secondsLeft(until, p.now) : 0;
+  const expiring = until !== null && showNext(until, p.now);
+  const shown = c ? (p.hidden ? c.code.replace(/./g, "•") : groupCode(c.code)) : "";
+  const hue = hueFor(e.issuer || e.name);
+  const low = e.recoveryRemaining !== null && e.recoveryRemaining <= 2;
+  return (
+    <div
+      class={`entry${p.selected ? " selected" : ""}${p.dragging ? " dragging" : ""}${p.dropTarget ? " drop-target" : ""}`}
+      role="listitem"
+      tabIndex={0}
+      data-testid="entry"
+      data-id={e.id}
+      data-kind={e.kind}
+      onClick={() => {
+        p.onSelect();
+        p.onCopy();
+      }}
+      onFocus={p.onSelect}
+      onKeyDown={(ev) => {
+        if (ev.key === "Enter" && ev.target === ev.currentTarget) {
+          ev.preventDefault();
+          p.onCopy();
+        }
+      }}
+      title="Click or press Enter to copy"
+    >
+      {p.draggable && (
+        <span
+          class="drag-handle"
+          data-testid="entry-drag"
+          title="Drag to reorder (or Alt+Up/Down)"
+          aria-label="Drag to reorder"
+          onMouseDown={(ev) => {
+            if (ev.button !== 0) return;
+            ev.preventDefault();
+            ev.stopPropagation();
+            p.onDragStart();
+          }}
+          onClick={(ev) => ev.stopPropagation()}
+        >
+          ⋮⋮
+        </span>
+      )}
+      <div class="avatar" style={{ background: `hsl(${hue} 55% 45%)` }} aria-hidden="true">
+        {initials(e.issuer, e.name)}
+      </div>
+      <div class="labels">
+        <div class="issuer" data-testid="entry-issuer">{e.issuer || e.name}</div>
+        <div class="name" data-testid="entry-name">{e.issuer ? e.name : ""}</div>
+        <div class={`code${expiring ? " expiring" : ""}${p.hidden ? " hidden" : ""}`} data-testid="entry-code" aria-label={p.hidden ? "Code hidden; click to show and copy" : `Code ${shown}`}>
+          {shown}
+        </div>
+        {e.kind === "hotp" && c && !c.code && (
+          <div class="hint" data-testid="entry-hotp-hint">Press ↻ for the next code</div>
+        )}
+        {expiring && c?.next && !p.hidden && (
+          <div class="next" data-testid="entry-next">next {groupCode(c.next)}</div>
+        )}
+        {(low || e.archived) && (
+          <div class="badges">
+            {e.archived && <span class="badge">2FA turned off</span>}
+            {low && <span class="badge low">{e.recoveryRemaining === 0 ? "No recovery codes left" : `${e.recoveryRemaining} recovery codes left`}</span>}
+          </div>
+        )}
+      </div>
+      <div class="side" onClick={(ev) => ev.stopPropagation()}>
+        {e.kind === "hotp" ? (
+          <button class="icon-btn" aria-label="Next code" title="Next code" data-testid="entry-hotp-next" onClick={p.onHotpNext}>
+            <Icon name="next" />
+          </button>
+        ) : (
+          until !== null && <Ring fraction={fractionLeft(until, period, p.now)} secs={left} expiring={expiring} />
+        )}
+        <button class="icon-btn" aria-label="Copy code" title="Copy code" data-testid="entry-copy" onClick={p.onCopy}>
+          <Icon name="copy" />
+        </button>
+        <button class="icon-btn" aria-label="Recovery codes" title="Recovery codes" data-testid="recovery-open" onClick={p.onRecovery}>
+          <Icon name="key" />
+        </button>
+        <button class="icon-btn" aria-label="More actions" title="More" data-testid="entry-menu" onClick={(ev) => { ev.stopPropagation(); p.onMenu(); }}>
+          <Icon name="more" />
+        </button>
+      </div>
+      {p.menuOpen && (
+        <div class="menu" onClick={(ev) => ev.stopPropagation()}>
+          <button data-testid="entry-edit" onClick={p.onEdit}><Icon name="edit" /> Edit…</button>
+          <button data-testid="entry-qr" onClick={p.onQr}><Icon name="qr" /> Show as QR code…</button>
+          {e.kind === "hotp" && <button data-testid="entry-resync" onClick={p.onResync}><Icon name="next" /> Resync counter…</button>}
+          <hr />
+          <button class="danger" data-testid="entry-delete" onClick={p.onDelete}><Icon name="trash" /> Delete</button>
+        </div>
+      )}
+    </div>
+  );
+}
