@@ -7,8 +7,8 @@
 //! and hides the palette; Escape hides it. A locked vault asks for the
 //! password there (or the keyring opens it).
 //!
-//! The palette window is made hidden at start so that showing it is only
-//! a map and a focus (the warm path measured in `docs/benchmarks.md`).
+//! The palette window is made on the first use and then only hidden and
+//! shown again (the warm path measured in `docs/benchmarks.md`).
 //! The shortcut is an X11 key grab ([`super::hotkey`]); where none can be
 //! made (no X display, or another app holds it) the app runs without it
 //! and says so in Settings.
@@ -65,8 +65,16 @@ pub fn create_window(app: &AppHandle) -> tauri::Result<()> {
     Ok(())
 }
 
-/// Shows the palette, in front and focused, and tells it to start afresh.
+/// Shows the palette, in front and focused, and tells it to start afresh
+/// (made on first use: a hidden window made at start would keep the app
+/// running after its main window closed).
 pub fn show(app: &AppHandle) {
+    if app.get_webview_window(LABEL).is_none() {
+        if let Err(e) = create_window(app) {
+            eprintln!("the quick-copy palette could not be made: {e}");
+            return;
+        }
+    }
     if let Some(w) = app.get_webview_window(LABEL) {
         let _ = w.center();
         let _ = w.show();
@@ -133,10 +141,6 @@ pub fn register(app: &AppHandle, text: &str) -> AppResult<()> {
 /// without them, saying why).
 pub fn init(app: &AppHandle) {
     app.manage(Palette::default());
-    if let Err(e) = create_window(app) {
-        eprintln!("the quick-copy palette could not be made: {e}");
-        return;
-    }
     let shortcut = app.state::<AppState>().settings().quick_copy_shortcut;
     if let Err(e) = register(app, &shortcut) {
         eprintln!("quick copy: {e}");
