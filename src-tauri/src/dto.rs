@@ -326,6 +326,9 @@ pub struct BackupView {
     pub entries: Option<u32>,
     /// Why it cannot be read, in a sentence.
     pub problem: Option<String>,
+    /// It still opens with the password (or keyring key) the vault had
+    /// before the last change: re-sealing it failed.
+    pub old_slots: bool,
 }
 
 /// A QR code image to show (PNG as a data: URL), behind a confirmation.

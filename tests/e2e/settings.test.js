@@ -83,6 +83,7 @@ describe("settings: vault password and backups", () => {
     await click(driver, "backups-open");
     await waitFor(driver, async () => (await all(driver, "backup-item")).length >= 2, "the backups listed");
     const items = await all(driver, "backup-item");
+    assert.equal((await all(driver, "backup-old-slots")).length, 0, "every backup re-sealed with the new password");
     // Newest first: the newest holds both accounts, an older one Alpha alone.
     assert.match(await items[0].getText(), /2 accounts/);
     let alphaOnly = null;

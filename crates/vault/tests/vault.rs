@@ -455,6 +455,29 @@ fn restoring_a_backup_makes_it_the_newest_version() {
 }
 
 #[test]
+fn a_backup_that_was_not_re_sealed_is_told_apart() {
+    // Issue 17: the list shown right after a password change must say so
+    // when a backup still opens with the old password.
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut v) = new_vault(dir.path());
+    v.add(totp("A", "a", "JBSWY3DPEHPK3PXP"), 1).unwrap();
+    v.add(totp("B", "b", "GEZDGNBVGY3TQOJQ"), 2).unwrap();
+    let oldest = Vault::backups(&path).pop().unwrap();
+    let sealed_with_old_password = fs::read(&oldest).unwrap();
+    v.change_password("new password", Kdf::UncheckedForTests(CHEAP))
+        .unwrap();
+    for b in Vault::backups(&path) {
+        assert!(v.backup_has_current_slots(&b).unwrap(), "{b:?} re-sealed");
+    }
+    // As if re-sealing that one had failed: its old bytes are back.
+    fs::write(&oldest, &sealed_with_old_password).unwrap();
+    assert!(!v.backup_has_current_slots(&oldest).unwrap());
+    Vault::open_with_password(&oldest, PW, opts()).unwrap();
+    // It is still this vault's and still readable with the vault's key.
+    assert_eq!(v.read_backup(&oldest).unwrap().len(), 0);
+}
+
+#[test]
 fn change_password_keeps_entries_and_locks_out_the_old_one_everywhere() {
     let dir = tempfile::tempdir().unwrap();
     let (path, mut v) = new_vault(dir.path());

@@ -221,6 +221,8 @@ pub fn vault_backups(state: State<'_, AppState>) -> AppResult<Vec<BackupView>> {
                     Ok(es) => (Some(es.len() as u32), None),
                     Err(e) => (None, Some(AppError::from(e).to_string())),
                 };
+                let old_slots = entries.is_some()
+                    && v.backup_has_current_slots(p).is_ok_and(|current| !current);
                 BackupView {
                     file: p
                         .file_name()
@@ -229,6 +231,7 @@ pub fn vault_backups(state: State<'_, AppState>) -> AppResult<Vec<BackupView>> {
                     modified,
                     entries,
                     problem,
+                    old_slots,
                 }
             })
             .collect())

@@ -197,7 +197,12 @@ entries: number | null,
 /**
  * Why it cannot be read, in a sentence.
  */
-problem: string | null, };
+problem: string | null, 
+/**
+ * It still opens with the password (or keyring key) the vault had
+ * before the last change: re-sealing it failed.
+ */
+oldSlots: boolean, };
 export type RecoveryOverviewItem = { entryId: string, issuer: string, name: string, 
 /**
  * `null`: no codes stored at all.

@@ -123,6 +123,7 @@ function Backups({ onRestored }: { onRestored: () => void }) {
               <div class="grow">
                 <div>{when(b.modified)}</div>
                 <div class="small muted">{b.entries === null ? b.problem : `${b.entries} account${b.entries === 1 ? "" : "s"}`}</div>
+                {b.oldSlots && <div class="small field-error" data-testid="backup-old-slots">Could not be re-sealed: the earlier password still opens this backup.</div>}
               </div>
               <button class="btn" data-testid="backup-restore" disabled={b.entries === null} onClick={() => { setChosen(b.file); setPw(""); setError(null); }}>Restore…</button>
             </li>

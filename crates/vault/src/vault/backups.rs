@@ -67,6 +67,17 @@ impl Vault {
 
     /// The entries of one of this vault's backups (same id and key), read
     /// without changing anything: to show what a restore would bring back.
+    /// Whether a backup of this vault carries the vault's current key
+    /// slots, i.e. it was re-sealed after the last password or keyring
+    /// change. `false` means it still opens with what opened the vault
+    /// before (a re-seal that could not rewrite it): the window says so
+    /// next to it instead of listing it as if it had been re-sealed.
+    pub fn backup_has_current_slots(&self, backup: &Path) -> Result<bool, VaultError> {
+        let bytes = store::read(backup)?;
+        let parsed = format::parse(&bytes).map_err(|e| format_error(backup, e))?;
+        Ok(parsed.header.slots == self.header.slots)
+    }
+
     pub fn read_backup(&self, backup: &Path) -> Result<Vec<VaultEntry>, VaultError> {
         let bytes = store::read(backup)?;
         let parsed = format::parse(&bytes).map_err(|e| format_error(backup, e))?;
