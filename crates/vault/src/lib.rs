@@ -3,7 +3,7 @@
 //! The vault is the one place where a user's second factors live; it must
 //! never lose a byte and never show one without the key. This crate owns:
 //!
-//! - [`format`]: the versioned file layout (`FORMAT.md` beside the crate):
+//! - [`format`](mod@format): the versioned file layout (`FORMAT.md` beside the crate):
 //!   a random 256-bit data key seals the content with XChaCha20-Poly1305
 //!   (the header, key slots included, as associated data); key slots wrap
 //!   the data key: a password slot (Argon2id, parameters stored, calibrated,

@@ -1,6 +1,6 @@
 //! The IPC commands: thin. Each parses its arguments, calls a crate through
 //! [`AppState`](crate::state::AppState), and maps the outcome to a DTO or an
-//! [`AppError`](crate::error::AppError). Every command is listed in
+//! [`crate::error::AppError`]. Every command is listed in
 //! `build.rs` (the app manifest) and granted in `capabilities/main.json`.
 
 pub mod account;

@@ -57,13 +57,13 @@ impl Default for VaultOptions {
     }
 }
 
-/// How [`Vault::create`] sets up a vault.
+/// How [`Vault::create`](super::Vault::create) sets up a vault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct CreateOptions {
     pub kdf: Kdf,
     /// Also add an OS keyring slot (when a keyring is reachable; otherwise
     /// the vault is created with its password slot alone and
-    /// [`Vault::keyring_status`] says why).
+    /// [`Vault::keyring_status`](super::Vault::keyring_status) says why).
     pub keyring: Option<KeyringPreference>,
     pub vault: VaultOptions,
 }
@@ -98,7 +98,7 @@ impl Peek {
     }
 }
 
-/// What [`Vault::import`] did.
+/// What [`Vault::import`](super::Vault::import) did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportReport {
     /// Ids of the new entries, in input order.
@@ -108,7 +108,7 @@ pub struct ImportReport {
     pub duplicates: Vec<(usize, EntryId)>,
 }
 
-/// A recovery code found by [`Vault::recovery_search`].
+/// A recovery code found by [`Vault::recovery_search`](super::Vault::recovery_search).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RecoveryHit {
     pub entry: EntryId,
