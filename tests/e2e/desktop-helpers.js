@@ -92,7 +92,7 @@ export function shiftedServer(shift, dbPath) {
       const m = /listening on (http:\S+)/.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve({ url: m[1], stop: () => child.kill() });
+        resolve({ url: m[1], stop: () => child.kill("SIGKILL") });
       }
     });
     child.on("exit", (code) => reject(new Error(`apiq-server exited ${code}: ${out}`)));
