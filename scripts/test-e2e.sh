@@ -93,7 +93,10 @@ if [[ "${1:-}" == "--inner" ]]; then
         [[ $repeat -gt 1 ]] && echo "=== e2e run $run of $repeat"
         for f in $files; do
             out=0
-            (cd tests/e2e && node --test --test-reporter=spec "$f") || out=$?
+            # A suite that hangs (a child process keeping node alive, a
+            # session that never starts) fails after 15 minutes instead of
+            # holding the whole run until CI's limit.
+            (cd tests/e2e && timeout --kill-after=10 900 node --test --test-reporter=spec "$f") || out=$?
             record "$f" "$out"
         done
         run_remote_account || true

@@ -9,13 +9,16 @@ import { all, click, entries, findVisible, screenshot, startWithNewVault, typeLi
 import { startAppWith, unlock } from "./desktop-helpers.js";
 
 let driver;
+// One valid base32 secret per account (a secret padded with one more
+// letter is not base32, and the preview refused it).
+const SECRETS = ["JBSWY3DPEHPK3PXP", "KRSXG5CTMVRXEZLU", "GEZDGNBVGY3TQOJQ", "MFRGGZDFMZTWQ2LK"];
 
 const issuers = async () => (await entries(driver)).map((e) => e.issuer);
 
 async function add(issuer) {
   const n = (await all(driver, "entry")).length;
   await click(driver, "add-open");
-  await typeLines(driver, "add-uri", [`otpauth://totp/${issuer}:x?secret=JBSWY3DPEHPK3PXP${"A".repeat(n)}&issuer=${issuer}`]);
+  await typeLines(driver, "add-uri", [`otpauth://totp/${issuer}:x?secret=${SECRETS[n]}&issuer=${issuer}`]);
   await findVisible(driver, "preview-item");
   await click(driver, "add-save");
   await waitFor(driver, async () => (await all(driver, "entry")).length === n + 1, `${issuer} added`);
@@ -72,12 +75,14 @@ describe("manual order and theme", () => {
 
   test("the theme follows Settings", async () => {
     const bg = () => driver.executeScript("return getComputedStyle(document.documentElement).getPropertyValue('--bg').trim()");
+    // The theme is applied by an effect after the saved settings render:
+    // wait for it as a person would see it, a frame later.
     await settingsSelect("settings-theme", "dark");
+    await waitFor(driver, async () => (await bg()) === "#111318", "the dark theme applied");
     assert.equal(await driver.executeScript("return document.documentElement.dataset.theme"), "dark");
-    assert.equal(await bg(), "#111318");
     await screenshot(driver, "theme-dark");
     await settingsSelect("settings-theme", "light");
-    assert.equal(await bg(), "#f6f7fb");
+    await waitFor(driver, async () => (await bg()) === "#f6f7fb", "the light theme applied");
     await screenshot(driver, "theme-light");
   });
 });
