@@ -40,6 +40,20 @@ pub fn lock_path(path: &Path) -> PathBuf {
     dir_of(path).join(format!("{}.lock", file_name(path)))
 }
 
+/// Creates the folder a new vault file goes in (and its parents), owner-only
+/// (0700) where it is made; an existing folder is left as it is.
+pub fn create_parent(path: &Path) -> Result<(), VaultError> {
+    let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) else {
+        return Ok(());
+    };
+    let mut b = fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir)
+        .map_err(|e| VaultError::io(format!("cannot create {}", dir.display()), e))
+}
+
 /// Reads the whole vault file; `NotFound` when it is absent.
 pub fn read(path: &Path) -> Result<Vec<u8>, VaultError> {
     let file = match File::open(path) {

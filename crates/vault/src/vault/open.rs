@@ -22,14 +22,7 @@ impl Vault {
             });
         }
         let kdf = opts.kdf.resolve()?;
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            let mut b = std::fs::DirBuilder::new();
-            b.recursive(true);
-            #[cfg(unix)]
-            std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
-            b.create(dir)
-                .map_err(|e| VaultError::io(format!("cannot create {}", dir.display()), e))?;
-        }
+        store::create_parent(path)?;
         let key = crypto::random_key();
         let vault_id = crypto::random_bytes::<ID_LEN>();
         let mut slots = vec![password_slot(&key, &vault_id, password, kdf)?];

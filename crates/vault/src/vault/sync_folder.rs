@@ -503,14 +503,7 @@ impl Vault {
             slots: vec![newest],
             nonce: crypto::random_bytes(),
         };
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            let mut b = std::fs::DirBuilder::new();
-            b.recursive(true);
-            #[cfg(unix)]
-            std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
-            b.create(dir)
-                .map_err(|e| VaultError::io(format!("cannot create {}", dir.display()), e))?;
-        }
+        store::create_parent(path)?;
         {
             let lock = store::lock(path, opts.lock_timeout)?;
             if path.exists() {
