@@ -36,6 +36,7 @@ pub fn render() -> String {
         BackupView::decl(),
         RecoveryOverviewItem::decl(),
         ErrorView::decl(),
+        ErrorKind::decl(),
         AccountStatus::decl(),
         UserView::decl(),
         TwoFactorSetup::decl(),

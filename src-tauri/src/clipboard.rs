@@ -1,7 +1,9 @@
 //! The system clipboard, from Rust only (the web view has no clipboard
 //! permission). A copied code is cleared after the configured delay, and
 //! only if the clipboard still holds that code: something the person copied
-//! since is left alone. A later copy cancels the earlier clearing. On Linux
+//! since is left alone. A later copy cancels the earlier clearing. Locking
+//! the vault and quitting clear it at once, on the same condition
+//! ([`ClipboardGuard::clear_if_ours`]). On Linux
 //! the copy is marked `x-kde-passwordManagerHint: secret`, which clipboard
 //! managers (Klipper, GPaste, CopyQ…) read as "do not keep in history".
 
@@ -18,6 +20,8 @@ use crate::error::{AppError, AppResult};
 pub struct ClipboardGuard {
     inner: Mutex<Option<arboard::Clipboard>>,
     generation: AtomicU64,
+    /// What we put there last (until cleared).
+    last: Mutex<Option<Zeroizing<String>>>,
 }
 
 impl Default for ClipboardGuard {
@@ -31,6 +35,7 @@ impl ClipboardGuard {
         ClipboardGuard {
             inner: Mutex::new(None),
             generation: AtomicU64::new(0),
+            last: Mutex::new(None),
         }
     }
 
@@ -57,20 +62,37 @@ impl ClipboardGuard {
     ) -> AppResult<()> {
         self.with(|cb| set_secret_text(cb, text.as_str()))?;
         let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        *self.last.lock().unwrap_or_else(|p| p.into_inner()) = Some(text.clone());
         if let Some(delay) = clear_after {
             let me = Arc::clone(self);
             std::thread::spawn(move || {
                 std::thread::sleep(delay);
-                me.clear_if_ours(generation, &text);
+                me.clear_if_still(generation, &text);
             });
         }
         Ok(())
     }
 
-    fn clear_if_ours(&self, generation: u64, text: &str) {
+    fn clear_if_still(&self, generation: u64, text: &str) {
         if self.generation.load(Ordering::SeqCst) != generation {
             return; // a later copy owns the clipboard now
         }
+        self.clear_if_holds(text);
+    }
+
+    /// Clears the clipboard now if it still holds what we copied last (the
+    /// vault is being locked, or the app quits); a pending timed clearing
+    /// is cancelled. Without a copy of ours it does not touch the
+    /// clipboard at all.
+    pub fn clear_if_ours(&self) {
+        let Some(text) = self.last.lock().unwrap_or_else(|p| p.into_inner()).take() else {
+            return;
+        };
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.clear_if_holds(&text);
+    }
+
+    fn clear_if_holds(&self, text: &str) {
         let _ = self.with(|cb| {
             let current = Zeroizing::new(cb.get_text().unwrap_or_default());
             if current.as_str() == text {

@@ -245,6 +245,10 @@ pub struct Settings {
     pub close_to_tray: bool,
     /// Start at login, hidden in the tray.
     pub autostart: bool,
+    /// A plain export or a QR code asks for the vault password; after it
+    /// was typed, it is not asked again for this many minutes (0: asked
+    /// every time). Locking forgets it.
+    pub remember_password_mins: u32,
 }
 
 /// The window's colour scheme.
@@ -292,6 +296,7 @@ impl Default for Settings {
             quick_copy_shortcut: "Ctrl+Alt+A".into(),
             close_to_tray: true,
             autostart: false,
+            remember_password_mins: 0,
         }
     }
 }
@@ -358,8 +363,33 @@ pub struct RecoveryOverviewItem {
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorView {
-    pub kind: String,
+    pub kind: ErrorKind,
     pub message: String,
+}
+
+/// What kind of failure an error is, for code to decide on (one per
+/// [`crate::error::AppError`] variant; TypeScript gets the same union).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    Locked,
+    NoVault,
+    VaultExists,
+    WrongPassword,
+    /// What reveals secrets needs the vault's password typed again.
+    PasswordRequired,
+    Invalid,
+    NotFound,
+    Keyring,
+    Scan,
+    Import,
+    Io,
+    Clipboard,
+    Account,
+    Throttled,
+    SessionEnded,
+    Unreachable,
+    Internal,
 }
 
 /// The account side as the window shows it.
@@ -419,6 +449,9 @@ pub struct AccountCodes {
     pub remaining: u32,
     /// The codes were also stored in the vault entry's recovery codes.
     pub stored_in_vault: bool,
+    /// Why they could not be stored there (the vault locked, the entry
+    /// removed, the file not writable); `null` when stored or not asked.
+    pub vault_problem: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

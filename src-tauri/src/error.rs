@@ -5,7 +5,7 @@
 
 use serde::{Serialize, Serializer};
 
-use crate::dto::ErrorView;
+use crate::dto::{ErrorKind, ErrorView};
 
 /// Every way a command can fail.
 #[derive(Debug, thiserror::Error)]
@@ -18,6 +18,8 @@ pub enum AppError {
     VaultExists(String),
     #[error("Wrong password.")]
     WrongPassword,
+    #[error("Type the vault's password to continue.")]
+    PasswordRequired,
     #[error("{0}")]
     Invalid(String),
     #[error("{0}")]
@@ -45,31 +47,32 @@ pub enum AppError {
 }
 
 impl AppError {
-    /// The stable machine-readable name of the error.
-    pub fn kind(&self) -> &'static str {
+    /// The stable machine-readable kind of the error.
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            AppError::Locked => "locked",
-            AppError::NoVault => "no_vault",
-            AppError::VaultExists(_) => "vault_exists",
-            AppError::WrongPassword => "wrong_password",
-            AppError::Invalid(_) => "invalid",
-            AppError::NotFound(_) => "not_found",
-            AppError::Keyring(_) => "keyring",
-            AppError::Scan(_) => "scan",
-            AppError::Import(_) => "import",
-            AppError::Io(_) => "io",
-            AppError::Clipboard(_) => "clipboard",
-            AppError::Account(_) => "account",
-            AppError::Throttled(_) => "throttled",
-            AppError::SessionEnded(_) => "session_ended",
-            AppError::Unreachable(_) => "unreachable",
-            AppError::Internal(_) => "internal",
+            AppError::Locked => ErrorKind::Locked,
+            AppError::NoVault => ErrorKind::NoVault,
+            AppError::VaultExists(_) => ErrorKind::VaultExists,
+            AppError::WrongPassword => ErrorKind::WrongPassword,
+            AppError::PasswordRequired => ErrorKind::PasswordRequired,
+            AppError::Invalid(_) => ErrorKind::Invalid,
+            AppError::NotFound(_) => ErrorKind::NotFound,
+            AppError::Keyring(_) => ErrorKind::Keyring,
+            AppError::Scan(_) => ErrorKind::Scan,
+            AppError::Import(_) => ErrorKind::Import,
+            AppError::Io(_) => ErrorKind::Io,
+            AppError::Clipboard(_) => ErrorKind::Clipboard,
+            AppError::Account(_) => ErrorKind::Account,
+            AppError::Throttled(_) => ErrorKind::Throttled,
+            AppError::SessionEnded(_) => ErrorKind::SessionEnded,
+            AppError::Unreachable(_) => ErrorKind::Unreachable,
+            AppError::Internal(_) => ErrorKind::Internal,
         }
     }
 
     pub fn view(&self) -> ErrorView {
         ErrorView {
-            kind: self.kind().to_string(),
+            kind: self.kind(),
             message: self.to_string(),
         }
     }

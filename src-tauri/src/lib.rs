@@ -27,7 +27,6 @@ pub mod commands;
 pub mod desktop;
 pub mod dto;
 pub mod error;
-pub mod fsutil;
 pub mod preview;
 pub mod reminder;
 pub mod savefile;
@@ -50,11 +49,10 @@ pub fn run() {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
-            let data_dir = state::data_dir_from_env(app.path().data_dir().ok());
+            let data_dir = apiq_app::files::data_dir().map_err(|e| e.to_string())?;
             let st = AppState::new(data_dir).map_err(|e| e.to_string())?;
             app.manage(st);
             desktop::init(app.handle(), instance);
-            app.manage(commands::account::Account::default());
             start_idle_lock(app.handle().clone());
             let handle = app.handle().clone();
             screenlock::watch(move || {
@@ -114,20 +112,20 @@ pub fn run() {
             commands::account::account_verify,
             commands::account::account_code_from_vault,
             commands::account::account_signout,
-            commands::account::twofa_begin,
-            commands::account::twofa_add_to_vault,
-            commands::account::twofa_enable,
-            commands::account::twofa_finish,
-            commands::account::account_codes_copy,
-            commands::account::account_codes_download,
-            commands::account::account_recovery_view,
-            commands::account::account_recovery_regenerate,
-            commands::account::twofa_disable,
-            commands::account::tokens_list,
-            commands::account::token_create,
-            commands::account::token_delete,
-            commands::account::sessions_list,
-            commands::account::sessions_signout_others,
+            commands::twofa::twofa_begin,
+            commands::twofa::twofa_add_to_vault,
+            commands::twofa::twofa_enable,
+            commands::twofa::twofa_finish,
+            commands::twofa::account_codes_copy,
+            commands::twofa::account_codes_download,
+            commands::twofa::account_recovery_view,
+            commands::twofa::account_recovery_regenerate,
+            commands::twofa::twofa_disable,
+            commands::tokens::tokens_list,
+            commands::tokens::token_create,
+            commands::tokens::token_delete,
+            commands::tokens::sessions_list,
+            commands::tokens::sessions_signout_others,
             desktop::clock::clock_status,
             desktop::clock::clock_check,
             desktop::resync::entry_resync,
@@ -154,8 +152,16 @@ pub fn run() {
             }
             _ => {}
         })
-        .run(tauri::generate_context!())
-        .expect("error while running the Apiq Authenticator window");
+        .build(tauri::generate_context!())
+        .expect("error while building the Apiq Authenticator window")
+        .run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                // Our copy leaves with us (if it is still there).
+                if let Some(st) = app.try_state::<AppState>() {
+                    st.clipboard.clear_if_ours();
+                }
+            }
+        });
 }
 
 /// With `APIQ_TRACE_IPC=1` (the e2e suite sets it) each command's name is

@@ -33,7 +33,7 @@ pub fn last_checked(data_dir: &Path) -> Option<u64> {
 /// Records that the password was typed correctly at `now`.
 pub fn mark_checked(data_dir: &Path, now: u64) -> std::io::Result<()> {
     let json = serde_json::to_vec(&Record { checked_at: now }).map_err(std::io::Error::other)?;
-    crate::fsutil::write_atomic(&data_dir.join(FILE), &json)
+    apiq_app::files::write_atomic(&data_dir.join(FILE), &json)
 }
 
 /// Whether to ask: `days` of 0 never asks; no record asks.

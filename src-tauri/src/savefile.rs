@@ -68,6 +68,23 @@ pub fn start(suggested_name: String, bytes: Zeroizing<Vec<u8>>, what: &'static s
     job
 }
 
+/// Drops every prepared save that has not reached its dialog yet (the
+/// vault was locked: an export waiting there holds secrets).
+pub fn forget_pending() {
+    if let Some(m) = PENDING.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
+        m.clear();
+    }
+}
+
+/// Whether job `job` is prepared and waiting for `save_begin`.
+pub fn is_pending(job: u32) -> bool {
+    PENDING
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .as_ref()
+        .is_some_and(|m| m.contains_key(&job))
+}
+
 fn finish(done: SaveDone) {
     let mut guard = DONE.lock().unwrap_or_else(|p| p.into_inner());
     let map = guard.get_or_insert_with(HashMap::new);
@@ -104,7 +121,7 @@ pub fn save_begin(app: AppHandle, job: u32) -> Result<(), AppError> {
                 path: None,
                 error: None,
             },
-            Some(path) => match crate::fsutil::write_atomic(&path, &bytes) {
+            Some(path) => match apiq_app::files::write_atomic(&path, &bytes) {
                 Ok(()) => SaveDone {
                     job,
                     path: Some(path.display().to_string()),

@@ -1,23 +1,31 @@
 //! What the running app holds between commands: the data folder, the open
 //! vault (or none: locked), previews waiting for "Add", recently deleted
-//! entries for undo, HOTP codes generated in this session, the clipboard
-//! and the settings. The clock is read here, at the edge.
+//! entries for undo, HOTP codes generated in this session, the account
+//! side, the clipboard and the settings. The clock is read here, at the
+//! edge.
+//!
+//! Locking ([`AppState::lock_all`]) forgets everything unlocked: the vault
+//! and its key, previews, undo entries, HOTP codes, the account session
+//! with a 2FA setup's password and the recovery codes last shown, exports
+//! prepared for the save dialog, the "password typed a moment ago" that
+//! spares asking again, and our copy on the clipboard (if it is still
+//! there).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use apiq_vault::{EntryId, KeyringPreference, KeyringStatus, NewEntry, Vault, VaultEntry};
+use apiq_app::account::AccountState;
+use apiq_app::files::{self, DataDir, VAULT_FILE};
+use apiq_vault::{
+    EntryId, KeyringPreference, KeyringStatus, NewEntry, Vault, VaultEntry, VaultOptions,
+};
 use zeroize::Zeroizing;
 
 use crate::clipboard::ClipboardGuard;
 use crate::dto::Settings;
 use crate::error::{AppError, AppResult};
-use crate::fsutil;
-
-/// The vault file's name inside the data folder.
-pub const VAULT_FILE: &str = "vault.apiq";
 /// The settings file's name inside the data folder.
 pub const SETTINGS_FILE: &str = "settings.json";
 
@@ -41,6 +49,13 @@ pub struct AppState {
     /// The open vault was opened by the OS keyring (not the password).
     pub opened_by_keyring: std::sync::atomic::AtomicBool,
     pub last_activity: Mutex<Instant>,
+    /// The account side (held across requests to the server, hence
+    /// Tokio's lock).
+    pub account: Arc<tokio::sync::Mutex<AccountState>>,
+    /// When the vault password was last typed correctly (unlock or a
+    /// confirmation): what reveals secrets asks for it again after the
+    /// minutes set in Settings.
+    password_typed: Mutex<Option<Instant>>,
     next_id: Mutex<u32>,
     keyring_probe: OnceLock<KeyringStatus>,
 }
@@ -65,15 +80,16 @@ pub fn now_ms() -> u64 {
 }
 
 impl AppState {
-    /// The state for a data folder (created if missing); settings are read
-    /// from it, defaults when absent or unreadable.
-    pub fn new(data_dir: PathBuf) -> AppResult<Self> {
-        std::fs::create_dir_all(&data_dir).map_err(|e| {
+    /// The state for a data folder (created owner-only if missing);
+    /// settings are read from it, defaults when absent or unreadable.
+    pub fn new(dir: DataDir) -> AppResult<Self> {
+        files::ensure_dir(&dir).map_err(|e| {
             AppError::io(
-                &format!("create the data folder {}", data_dir.display()),
+                &format!("create the data folder {}", dir.path.display()),
                 &e,
             )
         })?;
+        let data_dir = dir.path;
         let settings = load_settings(&data_dir.join(SETTINGS_FILE));
         Ok(AppState {
             data_dir,
@@ -85,6 +101,8 @@ impl AppState {
             settings: Mutex::new(settings),
             opened_by_keyring: std::sync::atomic::AtomicBool::new(false),
             last_activity: Mutex::new(Instant::now()),
+            account: Arc::new(tokio::sync::Mutex::new(AccountState::default())),
+            password_typed: Mutex::new(None),
             next_id: Mutex::new(1),
             keyring_probe: OnceLock::new(),
         })
@@ -111,13 +129,60 @@ impl AppState {
         f(vault)
     }
 
-    /// Forgets everything unlocked: the vault (its key is wiped on drop),
-    /// previews, undo entries and generated HOTP codes.
+    /// Forgets everything unlocked (see the module doc). The account side
+    /// is forgotten at once unless a request to the server holds it; then
+    /// as soon as that request ends.
     pub fn lock_all(&self) {
         lock(&self.vault).take();
         lock(&self.previews).clear();
         lock(&self.trash).clear();
         lock(&self.hotp_codes).clear();
+        lock(&self.password_typed).take();
+        crate::savefile::forget_pending();
+        self.clipboard.clear_if_ours();
+        match self.account.try_lock() {
+            Ok(mut acc) => acc.forget_session(),
+            Err(_) => {
+                // The request in flight finishes first; this waits in line
+                // before any later command (Tokio's mutex is fair).
+                let account = Arc::clone(&self.account);
+                tauri::async_runtime::spawn(async move {
+                    account.lock().await.forget_session();
+                });
+            }
+        }
+    }
+
+    /// The vault password was typed correctly just now.
+    pub fn note_password_typed(&self) {
+        *lock(&self.password_typed) = Some(Instant::now());
+        let _ = crate::reminder::mark_checked(&self.data_dir, now_secs());
+    }
+
+    /// Checks `password` against the vault file (a passer-by at an
+    /// unlocked window does not know it); a wrong one is `WrongPassword`.
+    pub fn confirm_password(&self, password: &str) -> AppResult<()> {
+        Vault::open_with_password(&self.vault_path(), password, VaultOptions::default())?;
+        self.note_password_typed();
+        Ok(())
+    }
+
+    /// For what reveals secrets (a plain export, QR codes): the password
+    /// given now, or one typed within the minutes Settings allow;
+    /// otherwise [`AppError::PasswordRequired`].
+    pub fn fresh_password(&self, given: Option<&str>) -> AppResult<()> {
+        if let Some(pw) = given.filter(|p| !p.is_empty()) {
+            return self.confirm_password(pw);
+        }
+        let minutes = self.settings().remember_password_mins;
+        let recent = lock(&self.password_typed).is_some_and(|t| {
+            minutes > 0 && t.elapsed() < Duration::from_secs(u64::from(minutes) * 60)
+        });
+        if recent {
+            Ok(())
+        } else {
+            Err(AppError::PasswordRequired)
+        }
     }
 
     /// Whether an OS keyring is reachable (asked once per run, and given
@@ -143,7 +208,7 @@ impl AppState {
 
     pub fn save_settings(&self, s: Settings) -> AppResult<Settings> {
         let bytes = serde_json::to_vec_pretty(&s).map_err(|e| AppError::Internal(e.to_string()))?;
-        fsutil::write_atomic(&self.data_dir.join(SETTINGS_FILE), &bytes)
+        files::write_atomic(&self.data_dir.join(SETTINGS_FILE), &bytes)
             .map_err(|e| AppError::io("save the settings", &e))?;
         *lock(&self.settings) = s.clone();
         Ok(s)
@@ -181,32 +246,118 @@ fn load_settings(path: &Path) -> Settings {
         .unwrap_or_default()
 }
 
-/// The data folder: `APIQ_DATA_DIR` when set, otherwise
-/// `$XDG_DATA_HOME/apiq-authenticator` (`~/.local/share/apiq-authenticator`),
-/// the same place the `apiq` command line looks for the vault.
-pub fn data_dir_from_env(default_base: Option<PathBuf>) -> PathBuf {
-    if let Some(d) = std::env::var_os("APIQ_DATA_DIR").filter(|d| !d.is_empty()) {
-        return PathBuf::from(d);
-    }
-    default_base
-        .unwrap_or_else(std::env::temp_dir)
-        .join("apiq-authenticator")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn at(path: PathBuf) -> DataDir {
+        DataDir {
+            path,
+            explicit: true,
+        }
+    }
+
+    const PW: &str = "correct horse battery staple";
+
+    /// A state whose data folder holds an unlocked vault (cheap KDF).
+    fn unlocked() -> (tempfile::TempDir, AppState) {
+        let dir = tempfile::tempdir().unwrap();
+        let st = AppState::new(at(dir.path().join("data"))).unwrap();
+        let opts = apiq_vault::CreateOptions {
+            kdf: apiq_vault::Kdf::UncheckedForTests(apiq_vault::KdfParams {
+                m_kib: 64,
+                t: 1,
+                p: 1,
+            }),
+            ..Default::default()
+        };
+        let v = Vault::create(&st.vault_path(), PW, opts).unwrap();
+        *lock(&st.vault) = Some(v);
+        (dir, st)
+    }
+
+    /// Issue 14 item 7: locking forgets the account session, a 2FA
+    /// setup's password, the recovery codes last shown, prepared exports
+    /// and the recently typed password, besides the vault.
+    #[test]
+    fn locking_forgets_every_secret_of_the_session() {
+        let (_d, st) = unlocked();
+        st.note_password_typed();
+        {
+            let mut acc = st.account.try_lock().unwrap();
+            acc.session = Some(apiq_client::Sensitive::new("session"));
+            acc.login = "me@example.com".into();
+            acc.setup = Some(apiq_app::account::Setup {
+                password: Zeroizing::new("account pw".into()),
+                secret: apiq_client::Sensitive::new("JBSWY3DPEHPK3PXP"),
+                uri: apiq_client::Sensitive::new("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP"),
+                entry: None,
+                codes: vec![apiq_client::Sensitive::new("code-1")],
+            });
+            acc.shown_codes = vec![apiq_client::Sensitive::new("code-2")];
+        }
+        let job = crate::savefile::start(
+            "export.txt".into(),
+            Zeroizing::new(b"otpauth://...".to_vec()),
+            "write the export",
+        );
+        assert!(crate::savefile::is_pending(job));
+        st.lock_all();
+        assert!(lock(&st.vault).is_none());
+        let acc = st.account.try_lock().unwrap();
+        assert!(acc.session.is_none() && acc.setup.is_none() && acc.shown_codes.is_empty());
+        assert!(
+            !crate::savefile::is_pending(job),
+            "a prepared export is dropped"
+        );
+        assert!(matches!(
+            st.fresh_password(None),
+            Err(AppError::PasswordRequired)
+        ));
+    }
+
+    /// Issue 14 item 8: what reveals secrets asks for the vault password,
+    /// unless it was typed within the minutes Settings allow.
+    #[test]
+    fn revealing_secrets_needs_a_fresh_password() {
+        let (_d, st) = unlocked();
+        assert!(matches!(
+            st.fresh_password(None),
+            Err(AppError::PasswordRequired)
+        ));
+        assert!(matches!(
+            st.fresh_password(Some("wrong")),
+            Err(AppError::WrongPassword)
+        ));
+        st.fresh_password(Some(PW)).unwrap();
+        // Remembering is off by default: asked again next time.
+        assert!(matches!(
+            st.fresh_password(None),
+            Err(AppError::PasswordRequired)
+        ));
+        let mut s = st.settings();
+        s.remember_password_mins = 5;
+        st.save_settings(s).unwrap();
+        st.fresh_password(Some(PW)).unwrap();
+        st.fresh_password(None).unwrap();
+        // An old confirmation does not count.
+        *lock(&st.password_typed) = Instant::now().checked_sub(Duration::from_secs(301));
+        assert!(matches!(
+            st.fresh_password(None),
+            Err(AppError::PasswordRequired)
+        ));
+    }
+
     #[test]
     fn settings_round_trip_through_the_data_folder() {
         let dir = tempfile::tempdir().unwrap();
-        let st = AppState::new(dir.path().join("data")).unwrap();
+        let st = AppState::new(at(dir.path().join("data"))).unwrap();
         assert_eq!(st.settings().clipboard_clear_secs, 30);
         let mut s = st.settings();
         s.clipboard_clear_secs = 5;
         s.auto_lock_secs = 0;
         st.save_settings(s).unwrap();
-        let again = AppState::new(dir.path().join("data")).unwrap();
+        let again = AppState::new(at(dir.path().join("data"))).unwrap();
         assert_eq!(again.settings().clipboard_clear_secs, 5);
         assert_eq!(again.settings().auto_lock_secs, 0);
         assert_eq!(again.clipboard_clear(), Some(Duration::from_secs(5)));
@@ -223,7 +374,7 @@ mod tests {
             r#"{"autoLockSecs":60,"clipboardClearSecs":9,"hideCodes":true,"serverUrl":""}"#,
         )
         .unwrap();
-        let st = AppState::new(data.clone()).unwrap();
+        let st = AppState::new(at(data.clone())).unwrap();
         let s = st.settings();
         assert_eq!(
             (s.auto_lock_secs, s.clipboard_clear_secs, s.hide_codes),
@@ -233,7 +384,7 @@ mod tests {
         let mut s = s;
         s.sort = crate::dto::SortOrder::Newest;
         st.save_settings(s).unwrap();
-        let again = AppState::new(data).unwrap();
+        let again = AppState::new(at(data)).unwrap();
         assert_eq!(again.settings().sort, crate::dto::SortOrder::Newest);
     }
 
@@ -250,7 +401,7 @@ mod tests {
     #[test]
     fn a_locked_state_refuses_vault_work() {
         let dir = tempfile::tempdir().unwrap();
-        let st = AppState::new(dir.path().to_path_buf()).unwrap();
+        let st = AppState::new(at(dir.path().to_path_buf())).unwrap();
         let r = st.with_vault(|_| Ok(()));
         assert!(matches!(r, Err(AppError::Locked)));
     }

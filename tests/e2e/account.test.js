@@ -10,7 +10,7 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Key } from "selenium-webdriver";
 import {
-  backToCodes, SHOTS, all, answerSaveDialog, click, entries, find, findVisible, readClipboard, screenshot, sleep, startWithNewVault, tid, totpAround, type, waitFor,
+  backToCodes, PASSWORD, SHOTS, all, answerSaveDialog, click, entries, find, findVisible, readClipboard, screenshot, sleep, startWithNewVault, tid, totpAround, type, waitFor,
 } from "./helpers.js";
 
 const LOGIN = `ann.${Date.now()}@example.com`;
@@ -225,6 +225,26 @@ describe("account window", () => {
     // Sessions: this app's session is listed and marked.
     await waitFor(driver, async () => (await all(driver, "session-item")).length >= 1, "sessions listed");
     assert.match(await (await find(driver, "session-item")).getText(), /This app/);
+  });
+
+  test("locking the vault forgets the account session too", async () => {
+    await click(driver, "nav-codes");
+    await click(driver, "vault-lock");
+    await findVisible(driver, "vault-unlock");
+    await type(driver, "vault-password", PASSWORD);
+    await click(driver, "vault-unlock");
+    await findVisible(driver, "search", 20000);
+    await click(driver, "nav-account");
+    // Signed out: the sign-in form, not the account.
+    await findVisible(driver, "signin-login", 15000);
+    assert.equal((await all(driver, "signout")).length, 0);
+    await type(driver, "signin-login", LOGIN);
+    await type(driver, "signin-password", ACCOUNT_PW);
+    await click(driver, "signin-submit");
+    await findVisible(driver, "signin-code", 15000);
+    await verifyWithVaultCode();
+    await findVisible(driver, "twofa-status", 15000);
+    await click(driver, "account-settings");
   });
 
   test("disable 2FA: confirm, password; the vault entry is kept, archived", async () => {

@@ -1,4 +1,5 @@
-// Export in the real window: the data-loss warnings, a plain file written
+// Export in the real window: the data-loss warnings, the vault password
+// before a plain file (a wrong one refused), a plain file written
 // where the person chooses in the native save dialog (answered with
 // xdotool), and an encrypted Aegis export that imports back with its
 // password.
@@ -61,6 +62,12 @@ describe("export", () => {
     await screenshot(driver, "export-warning");
     await click(driver, "export-understood");
     await click(driver, "export-save");
+    // A plain file holds the secrets readable: the vault password first.
+    await type(driver, "confirm-password", "not the password");
+    await click(driver, "confirm-submit");
+    assert.match(await (await findVisible(driver, "confirm-error", 15000)).getText(), /Wrong password/);
+    await type(driver, "confirm-password", PASSWORD);
+    await click(driver, "confirm-submit");
     await answerSaveDialog(out);
     await waitFor(driver, async () => existsSync(out), "the export file was written", 15000);
     await waitFor(driver, async () => (await all(driver, "export-dialog")).length === 0, "the export dialog closed");
@@ -104,6 +111,8 @@ describe("export", () => {
     await click(driver, "export-open");
     await click(driver, "export-understood");
     await click(driver, "export-save");
+    await type(driver, "confirm-password", PASSWORD);
+    await click(driver, "confirm-submit");
     await answerSaveDialog(out, { replace: true });
     await waitFor(driver, async () => (await all(driver, "export-dialog")).length === 0, "the export dialog closed", 15000);
     const text = readFileSync(out, "utf8");

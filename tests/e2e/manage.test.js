@@ -1,6 +1,6 @@
 // Managing entries in the real window: several links at once, the manual
 // form's validation, edit (group, pin), delete with undo, show as QR (behind
-// a confirmation, decoded by zbarimg; all of them as migration batches),
+// a confirmation and the vault password, decoded by zbarimg; all of them as migration batches),
 // scan the screen, the clipboard image, a dropped image (the drop event a
 // file manager's drag gives the page; a dropped text file refused),
 // the next code in a period's last seconds, hidden codes, and the screen
@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Key } from "selenium-webdriver";
 import {
-  backToCodes, DATA_DIR, PASSWORD, SHOTS, all, dialogReady, click, entries, find, findVisible, readMigration, screenshot, sleep, startApp, startWithNewVault, tid, totp, totpAround, type, typeLines, waitFor,
+  backToCodes, DATA_DIR, PASSWORD, SHOTS, all, dialogReady, click, entries, find, findVisible, readClipboard, readMigration, screenshot, sleep, startApp, startWithNewVault, tid, totp, totpAround, type, typeLines, waitFor,
 } from "./helpers.js";
 
 const A = "otpauth://totp/Alpha:one@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Alpha";
@@ -99,7 +99,16 @@ describe("managing entries", () => {
     assert.equal((await all(driver, "qr-image")).length, 0);
     await screenshot(driver, "qr-confirm");
     await click(driver, "qr-confirm");
-    const img = await findVisible(driver, "qr-image");
+    // The QR code shows the secret: the vault's password is asked first.
+    await findVisible(driver, "confirm-password");
+    assert.equal((await all(driver, "qr-image")).length, 0);
+    await type(driver, "confirm-password", "not the password");
+    await click(driver, "confirm-submit");
+    assert.match(await (await findVisible(driver, "confirm-error", 15000)).getText(), /Wrong password/);
+    assert.equal((await all(driver, "qr-image")).length, 0);
+    await type(driver, "confirm-password", PASSWORD);
+    await click(driver, "confirm-submit");
+    const img = await findVisible(driver, "qr-image", 15000);
     const src = await img.getAttribute("src");
     const png = join(SHOTS, "qr-shown.png");
     writeFileSync(png, Buffer.from(src.replace(/^data:image\/png;base64,/, ""), "base64"));
@@ -237,10 +246,16 @@ describe("managing entries", () => {
     await waitFor(driver, async () => totpAround("JBSWY3DPEHPK3PXP").has((await entries(driver)).find((x) => x.issuer === "Alpha").code), "Alpha shown after the click");
   });
 
-  test("the vault locks when the screen locks (screensaver signal)", async () => {
+  test("the vault locks when the screen locks (screensaver signal), and our copy leaves the clipboard", async () => {
+    // This window never clears the clipboard by timer (clipboardClearSecs 0):
+    // only the lock can empty it.
+    const a = (await entries(driver)).find((x) => x.issuer === "Alpha");
+    await a.el.findElement(tid("entry-copy")).click();
+    await waitFor(driver, async () => totpAround("JBSWY3DPEHPK3PXP").has(readClipboard()), "the code was copied", 5000);
     execFileSync("dbus-send", ["--session", "--type=signal", "/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver.ActiveChanged", "boolean:true"]);
     await waitFor(driver, async () => (await all(driver, "vault-unlock")).length === 1 && (await all(driver, "entry")).length === 0, "locked by the screen lock", 10000);
     assert.match(await (await find(driver, "vault-locked-why")).getText(), /screen locked/);
+    assert.equal(readClipboard(), "", "locking cleared our copy");
     await type(driver, "vault-password", PASSWORD);
     await click(driver, "vault-unlock");
     await waitFor(driver, async () => (await all(driver, "entry")).length === 7, "unlocked again", 20000);

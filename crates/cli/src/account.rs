@@ -1,7 +1,8 @@
 //! `apiq account …`: the account side, as in the app, through
 //! [`apiq_client`].
 //!
-//! - **Server**: `--server URL`, else `$APIQ_SERVER`, else the server the
+//! - **Server**: `--server URL`, else `$APIQ_SERVER_URL` (or its older
+//!   name `$APIQ_SERVER`), else the server the
 //!   saved session belongs to, else the bundled backend's address
 //!   ([`apiq_client::DEFAULT_SERVER`]).
 //! - **Password**: `$APIQ_PASSWORD`, else the first line of standard input
@@ -186,10 +187,7 @@ fn load_saved() -> anyhow::Result<Option<Saved>> {
 }
 
 fn save(saved: &Saved) -> anyhow::Result<()> {
-    let path = session_path()?;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
+    let path = crate::fsutil::ensure_data_dir()?.join(SESSION_FILE);
     let bytes = Zeroizing::new(serde_json::to_vec(saved)?);
     crate::fsutil::write_atomic(&path, &bytes, true)
 }
@@ -203,10 +201,11 @@ fn forget() -> anyhow::Result<()> {
     }
 }
 
+/// The server: `--server`, `$APIQ_SERVER_URL` (or `$APIQ_SERVER`), the
+/// saved session's, else the bundled backend's address (see
+/// [`apiq_app::server`]).
 fn server_url(flag: Option<String>, saved: Option<&Saved>) -> String {
-    flag.filter(|s| !s.is_empty())
-        .or_else(|| std::env::var("APIQ_SERVER").ok().filter(|s| !s.is_empty()))
-        .or_else(|| saved.map(|s| s.server.clone()))
+    apiq_app::server::choose(flag.as_deref(), saved.map(|s| s.server.as_str()))
         .unwrap_or_else(|| apiq_client::DEFAULT_SERVER.to_owned())
 }
 
@@ -281,7 +280,7 @@ fn signed_in(flag: Option<String>) -> anyhow::Result<(Client, Saved)> {
     let saved = load_saved()?
         .ok_or_else(|| anyhow::anyhow!("not signed in: run `apiq account signin LOGIN` first"))?;
     let url = server_url(flag, Some(&saved));
-    if url.trim_end_matches('/') != saved.server.trim_end_matches('/') {
+    if !apiq_app::server::same(&url, &saved.server) {
         return Err(Failure::input(format!(
             "signed in to {}, not {url}: sign in there first",
             saved.server

@@ -93,7 +93,7 @@ enum Command {
     Account {
         #[command(subcommand)]
         cmd: account::AccountCmd,
-        /// The account server (default: $APIQ_SERVER, the signed-in server, or the bundled backend).
+        /// The account server (default: $APIQ_SERVER_URL or $APIQ_SERVER, the signed-in server, or the bundled backend).
         #[arg(long, global = true)]
         server: Option<String>,
     },

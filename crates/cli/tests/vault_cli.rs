@@ -520,3 +520,50 @@ fn default_vault_is_the_desktop_apps() {
     assert_ok(&o);
     assert!(dir.path().join("apiq-authenticator/vault.apiq").is_file());
 }
+
+/// Issue 14 items 3 and 12: the data folder the CLI creates is owner-only,
+/// and without APIQ_DATA_DIR, XDG_DATA_HOME and HOME there is no data
+/// folder at all (a clear error), never one in the shared temporary folder.
+#[test]
+fn the_data_folder_is_private_and_never_a_shared_temporary_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = cmd(&["vault", "init"]);
+    c.env("XDG_DATA_HOME", dir.path())
+        .env("APIQ_VAULT_PASSWORD", PW);
+    let o = finish(c.spawn().unwrap(), "");
+    assert_ok(&o);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(dir.path().join("apiq-authenticator"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o700);
+    }
+    let mut c = cmd(&["vault", "init"]);
+    c.env_remove("XDG_DATA_HOME")
+        .env_remove("HOME")
+        .env("TMPDIR", dir.path().join("tmp"))
+        .env("APIQ_VAULT_PASSWORD", PW);
+    let o = finish(c.spawn().unwrap(), "");
+    assert_fails(&o, 2, "APIQ_DATA_DIR");
+    assert!(!dir.path().join("tmp").exists());
+}
+
+/// Issue 11: one variable names the account server for both front ends,
+/// APIQ_SERVER_URL, with the CLI's older APIQ_SERVER still accepted.
+#[test]
+fn the_account_server_comes_from_apiq_server_url_or_its_alias() {
+    let dir = tempfile::tempdir().unwrap();
+    for var in ["APIQ_SERVER_URL", "APIQ_SERVER"] {
+        let mut c = cmd(&["account", "signup", "ann@example.com", "--password-stdin"]);
+        c.env("APIQ_DATA_DIR", dir.path())
+            .env_remove("APIQ_SERVER_URL")
+            .env_remove("APIQ_SERVER")
+            // A port nobody listens on: the error names the server asked.
+            .env(var, "http://127.0.0.1:9/");
+        let o = finish(c.spawn().unwrap(), "account password 42\n");
+        assert_fails(&o, 1, "127.0.0.1:9");
+    }
+}

@@ -21,6 +21,7 @@
 
 mod content;
 mod crypto;
+mod dedup;
 mod error;
 pub mod format;
 pub mod keyring_slot;
@@ -30,6 +31,7 @@ pub mod sync;
 mod vault;
 
 pub use content::{EntryId, NewEntry, VaultEntry, CONTENT_VERSION};
+pub use dedup::DuplicateIndex;
 pub use error::{Damaged, VaultError};
 pub use format::KdfParams;
 pub use keyring_slot::{KeyringBackend, KeyringPreference, KeyringStatus};

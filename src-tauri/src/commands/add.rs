@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use apiq_otp::{Algorithm, Entry, Kind, Secret, Skipped};
+use apiq_app::import::{self, Found};
+use apiq_otp::{Algorithm, Entry, Kind, Secret};
 use apiq_vault::NewEntry;
 use tauri::State;
 use zeroize::Zeroizing;
@@ -15,14 +16,14 @@ use crate::preview;
 use crate::state::{lock, now_secs, AppState, PendingPreview};
 
 /// Builds a preview against the open vault and keeps its new entries.
-pub fn keep(
-    state: &AppState,
-    source: &str,
-    candidates: Vec<NewEntry>,
-    skipped: &[Skipped],
-    import: bool,
-) -> AppResult<Preview> {
-    let built = state.with_vault(|v| Ok(preview::build(candidates, skipped, v.entries())))?;
+pub fn keep(state: &AppState, source: &str, found: Found, import: bool) -> AppResult<Preview> {
+    let built = state.with_vault(|v| {
+        Ok(apiq_app::preview::Preview::build(
+            found.entries,
+            &found.skipped,
+            v.entries(),
+        ))
+    })?;
     let id = state.next_id();
     let new_count = built.new.len() as u32;
     lock(&state.previews).insert(
@@ -35,7 +36,7 @@ pub fn keep(
     Ok(Preview {
         id,
         source: source.to_string(),
-        items: built.items,
+        items: built.items.into_iter().map(preview::item_view).collect(),
         new_count,
     })
 }
@@ -53,16 +54,15 @@ fn from_images(
             }
         }
     }
-    let texts: Vec<String> = texts;
-    let (c, s) = preview::from_qr_texts(&texts);
-    keep(state, source, c, &s, false)
+    keep(state, source, import::from_qr_texts(&texts), false)
 }
 
 #[tauri::command(async)]
 pub fn preview_text(state: State<'_, AppState>, text: String) -> AppResult<Preview> {
     let text = Zeroizing::new(text);
-    let (c, s) = preview::from_text(&text).map_err(AppError::Invalid)?;
-    keep(&state, "text", c, &s, false)
+    let found =
+        import::from_text(&text).map_err(|e| AppError::Invalid(preview::text_error(&text, &e)))?;
+    keep(&state, "text", found, false)
 }
 
 /// Image bytes from a file picker, a drop or a paste, base64 in the JSON
@@ -73,8 +73,7 @@ pub fn preview_text(state: State<'_, AppState>, text: String) -> AppResult<Previ
 pub fn preview_image(state: State<'_, AppState>, data: String) -> AppResult<Preview> {
     let bytes = decode_base64(&data)?;
     let texts = apiq_scan::decode_bytes(&bytes)?;
-    let (c, s) = preview::from_qr_texts(&texts);
-    keep(&state, "image", c, &s, false)
+    keep(&state, "image", import::from_qr_texts(&texts), false)
 }
 
 /// Bytes the window sent as base64.
@@ -150,7 +149,11 @@ pub fn preview_manual(state: State<'_, AppState>, entry: ManualEntry) -> AppResu
     let mut entry = entry;
     let e = manual_entry(&entry);
     zeroize::Zeroize::zeroize(&mut entry.secret);
-    keep(&state, "manual", vec![NewEntry::from(e?)], &[], false)
+    let found = Found {
+        entries: vec![NewEntry::from(e?)],
+        skipped: Vec::new(),
+    };
+    keep(&state, "manual", found, false)
 }
 
 #[tauri::command(async)]

@@ -210,10 +210,18 @@ pub fn entry_restore(state: State<'_, AppState>, undo_token: u32) -> AppResult<E
     Ok(v)
 }
 
-/// QR codes for moving entries to a phone: one otpauth:// URI per entry,
-/// or Google Authenticator migration batches for several.
+/// QR codes for moving entries to a phone (see [`apiq_app::phone`]). They
+/// show the secrets to anyone who sees the screen: the vault's password
+/// is asked first (`password`, or typed a moment ago: see
+/// [`AppState::fresh_password`]).
 #[tauri::command(async)]
-pub fn entry_qr(state: State<'_, AppState>, ids: Vec<String>) -> AppResult<Vec<QrImage>> {
+pub fn entry_qr(
+    state: State<'_, AppState>,
+    ids: Vec<String>,
+    password: Option<String>,
+) -> AppResult<Vec<QrImage>> {
+    let password = password.map(Zeroizing::new);
+    state.fresh_password(password.as_deref().map(|p| p.as_str()))?;
     let ids = ids
         .iter()
         .map(|i| parse_id(i))
@@ -227,68 +235,19 @@ pub fn entry_qr(state: State<'_, AppState>, ids: Vec<String>) -> AppResult<Vec<Q
             })
             .collect()
     })?;
-    let label = |e: &apiq_otp::Entry| {
-        if e.issuer.is_empty() {
-            e.name.clone()
-        } else {
-            format!("{} ({})", e.issuer, e.name)
-        }
-    };
-    let single = |e: &apiq_otp::Entry, note: Option<String>| {
-        (Zeroizing::new(apiq_otp::uri::format(e)), label(e), note)
-    };
-    let texts: Vec<(Zeroizing<String>, String, Option<String>)> = if entries.len() == 1 {
-        vec![single(&entries[0], None)]
-    } else {
-        // Google's batches for what they can hold; every other entry gets
-        // an otpauth:// code of its own (which phone apps scan), saying why,
-        // so that nothing is silently left behind.
-        let mut fit = Vec::new();
-        let mut own = Vec::new();
-        for e in &entries {
-            match apiq_otp::migration::unsupported(e) {
-                None => fit.push(e.clone()),
-                Some(why) => own.push((e, why)),
-            }
-        }
-        let (batches, _) =
-            apiq_otp::migration::format_batches(&fit, 10, (now_secs() & 0x7fff_ffff) as i32);
-        let n = batches.len();
-        let mut texts: Vec<_> = batches
-            .into_iter()
-            .enumerate()
-            .map(|(i, b)| {
-                (
-                    Zeroizing::new(b),
-                    format!(
-                        "Batch {} of {n} for Google Authenticator and compatible apps",
-                        i + 1
-                    ),
-                    None,
-                )
-            })
-            .collect();
-        texts.extend(own.into_iter().map(|(e, why)| {
-            single(
-                e,
-                Some(format!(
-                    "A code of its own, since Google's batches cannot hold this one: {why}. Apps such as Aegis, 2FAS or Ente Auth scan it."
-                )),
-            )
-        }));
-        texts
-    };
-    texts
+    let codes = apiq_app::phone::codes(&entries, &mut rand::rngs::OsRng)
+        .map_err(|e| AppError::Internal(crate::error::sentence(&e.to_string())))?;
+    codes
         .into_iter()
-        .map(|(text, label, note)| {
-            let png = Zeroizing::new(apiq_scan::render_png(&text, 6)?);
+        .map(|c| {
+            let png = Zeroizing::new(apiq_scan::render_png(&c.text, 6)?);
             Ok(QrImage {
                 data_url: format!(
                     "data:image/png;base64,{}",
                     base64::engine::general_purpose::STANDARD.encode(&*png)
                 ),
-                label,
-                note,
+                label: c.label,
+                note: c.note,
             })
         })
         .collect()

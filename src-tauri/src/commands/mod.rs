@@ -8,7 +8,9 @@ pub mod add;
 pub mod entries;
 pub mod recovery;
 pub mod settings;
+pub mod tokens;
 pub mod transfer;
+pub mod twofa;
 pub mod vault;
 
 use apiq_vault::{EntryId, VaultError};

@@ -2,7 +2,7 @@
 //! vault crate, so the preview and what is stored agree), mark used, copy
 //! one, and the overview of accounts with few codes left.
 
-use apiq_vault::{recovery, RecoveryCodes, VaultEntry};
+use apiq_vault::{recovery, VaultEntry};
 use tauri::State;
 use zeroize::Zeroizing;
 
@@ -10,10 +10,6 @@ use super::parse_id;
 use crate::dto::{CopyResult, RecoveryItem, RecoveryOverviewItem, RecoveryView};
 use crate::error::{AppError, AppResult};
 use crate::state::{now_secs, AppState};
-
-/// Fewer unused codes than this (or none stored) puts an account in the
-/// overview.
-const FEW: usize = 3;
 
 fn view(e: &VaultEntry) -> RecoveryView {
     let r = &e.recovery;
@@ -71,21 +67,14 @@ pub fn recovery_save(
             "No recovery code was found in the text.".into(),
         ));
     }
-    let now = now_secs();
     state.with_vault(|v| {
-        v.transact(|entries| {
-            let e = entries
-                .iter_mut()
-                .find(|e| e.id == id)
-                .ok_or_else(|| apiq_vault::VaultError::NoSuchEntry(id.to_hex()))?;
-            if replace {
-                e.recovery = RecoveryCodes::default();
-            }
-            e.recovery.add(codes.iter().map(|c| c.as_str()), now);
-            e.updated = now;
-            Ok(())
-        })?;
-        Ok(())
+        Ok(apiq_app::recovery::store(
+            v,
+            id,
+            &codes,
+            replace,
+            now_secs(),
+        )?)
     })?;
     entry_view(&state, id)
 }
@@ -99,20 +88,14 @@ pub fn recovery_mark(
     used: bool,
 ) -> AppResult<RecoveryView> {
     let id = parse_id(&entry_id)?;
-    let now = now_secs();
     state.with_vault(|v| {
-        v.transact(|entries| {
-            let e = entries
-                .iter_mut()
-                .find(|e| e.id == id)
-                .ok_or_else(|| apiq_vault::VaultError::NoSuchEntry(id.to_hex()))?;
-            if let Some(c) = e.recovery.codes.get_mut(index as usize) {
-                c.used_at = used.then_some(now);
-                e.updated = now;
-            }
-            Ok(())
-        })?;
-        Ok(())
+        Ok(apiq_app::recovery::mark(
+            v,
+            id,
+            index as usize,
+            used,
+            now_secs(),
+        )?)
     })?;
     entry_view(&state, id)
 }
@@ -141,10 +124,7 @@ pub fn recovery_copy(
 #[tauri::command(async)]
 pub fn recovery_overview(state: State<'_, AppState>) -> AppResult<Vec<RecoveryOverviewItem>> {
     state.with_vault(|v| {
-        Ok(v.entries()
-            .iter()
-            .filter(|e| !e.archived)
-            .filter(|e| e.recovery.codes.is_empty() || e.recovery.remaining() < FEW)
+        Ok(apiq_app::recovery::few_left(v.entries())
             .map(|e| RecoveryOverviewItem {
                 entry_id: e.id.to_hex(),
                 issuer: e.otp.issuer.clone(),

@@ -3,8 +3,8 @@
 //! previous version on save) and export to their formats, with what each
 //! format cannot hold said before the file is written.
 
+use apiq_app::import::{to_exportable, Scope};
 use apiq_formats::{ExportFormat, Format, FormatError, Imported};
-use apiq_vault::NewEntry;
 use tauri::State;
 use zeroize::Zeroizing;
 
@@ -81,9 +81,10 @@ pub fn import_file(
     let bytes = super::add::decode_base64(&data)?;
     let bytes: &[u8] = &bytes;
     let password = password.filter(|p| !p.is_empty()).map(Zeroizing::new);
-    let result = apiq_formats::import(bytes, None, password.as_ref().map(|p| p.as_bytes()));
-    let imported = match result {
-        Ok(i) => i,
+    let result =
+        apiq_app::import::from_export(bytes, None, password.as_ref().map(|p| p.as_bytes()));
+    let (format, found) = match result {
+        Ok(r) => r,
         Err(FormatError::PasswordRequired) => {
             let format = apiq_formats::detect(bytes)
                 .map(display_name)
@@ -94,35 +95,12 @@ pub fn import_file(
         }
         Err(e) => return Err(format_error(e)),
     };
-    let source = display_name(imported.format);
-    let candidates: Vec<NewEntry> = imported
-        .entries
-        .into_iter()
-        .map(|i| NewEntry {
-            note: i.note,
-            groups: i.groups,
-            favorite: i.favorite,
-            ..NewEntry::from(i.entry)
-        })
-        .collect();
-    let preview = keep(&state, source, candidates, &imported.skipped, true)?;
+    let preview = keep(&state, display_name(format), found, true)?;
     Ok(ImportOutcome::Preview { preview })
 }
 
 fn vault_items(state: &AppState) -> AppResult<Vec<Imported>> {
-    state.with_vault(|v| {
-        Ok(v.entries()
-            .iter()
-            .filter(|e| !e.archived)
-            .map(|e| Imported {
-                entry: e.otp.clone(),
-                note: e.note.clone(),
-                groups: e.groups.clone(),
-                favorite: e.favorite || e.pinned,
-                icon: None,
-            })
-            .collect())
-    })
+    state.with_vault(|v| Ok(to_exportable(v.entries(), Scope::Active)))
 }
 
 /// The export formats, each with what it would lose of this vault.
@@ -159,13 +137,17 @@ pub fn export_formats(state: State<'_, AppState>) -> AppResult<Vec<FormatInfo>> 
 /// Exports and asks where to write the file (save dialog); returns the
 /// save job whose `save-done` event tells where it went (see
 /// [`crate::savefile`]). With a password the format's encrypted variant is
-/// used.
+/// used; a plain file, which holds the secrets readable, needs the vault's
+/// password (`vault_password`, or typed a moment ago: see
+/// [`AppState::fresh_password`]).
 #[tauri::command(async)]
 pub fn export_file(
     state: State<'_, AppState>,
     format: String,
     password: Option<String>,
+    vault_password: Option<String>,
 ) -> AppResult<u32> {
+    let vault_password = vault_password.map(Zeroizing::new);
     let base = ExportFormat::from_name(&format)
         .ok_or_else(|| AppError::Invalid(format!("Unknown export format “{format}”.")))?;
     let password = password.filter(|p| !p.is_empty()).map(Zeroizing::new);
@@ -175,6 +157,9 @@ pub fn export_file(
         (f, false) => f,
         (_, true) => return Err(AppError::Invalid("This format cannot be encrypted.".into())),
     };
+    if !chosen.encrypted() {
+        state.fresh_password(vault_password.as_deref().map(|p| p.as_str()))?;
+    }
     let items = vault_items(&state)?;
     let export = apiq_formats::export(
         &items,

@@ -60,7 +60,7 @@ fn status(st: &AppState) -> VaultStatus {
 /// an early reminder).
 fn password_typed(st: &AppState) {
     st.opened_by_keyring.store(false, Ordering::SeqCst);
-    let _ = reminder::mark_checked(&st.data_dir, now_secs());
+    st.note_password_typed();
 }
 
 #[tauri::command(async)]
@@ -167,9 +167,7 @@ pub fn vault_set_keyring(
 /// Asks the vault's password again (a passer-by at an unlocked window must
 /// not change how the vault opens, nor roll it back).
 fn confirm_password(state: &AppState, password: &str) -> AppResult<()> {
-    Vault::open_with_password(&state.vault_path(), password, VaultOptions::default())?;
-    let _ = reminder::mark_checked(&state.data_dir, now_secs());
-    Ok(())
+    state.confirm_password(password)
 }
 
 /// The reminder's check: is this the vault's password? A wrong one is

@@ -70,7 +70,7 @@ pub fn set_in(dir: &Path, enabled: bool, exe: &Path, data_dir: Option<&str>) -> 
     if enabled {
         std::fs::create_dir_all(dir)
             .map_err(|e| AppError::io("create the autostart folder", &e))?;
-        crate::fsutil::write_atomic(&path, entry_text(exe, data_dir).as_bytes())
+        apiq_app::files::write_atomic(&path, entry_text(exe, data_dir).as_bytes())
             .map_err(|e| AppError::io("write the login entry", &e))
     } else {
         match std::fs::remove_file(&path) {

@@ -75,13 +75,13 @@ pub fn apply_settings(app: &AppHandle, before: &Settings, after: &Settings) -> A
 /// Before the app is built: claims the data folder; a second launch
 /// hands its arguments to the running app and exits 0 here.
 pub fn single_instance() -> Option<std::os::unix::net::UnixListener> {
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .filter(|v| !v.is_empty())
-        .map(std::path::PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".local/share"))
-        });
-    let data_dir = crate::state::data_dir_from_env(base);
+    // No data folder: the app's setup says so and stops; nothing to claim.
+    let data_dir = apiq_app::files::data_dir().ok()?;
+    if let Err(e) = apiq_app::files::ensure_dir(&data_dir) {
+        eprintln!("running without the single-instance check: {e}");
+        return None;
+    }
+    let data_dir = data_dir.path;
     let h = instance::Handover {
         argv: std::env::args().collect(),
         cwd: std::env::current_dir()

@@ -166,7 +166,13 @@ closeToTray: boolean,
 /**
  * Start at login, hidden in the tray.
  */
-autostart: boolean, };
+autostart: boolean, 
+/**
+ * A plain export or a QR code asks for the vault password; after it
+ * was typed, it is not asked again for this many minutes (0: asked
+ * every time). Locking forgets it.
+ */
+rememberPasswordMins: number, };
 export type SortOrder = "issuer" | "account" | "newest" | "oldest" | "manual";
 export type Theme = "system" | "light" | "dark";
 export type CopyResult = { 
@@ -208,7 +214,8 @@ export type RecoveryOverviewItem = { entryId: string, issuer: string, name: stri
  * `null`: no codes stored at all.
  */
 remaining: number | null, };
-export type ErrorView = { kind: string, message: string, };
+export type ErrorView = { kind: ErrorKind, message: string, };
+export type ErrorKind = "locked" | "no_vault" | "vault_exists" | "wrong_password" | "password_required" | "invalid" | "not_found" | "keyring" | "scan" | "import" | "io" | "clipboard" | "account" | "throttled" | "session_ended" | "unreachable" | "internal";
 export type AccountStatus = { 
 /**
  * The backend in use; `null` before the bundled one has started.
@@ -238,7 +245,12 @@ export type AccountCodes = { codes: Array<AccountCode>, remaining: number,
 /**
  * The codes were also stored in the vault entry's recovery codes.
  */
-storedInVault: boolean, };
+storedInVault: boolean, 
+/**
+ * Why they could not be stored there (the vault locked, the entry
+ * removed, the file not writable); `null` when stored or not asked.
+ */
+vaultProblem: string | null, };
 export type TokenView = { id: number, description: string, apiList: Array<string>, expiresAt: string | null, created: string, lastUsed: string | null, last4: string, };
 export type NewToken = { value: string, token: TokenView, };
 export type SessionView = { id: number, created: string, lastUsed: string, current: boolean, };

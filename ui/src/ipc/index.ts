@@ -22,6 +22,7 @@ import type {
   Deleted,
   EntryPatch,
   EntryView,
+  ErrorKind,
   ErrorView,
   FormatInfo,
   ImportOutcome,
@@ -38,9 +39,10 @@ import type {
 
 export type * from "./bindings";
 
-/** An error from a command: a stable kind and a plain sentence. */
+/** An error from a command: a stable kind (the union generated from the
+ *  Rust enum, so a misspelt kind does not compile) and a plain sentence. */
 export class AppError extends Error {
-  readonly kind: string;
+  readonly kind: ErrorKind;
   constructor(view: ErrorView) {
     super(view.message);
     this.kind = view.kind;
@@ -114,7 +116,9 @@ export const api = {
   updateEntry: (id: string, patch: EntryPatch) => call<EntryView>("entry_update", { id, patch }),
   deleteEntry: (id: string) => call<Deleted>("entry_delete", { id }),
   restoreEntry: (undoToken: number) => call<EntryView>("entry_restore", { undoToken }),
-  entryQr: (ids: string[]) => call<QrImage[]>("entry_qr", { ids }),
+  /** Asks for the vault password first unless it was typed a moment ago:
+   *  without `password` it may fail with kind "password_required". */
+  entryQr: (ids: string[], password: string | null = null) => call<QrImage[]>("entry_qr", { ids, password }),
 
   // adding
   previewText: (text: string) => call<Preview>("preview_text", { text }),
@@ -130,7 +134,10 @@ export const api = {
   exportFormats: () => call<FormatInfo[]>("export_formats"),
   importFile: (bytes: Uint8Array, password: string | null) =>
     call<ImportOutcome>("import_file", { data: toBase64(bytes), password }),
-  exportFile: (format: string, password: string | null) => saveJob("export_file", { format, password }),
+  /** A plain export needs the vault password (kind "password_required"
+   *  without it, unless it was typed a moment ago). */
+  exportFile: (format: string, password: string | null, vaultPassword: string | null = null) =>
+    saveJob("export_file", { format, password, vaultPassword }),
 
   // recovery codes
   recovery: (entryId: string) => call<RecoveryView>("recovery_get", { entryId }),

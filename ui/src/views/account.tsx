@@ -18,13 +18,14 @@ function breakAfterAt(text: string) {
   return <>{text.slice(0, at + 1)}<wbr />{text.slice(at + 1)}</>;
 }
 
-export function PasswordConfirm(props: { title: string; message?: ComponentChildren; onSubmit: (pw: string) => Promise<void>; onCancel: () => void }) {
+export function PasswordConfirm(props: { title: string; message?: ComponentChildren; label?: string; onSubmit: (pw: string) => Promise<void>; onCancel: () => void }) {
+  const label = props.label ?? "Account password";
   const [pw, setPw] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   async function submit(e?: Event) {
     e?.preventDefault();
-    if (!pw) return setError("Type your account password.");
+    if (!pw) return setError(`Type your ${label.toLowerCase()}.`);
     setBusy(true);
     setError(null);
     try {
@@ -51,7 +52,7 @@ export function PasswordConfirm(props: { title: string; message?: ComponentChild
       <form onSubmit={submit}>
         {props.message && <div class="small muted" style="margin-bottom:8px">{props.message}</div>}
         <div class="field">
-          <label for="confirm-pw">Account password</label>
+          <label for="confirm-pw">{label}</label>
           <input id="confirm-pw" class="input" type="password" autocomplete="current-password" data-testid="confirm-password" value={pw} onInput={(e) => setPw(e.currentTarget.value)} ref={autoFocus} />
           {error && <span class="field-error" role="alert" data-testid="confirm-error">{error}</span>}
         </div>
@@ -332,6 +333,7 @@ function CodesDialog({ title, codes, gated, onDone, onRegenerate }: { title: str
     <Dialog title={title} onClose={gated && !saved ? () => setError("Save the codes first (Download or Copy), then tick the box.") : onDone} testid="recovery-codes-dialog"
       footer={<button class="btn primary" data-testid="recovery-done" disabled={!saved} onClick={onDone}>Done</button>}>
       <p class="small muted" style="margin-top:0">Each code signs you in once if you lose your authenticator. Keep them somewhere safe.{codes.storedInVault ? " They are also stored with the account's entry in this app's vault." : ""}</p>
+      {codes.vaultProblem && <div class="warn-box" role="alert" data-testid="recovery-vault-problem">{codes.vaultProblem}</div>}
       <ul class="recovery-list">
         {codes.codes.map((c) => (
           <li key={c.code} data-testid="recovery-code" data-used={c.used ? "true" : "false"}><span>{c.code}</span></li>

@@ -1,8 +1,9 @@
 // Editing an entry's labels, and showing entries as QR codes to move them
 // to a phone (only after the confirmation in the code list).
 import { useEffect, useState } from "preact/hooks";
-import { api, messageOf, type EntryView, type QrImage } from "../ipc";
+import { AppError, api, messageOf, type EntryView, type QrImage } from "../ipc";
 import { Dialog } from "../components/dialog";
+import { PasswordConfirm } from "./account";
 
 export function EditDialog({ entry, onClose, onSaved, onDelete }: { entry: EntryView; onClose: () => void; onSaved: () => void; onDelete: () => void }) {
   const [issuer, setIssuer] = useState(entry.issuer);
@@ -72,9 +73,24 @@ export function QrDialog({ entries, onClose }: { entries: EntryView[]; onClose: 
   const [images, setImages] = useState<QrImage[] | null>(null);
   const [page, setPage] = useState(0);
   const [error, setError] = useState<string | null>(null);
+  // The codes show the secrets: the vault password is asked first (unless
+  // it was typed a moment ago, see Settings).
+  const [askVault, setAskVault] = useState(false);
+  const ids = entries.map((e) => e.id);
   useEffect(() => {
-    api.entryQr(entries.map((e) => e.id)).then(setImages, (e) => setError(messageOf(e)));
+    api.entryQr(ids).then(setImages, (e) => {
+      if (e instanceof AppError && e.kind === "password_required") setAskVault(true);
+      else setError(messageOf(e));
+    });
   }, []);
+  if (askVault) {
+    return (
+      <PasswordConfirm title="Confirm it is you" label="Vault password"
+        message="A QR code shows the account's secret to anyone who sees the screen. Type the vault's password to show it."
+        onSubmit={async (pw) => { setImages(await api.entryQr(ids, pw)); setAskVault(false); }}
+        onCancel={onClose} />
+    );
+  }
   const img = images?.[page];
   return (
     <Dialog

@@ -5,6 +5,7 @@
 import { useState } from "preact/hooks";
 import { api, messageOf, type EntryView } from "../ipc";
 import { Dialog } from "../components/dialog";
+import { autoFocus } from "../lib/focus";
 import { useToast } from "../components/toast";
 
 export function ResyncDialog({ entry, onClose, onSaved }: { entry: EntryView; onClose: () => void; onSaved: () => void }) {
@@ -52,7 +53,7 @@ export function ResyncDialog({ entry, onClose, onSaved }: { entry: EntryView; on
         <div class="grid2">
           <div class="field">
             <label for="resync-1">A code</label>
-            <input id="resync-1" class="input mono" inputMode="numeric" autocomplete="off" data-testid="resync-code1" value={c1} onInput={(e) => setC1(e.currentTarget.value)} autofocus />
+            <input id="resync-1" class="input mono" inputMode="numeric" autocomplete="off" data-testid="resync-code1" value={c1} onInput={(e) => setC1(e.currentTarget.value)} ref={autoFocus} />
           </div>
           <div class="field">
             <label for="resync-2">The next code</label>

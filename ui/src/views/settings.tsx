@@ -204,6 +204,10 @@ export function SettingsDialog({ settings, onClose, onSaved, onVaultChanged }: {
         <input id="remind" class="input" type="number" min={0} data-testid="settings-reminder-days" value={s.passwordReminderDays} onInput={(e) => setS({ ...s, passwordReminderDays: Math.max(0, Number(e.currentTarget.value) || 0) })} />
       </div>
       <div class="field">
+        <label for="remember">A plain export or a QR code asks for the vault password; after it, do not ask again for (minutes, 0 = ask every time)</label>
+        <input id="remember" class="input" type="number" min={0} max={60} data-testid="settings-remember-password" value={s.rememberPasswordMins} onInput={(e) => setS({ ...s, rememberPasswordMins: Math.min(60, Math.max(0, Number(e.currentTarget.value) || 0)) })} />
+      </div>
+      <div class="field">
         <label for="sort">Order of the codes</label>
         <select id="sort" class="input" data-testid="settings-sort" value={s.sort} onChange={(e) => setS({ ...s, sort: e.currentTarget.value as SortOrder })}>
           <option value="issuer">By service (A to Z)</option>

@@ -2,12 +2,13 @@
 // same preview as adding, a backup of the vault before anything changes)
 // and export to other apps' formats (with what each cannot hold).
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api, messageOf, type FormatInfo, type Preview } from "../ipc";
+import { AppError, api, messageOf, type FormatInfo, type Preview } from "../ipc";
 import { Dialog } from "../components/dialog";
 import { Icon } from "../components/icons";
 import { useToast } from "../components/toast";
 import { PreviewList } from "./preview";
 import { autoFocus } from "../lib/focus";
+import { PasswordConfirm } from "./account";
 
 export function ImportDialog({ onClose, onSaved, initialFile }: {
   onClose: () => void;
@@ -166,20 +167,35 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
   const plain = !withPassword;
   const ok = !!info && (withPassword ? pw.length > 0 && pw === pw2 : understood);
 
-  async function run() {
+  // A plain file reveals the secrets: the vault password is asked first
+  // (unless it was typed a moment ago, see Settings).
+  const [askVault, setAskVault] = useState(false);
+
+  async function run(vaultPassword: string | null = null) {
     setBusy(true);
     setError(null);
     try {
-      const path = await api.exportFile(format, withPassword ? pw : null);
+      const path = await api.exportFile(format, withPassword ? pw : null, vaultPassword);
+      setAskVault(false);
       if (path) {
         toast({ text: `Exported to ${path}.`, ms: 6000 });
         onClose();
       }
     } catch (e) {
-      setError(messageOf(e));
+      if (e instanceof AppError && e.kind === "password_required") setAskVault(true);
+      else if (vaultPassword !== null) throw e; // shown by the password pop-up
+      else setError(messageOf(e));
     } finally {
       setBusy(false);
     }
+  }
+
+  if (askVault) {
+    return (
+      <PasswordConfirm title="Confirm it is you" label="Vault password"
+        message="The exported file holds your secrets readable. Type the vault's password to write it."
+        onSubmit={(vpw) => run(vpw)} onCancel={() => setAskVault(false)} />
+    );
   }
 
   return (
@@ -190,7 +206,7 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
       footer={
         <>
           <button class="btn" onClick={onClose}>Cancel</button>
-          <button class="btn primary" data-testid="export-save" disabled={!ok || busy} onClick={run}>Export…</button>
+          <button class="btn primary" data-testid="export-save" disabled={!ok || busy} onClick={() => run()}>Export…</button>
         </>
       }
     >

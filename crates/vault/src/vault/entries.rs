@@ -1,8 +1,6 @@
 //! Every change to entries: add, import (one duplicate detector), update,
 //! archive, remove, HOTP use and recovery codes. Each is one transaction.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasher, Hash, Hasher};
 
 use apiq_otp::Generator;
 use zeroize::Zeroizing;
@@ -38,30 +36,19 @@ impl Vault {
     /// one save: either all of them are stored or none.
     pub fn import(&mut self, items: Vec<NewEntry>, now: u64) -> Result<ImportReport, VaultError> {
         self.transact(|entries| {
-            let hasher = std::collections::hash_map::RandomState::new();
-            let fingerprint = |e: &apiq_otp::Entry| {
-                let mut h = hasher.build_hasher();
-                e.secret().expose().hash(&mut h);
-                e.kind().type_name().hash(&mut h);
-                h.finish()
-            };
-            let mut index: HashMap<u64, Vec<usize>> = HashMap::new();
-            for (i, e) in entries.iter().enumerate() {
-                index.entry(fingerprint(&e.otp)).or_default().push(i);
+            let mut index = crate::DuplicateIndex::new();
+            for e in entries.iter() {
+                index.insert(&e.otp, e.id);
             }
             let mut report = ImportReport::default();
             for (pos, item) in items.into_iter().enumerate() {
-                let fp = fingerprint(&item.otp);
-                let dup = index
-                    .get(&fp)
-                    .and_then(|c| c.iter().find(|&&i| entries[i].otp.same_otp(&item.otp)));
-                if let Some(&i) = dup {
-                    report.duplicates.push((pos, entries[i].id));
+                if let Some(&id) = index.find(&item.otp) {
+                    report.duplicates.push((pos, id));
                     continue;
                 }
                 let e = VaultEntry::from_new(item, now);
                 report.added.push(e.id);
-                index.entry(fp).or_default().push(entries.len());
+                index.insert(&e.otp, e.id);
                 entries.push(e);
             }
             Ok(report)
