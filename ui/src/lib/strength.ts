@@ -10,9 +10,25 @@ export interface Strength {
 }
 
 const COMMON = new Set([
-  "password", "123456", "12345678", "123456789", "qwerty", "abc123", "111111",
-  "letmein", "iloveyou", "admin", "welcome", "monkey", "dragon", "passw0rd",
-  "password1", "qwertyuiop", "1234567890", "000000", "secret",
+  "password",
+  "123456",
+  "12345678",
+  "123456789",
+  "qwerty",
+  "abc123",
+  "111111",
+  "letmein",
+  "iloveyou",
+  "admin",
+  "welcome",
+  "monkey",
+  "dragon",
+  "passw0rd",
+  "password1",
+  "qwertyuiop",
+  "1234567890",
+  "000000",
+  "secret",
 ]);
 
 const LABELS = ["Very weak", "Weak", "Fair", "Good", "Strong"] as const;
