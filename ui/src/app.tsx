@@ -117,10 +117,17 @@ function Shell() {
           <img src="./icon.png" alt="" /> <span class="brand-name">Apiq Authenticator</span>
         </div>
         <div class="tabs" role="tablist">
-          <button role="tab" aria-selected={tab === "codes"} data-testid="nav-codes" onClick={() => setTab("codes")}>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={tab === "codes"}
+            data-testid="nav-codes"
+            onClick={() => setTab("codes")}
+          >
             Codes
           </button>
           <button
+            type="button"
             role="tab"
             aria-selected={tab === "account"}
             data-testid="nav-account"
@@ -129,7 +136,14 @@ function Shell() {
             Account
           </button>
         </div>
-        <button class="icon-btn" aria-label="Lock" title="Lock (Ctrl+L)" data-testid="vault-lock" onClick={lock}>
+        <button
+          type="button"
+          class="icon-btn"
+          aria-label="Lock"
+          title="Lock (Ctrl+L)"
+          data-testid="vault-lock"
+          onClick={lock}
+        >
           <Icon name="lock" />
         </button>
       </div>

@@ -40,7 +40,7 @@ export function Dialog(props: {
       >
         <header>
           <h2>{props.title}</h2>
-          <button class="icon-btn" aria-label="Close" onClick={props.onClose}>
+          <button type="button" class="icon-btn" aria-label="Close" onClick={props.onClose}>
             <Icon name="close" />
           </button>
         </header>
@@ -67,10 +67,11 @@ export function Confirm(props: {
       onClose={props.onCancel}
       footer={
         <>
-          <button class="btn" onClick={props.onCancel}>
+          <button type="button" class="btn" onClick={props.onCancel}>
             Cancel
           </button>
           <button
+            type="button"
             class={`btn primary${props.danger ? " danger" : ""}`}
             data-testid={props.testid}
             onClick={props.onConfirm}

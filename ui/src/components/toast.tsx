@@ -60,6 +60,7 @@ export function ToastHost({ children }: { children: ComponentChildren }) {
             </span>
             {t.action && (
               <button
+                type="button"
                 data-testid="toast-action"
                 onClick={() => {
                   t.action!.run();

@@ -66,10 +66,16 @@ export function PasswordConfirm(props: {
       testid="confirm-dialog"
       footer={
         <>
-          <button class="btn" onClick={props.onCancel}>
+          <button type="button" class="btn" onClick={props.onCancel}>
             Cancel
           </button>
-          <button class="btn primary" data-testid="confirm-submit" disabled={busy} onClick={() => submit()}>
+          <button
+            type="button"
+            class="btn primary"
+            data-testid="confirm-submit"
+            disabled={busy}
+            onClick={() => submit()}
+          >
             Confirm
           </button>
         </>
@@ -129,11 +135,12 @@ export function AccountView({ onVaultChanged }: { onVaultChanged: () => void }) 
           {error}
         </div>
         <div class="row">
-          <button class="btn" data-testid="account-retry" onClick={() => void refresh()}>
+          <button type="button" class="btn" data-testid="account-retry" onClick={() => void refresh()}>
             Try again
           </button>
           {/* Forgets the session here even when the server cannot be told. */}
           <button
+            type="button"
             class="btn"
             data-testid="signout"
             onClick={async () => {
@@ -358,7 +365,12 @@ function SignedIn({
             <h2 style="margin:0;overflow-wrap:anywhere">{breakAfterAt(user.name || user.email)}</h2>
             {user.name && <div class="small muted">{user.email}</div>}
           </div>
-          <button class="btn small" data-testid="signout" onClick={async () => onStatus(await api.signout())}>
+          <button
+            type="button"
+            class="btn small"
+            data-testid="signout"
+            onClick={async () => onStatus(await api.signout())}
+          >
             Sign out
           </button>
         </div>
@@ -372,7 +384,7 @@ function SignedIn({
             {user.twoFactorEnabled ? "On" : "Off"}
           </span>
           <span class="grow" />
-          <button class="btn small" data-testid="account-settings" onClick={() => setSettings(!settings)}>
+          <button type="button" class="btn small" data-testid="account-settings" onClick={() => setSettings(!settings)}>
             {settings ? "Hide settings" : "Settings"}
           </button>
         </div>
@@ -389,6 +401,7 @@ function SignedIn({
                   recovery codes in its vault in the same step.
                 </p>
                 <button
+                  type="button"
                   class="btn primary"
                   data-testid="twofa-setup"
                   onClick={() => setModal({ kind: "setup-password" })}
@@ -402,10 +415,16 @@ function SignedIn({
                   {user.recoveryCodesRemaining} unused recovery code{user.recoveryCodesRemaining === 1 ? "" : "s"} left.
                 </p>
                 <div class="row wrap">
-                  <button class="btn" data-testid="recovery-view" onClick={() => setModal({ kind: "view-password" })}>
+                  <button
+                    type="button"
+                    class="btn"
+                    data-testid="recovery-view"
+                    onClick={() => setModal({ kind: "view-password" })}
+                  >
                     View Recovery Codes
                   </button>
                   <button
+                    type="button"
                     class="btn danger"
                     data-testid="twofa-disable"
                     onClick={() => setModal({ kind: "disable-confirm" })}
@@ -599,10 +618,10 @@ function SetupDialog({
       wide
       footer={
         <>
-          <button class="btn" onClick={onClose}>
+          <button type="button" class="btn" onClick={onClose}>
             Cancel
           </button>
-          <button class="btn primary" data-testid="twofa-next" disabled={busy} onClick={() => next()}>
+          <button type="button" class="btn primary" data-testid="twofa-next" disabled={busy} onClick={() => next()}>
             Next
           </button>
         </>
@@ -635,6 +654,7 @@ function SetupDialog({
         </dl>
       </div>
       <button
+        type="button"
         class="btn"
         style="width:100%;margin:10px 0"
         data-testid="twofa-add-to-vault"
@@ -715,7 +735,7 @@ function CodesDialog({
       onClose={gated && !saved ? () => setError("Save the codes first (Download or Copy), then tick the box.") : onDone}
       testid="recovery-codes-dialog"
       footer={
-        <button class="btn primary" data-testid="recovery-done" disabled={!saved} onClick={onDone}>
+        <button type="button" class="btn primary" data-testid="recovery-done" disabled={!saved} onClick={onDone}>
           Done
         </button>
       }
@@ -738,6 +758,7 @@ function CodesDialog({
       </ul>
       <div class="row">
         <button
+          type="button"
           class="btn"
           data-testid="recovery-download"
           onClick={async () => {
@@ -755,6 +776,7 @@ function CodesDialog({
           Download
         </button>
         <button
+          type="button"
           class="btn"
           data-testid="recovery-copy"
           onClick={async () => {
@@ -771,7 +793,7 @@ function CodesDialog({
         </button>
         <span class="grow" />
         {onRegenerate && (
-          <button class="linklike small" data-testid="recovery-regenerate" onClick={onRegenerate}>
+          <button type="button" class="linklike small" data-testid="recovery-regenerate" onClick={onRegenerate}>
             Generate new codes
           </button>
         )}
@@ -826,10 +848,10 @@ function TokenForm({
       testid="token-dialog"
       footer={
         <>
-          <button class="btn" onClick={onCancel}>
+          <button type="button" class="btn" onClick={onCancel}>
             Cancel
           </button>
-          <button class="btn primary" data-testid="token-next" onClick={next}>
+          <button type="button" class="btn primary" data-testid="token-next" onClick={next}>
             Create
           </button>
         </>
@@ -896,7 +918,7 @@ function TokenValue({ token, onClose }: { token: NewToken; onClose: () => void }
       title="Your new token"
       onClose={onClose}
       footer={
-        <button class="btn primary" onClick={onClose}>
+        <button type="button" class="btn primary" onClick={onClose}>
           Done
         </button>
       }
@@ -909,6 +931,7 @@ function TokenValue({ token, onClose }: { token: NewToken; onClose: () => void }
           {token.value}
         </code>
         <button
+          type="button"
           class="btn"
           data-testid="token-copy"
           onClick={async () => {
@@ -947,7 +970,7 @@ function Tokens({
         <h2 class="grow" style="margin:0">
           Personal access tokens
         </h2>
-        <button class="btn small" data-testid="token-create" onClick={onNew}>
+        <button type="button" class="btn small" data-testid="token-create" onClick={onNew}>
           New token
         </button>
       </div>
@@ -962,7 +985,7 @@ function Tokens({
               {t.apiList.join(", ")} · {t.expiresAt ? `expires ${t.expiresAt}` : "never expires"}
             </div>
           </div>
-          <button class="btn small danger" data-testid="token-delete" onClick={() => onDelete(t)}>
+          <button type="button" class="btn small danger" data-testid="token-delete" onClick={() => onDelete(t)}>
             Delete
           </button>
         </div>
@@ -985,6 +1008,7 @@ function Sessions() {
           Sessions
         </h2>
         <button
+          type="button"
           class="btn small"
           data-testid="sessions-signout-others"
           disabled={!sessions || sessions.length < 2}

@@ -137,10 +137,11 @@ export function AddDialog({
 
   const footer = (
     <>
-      <button class="btn" onClick={onClose}>
+      <button type="button" class="btn" onClick={onClose}>
         Cancel
       </button>
       <button
+        type="button"
         class="btn primary"
         data-testid="add-save"
         disabled={!preview || preview.newCount === 0 || busy !== null}
@@ -174,10 +175,11 @@ export function AddDialog({
         Drop an image with a QR code here, or paste one with Ctrl+V
       </div>
       <div class="sources">
-        <button class="btn" data-testid="add-file" onClick={() => fileRef.current?.click()}>
+        <button type="button" class="btn" data-testid="add-file" onClick={() => fileRef.current?.click()}>
           <Icon name="image" /> Image file…
         </button>
         <button
+          type="button"
           class="btn"
           data-testid="add-screen"
           onClick={() => run("Looking for QR codes on the screen…", api.previewScreen)}
@@ -185,13 +187,14 @@ export function AddDialog({
           <Icon name="screen" /> Scan the screen
         </button>
         <button
+          type="button"
           class="btn"
           data-testid="add-clipboard"
           onClick={() => run("Reading the clipboard…", api.previewClipboard)}
         >
           <Icon name="paste" /> Clipboard image
         </button>
-        <button class="btn" data-testid="add-manual" onClick={() => setManual(true)}>
+        <button type="button" class="btn" data-testid="add-manual" onClick={() => setManual(true)}>
           <Icon name="keyboard" /> Enter manually
         </button>
       </div>
@@ -282,10 +285,10 @@ function ManualForm({ onBack, onClose, onSaved }: { onBack: () => void; onClose:
       onClose={onClose}
       footer={
         <>
-          <button class="btn" onClick={onBack}>
+          <button type="button" class="btn" onClick={onBack}>
             Back
           </button>
-          <button class="btn primary" data-testid="manual-save" disabled={busy} onClick={save}>
+          <button type="button" class="btn primary" data-testid="manual-save" disabled={busy} onClick={save}>
             Add
           </button>
         </>

@@ -303,6 +303,7 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
           />
         </div>
         <button
+          type="button"
           class="btn primary"
           data-testid="add-open"
           title="Add an account (Ctrl+N)"
@@ -312,6 +313,7 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
         </button>
         <div style="position:relative">
           <button
+            type="button"
             class="icon-btn"
             aria-label="More"
             data-testid="main-menu"
@@ -325,6 +327,7 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
           {mainMenu && (
             <div class="menu" style="top:38px;right:0" onClick={(e) => e.stopPropagation()}>
               <button
+                type="button"
                 data-testid="import-open"
                 onClick={() => {
                   setMainMenu(false);
@@ -334,6 +337,7 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
                 <Icon name="upload" /> Import from another app…
               </button>
               <button
+                type="button"
                 data-testid="export-open"
                 onClick={() => {
                   setMainMenu(false);
@@ -343,6 +347,7 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
                 <Icon name="download" /> Export…
               </button>
               <button
+                type="button"
                 data-testid="qr-all"
                 onClick={() => {
                   setMainMenu(false);
@@ -352,6 +357,7 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
                 <Icon name="qr" /> Move to a phone (QR codes)…
               </button>
               <button
+                type="button"
                 data-testid="recovery-overview-open"
                 onClick={() => {
                   setMainMenu(false);
@@ -362,6 +368,7 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
               </button>
               <hr />
               <button
+                type="button"
                 data-testid="shortcuts-open"
                 onClick={() => {
                   setMainMenu(false);
@@ -371,6 +378,7 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
                 <Icon name="keyboard" /> Keyboard shortcuts
               </button>
               <button
+                type="button"
                 data-testid="settings-open"
                 onClick={() => {
                   setMainMenu(false);
@@ -392,10 +400,15 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
               Add one from a QR code (an image, the clipboard or your screen), a link, or import another app's export.
             </p>
             <div class="row" style="justify-content:center">
-              <button class="btn primary" onClick={() => setModal({ kind: "add" })}>
+              <button type="button" class="btn primary" onClick={() => setModal({ kind: "add" })}>
                 <Icon name="plus" /> Add an account
               </button>
-              <button class="btn" data-testid="import-open-empty" onClick={() => setModal({ kind: "import" })}>
+              <button
+                type="button"
+                class="btn"
+                data-testid="import-open-empty"
+                onClick={() => setModal({ kind: "import" })}
+              >
                 <Icon name="upload" /> Import
               </button>
             </div>

@@ -120,7 +120,7 @@ export function DialogRouter(p: {
           onClose={close}
           testid="shortcuts-dialog"
           footer={
-            <button class="btn primary" onClick={close}>
+            <button type="button" class="btn primary" onClick={close}>
               Close
             </button>
           }

@@ -143,6 +143,7 @@ export function EntryRow(p: {
       <div class="side" onClick={(ev) => ev.stopPropagation()}>
         {e.kind === "hotp" ? (
           <button
+            type="button"
             class="icon-btn"
             aria-label="Next code"
             title="Next code"
@@ -154,10 +155,18 @@ export function EntryRow(p: {
         ) : (
           until !== null && <Ring fraction={fractionLeft(until, period, p.now)} secs={left} expiring={expiring} />
         )}
-        <button class="icon-btn" aria-label="Copy code" title="Copy code" data-testid="entry-copy" onClick={p.onCopy}>
+        <button
+          type="button"
+          class="icon-btn"
+          aria-label="Copy code"
+          title="Copy code"
+          data-testid="entry-copy"
+          onClick={p.onCopy}
+        >
           <Icon name="copy" />
         </button>
         <button
+          type="button"
           class="icon-btn"
           aria-label="Recovery codes"
           title="Recovery codes"
@@ -167,6 +176,7 @@ export function EntryRow(p: {
           <Icon name="key" />
         </button>
         <button
+          type="button"
           class="icon-btn"
           aria-label="More actions"
           title="More"
@@ -181,19 +191,19 @@ export function EntryRow(p: {
       </div>
       {p.menuOpen && (
         <div class="menu" onClick={(ev) => ev.stopPropagation()}>
-          <button data-testid="entry-edit" onClick={p.onEdit}>
+          <button type="button" data-testid="entry-edit" onClick={p.onEdit}>
             <Icon name="edit" /> Edit…
           </button>
-          <button data-testid="entry-qr" onClick={p.onQr}>
+          <button type="button" data-testid="entry-qr" onClick={p.onQr}>
             <Icon name="qr" /> Show as QR code…
           </button>
           {e.kind === "hotp" && (
-            <button data-testid="entry-resync" onClick={p.onResync}>
+            <button type="button" data-testid="entry-resync" onClick={p.onResync}>
               <Icon name="next" /> Resync counter…
             </button>
           )}
           <hr />
-          <button class="danger" data-testid="entry-delete" onClick={p.onDelete}>
+          <button type="button" class="danger" data-testid="entry-delete" onClick={p.onDelete}>
             <Icon name="trash" /> Delete
           </button>
         </div>

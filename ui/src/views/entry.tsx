@@ -45,13 +45,19 @@ export function EditDialog({
       testid="edit-dialog"
       footer={
         <>
-          <button class="btn danger" style="margin-right:auto" data-testid="edit-delete" onClick={onDelete}>
+          <button
+            type="button"
+            class="btn danger"
+            style="margin-right:auto"
+            data-testid="edit-delete"
+            onClick={onDelete}
+          >
             Delete
           </button>
-          <button class="btn" onClick={onClose}>
+          <button type="button" class="btn" onClick={onClose}>
             Cancel
           </button>
-          <button class="btn primary" data-testid="edit-save" onClick={save}>
+          <button type="button" class="btn primary" data-testid="edit-save" onClick={save}>
             Save
           </button>
         </>
@@ -148,13 +154,14 @@ export function QrDialog({ entries, onClose }: { entries: EntryView[]; onClose: 
         <>
           {images && images.length > 1 && (
             <>
-              <button class="btn" disabled={page === 0} onClick={() => setPage(page - 1)}>
+              <button type="button" class="btn" disabled={page === 0} onClick={() => setPage(page - 1)}>
                 Previous
               </button>
               <span class="small muted" style="align-self:center">
                 {page + 1} / {images.length}
               </span>
               <button
+                type="button"
                 class="btn"
                 data-testid="qr-next"
                 disabled={page + 1 >= images.length}
@@ -164,7 +171,7 @@ export function QrDialog({ entries, onClose }: { entries: EntryView[]; onClose: 
               </button>
             </>
           )}
-          <button class="btn primary" onClick={onClose}>
+          <button type="button" class="btn primary" onClick={onClose}>
             Done
           </button>
         </>

@@ -255,10 +255,10 @@ export function PasswordReminder({ onChecked }: { onChecked: (s: VaultStatus) =>
             The keyring has been opening your vault. Do you still remember its password? It opens your backups and the
             vault on other devices.
           </span>
-          <button class="btn small" data-testid="password-reminder-check" onClick={() => setOpen(true)}>
+          <button type="button" class="btn small" data-testid="password-reminder-check" onClick={() => setOpen(true)}>
             Check it
           </button>
-          <button class="btn small" data-testid="password-reminder-later" onClick={() => setHidden(true)}>
+          <button type="button" class="btn small" data-testid="password-reminder-later" onClick={() => setHidden(true)}>
             Later
           </button>
         </div>

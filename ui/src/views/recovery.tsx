@@ -76,7 +76,7 @@ export function RecoveryDialog({ entry, onClose }: { entry: EntryView; onClose: 
       onClose={onClose}
       testid="recovery-dialog"
       footer={
-        <button class="btn" onClick={onClose}>
+        <button type="button" class="btn" onClick={onClose}>
           Close
         </button>
       }
@@ -92,7 +92,7 @@ export function RecoveryDialog({ entry, onClose }: { entry: EntryView; onClose: 
             </b>
             <span class="grow" />
             {!adding && (
-              <button class="btn small" data-testid="recovery-add" onClick={() => setAdding(true)}>
+              <button type="button" class="btn small" data-testid="recovery-add" onClick={() => setAdding(true)}>
                 Replace with new codes…
               </button>
             )}
@@ -107,6 +107,7 @@ export function RecoveryDialog({ entry, onClose }: { entry: EntryView; onClose: 
               <li key={it.index} data-testid="recovery-item" data-used={it.used ? "true" : "false"}>
                 <span title={it.code}>{it.code}</span>
                 <button
+                  type="button"
                   class="icon-btn"
                   style="width:28px;height:28px"
                   aria-label="Copy"
@@ -150,6 +151,7 @@ export function RecoveryDialog({ entry, onClose }: { entry: EntryView; onClose: 
             </span>
             {view && view.items.length > 0 && (
               <button
+                type="button"
                 class="btn small"
                 onClick={() => {
                   setAdding(false);
@@ -159,7 +161,13 @@ export function RecoveryDialog({ entry, onClose }: { entry: EntryView; onClose: 
                 Cancel
               </button>
             )}
-            <button class="btn primary small" data-testid="recovery-save" disabled={parsed.length === 0} onClick={save}>
+            <button
+              type="button"
+              class="btn primary small"
+              data-testid="recovery-save"
+              disabled={parsed.length === 0}
+              onClick={save}
+            >
               Save codes
             </button>
           </div>
@@ -186,7 +194,7 @@ export function RecoveryOverview({ onClose, onOpen }: { onClose: () => void; onO
       onClose={onClose}
       testid="recovery-overview"
       footer={
-        <button class="btn" onClick={onClose}>
+        <button type="button" class="btn" onClick={onClose}>
           Close
         </button>
       }
@@ -208,7 +216,7 @@ export function RecoveryOverview({ onClose, onOpen }: { onClose: () => void; onO
                   : `${it.remaining} left`}
             </div>
           </div>
-          <button class="btn small" onClick={() => onOpen(it.entryId)}>
+          <button type="button" class="btn small" onClick={() => onOpen(it.entryId)}>
             Open
           </button>
         </div>

@@ -49,10 +49,10 @@ export function ResyncDialog({
       testid="resync-dialog"
       footer={
         <>
-          <button class="btn" onClick={onClose}>
+          <button type="button" class="btn" onClick={onClose}>
             Cancel
           </button>
-          <button class="btn primary" data-testid="resync-save" disabled={!ok} onClick={submit}>
+          <button type="button" class="btn primary" data-testid="resync-save" disabled={!ok} onClick={submit}>
             {busy ? "Searching…" : "Resync"}
           </button>
         </>

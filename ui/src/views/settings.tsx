@@ -148,7 +148,7 @@ function Backups({ onRestored }: { onRestored: () => void }) {
         A backup of the vault is kept before every change and every import (the newest 10, encrypted like the vault).
       </p>
       {list === null ? (
-        <button class="btn" data-testid="backups-open" onClick={load}>
+        <button type="button" class="btn" data-testid="backups-open" onClick={load}>
           Show backups
         </button>
       ) : list.length === 0 ? (
@@ -171,6 +171,7 @@ function Backups({ onRestored }: { onRestored: () => void }) {
                 )}
               </div>
               <button
+                type="button"
                 class="btn"
                 data-testid="backup-restore"
                 disabled={b.entries === null}
@@ -270,10 +271,10 @@ export function SettingsDialog({
       testid="settings-dialog"
       footer={
         <>
-          <button class="btn" onClick={onClose}>
+          <button type="button" class="btn" onClick={onClose}>
             Cancel
           </button>
-          <button class="btn primary" data-testid="settings-save" onClick={save}>
+          <button type="button" class="btn primary" data-testid="settings-save" onClick={save}>
             Save
           </button>
         </>
@@ -454,10 +455,10 @@ export function SettingsDialog({
             value={keyringPw}
             onInput={(e) => setKeyringPw(e.currentTarget.value)}
           />
-          <button class="btn" disabled={!keyringPw} onClick={() => keyring(true)}>
+          <button type="button" class="btn" disabled={!keyringPw} onClick={() => keyring(true)}>
             Use
           </button>
-          <button class="btn" disabled={!keyringPw} onClick={() => keyring(false)}>
+          <button type="button" class="btn" disabled={!keyringPw} onClick={() => keyring(false)}>
             Stop using
           </button>
         </div>

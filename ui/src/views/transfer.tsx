@@ -99,10 +99,11 @@ export function ImportDialog({
       testid="import-dialog"
       footer={
         <>
-          <button class="btn" onClick={onClose}>
+          <button type="button" class="btn" onClick={onClose}>
             Cancel
           </button>
           <button
+            type="button"
             class="btn primary"
             data-testid="import-save"
             disabled={!preview || preview.newCount === 0 || busy}
@@ -128,7 +129,7 @@ export function ImportDialog({
         style="padding:18px"
       >
         <p style="margin:0 0 8px">{file ? <b>{file.name}</b> : "Drop an export file here"}</p>
-        <button class="btn" data-testid="import-choose" onClick={() => fileRef.current?.click()}>
+        <button type="button" class="btn" data-testid="import-choose" onClick={() => fileRef.current?.click()}>
           <Icon name="upload" /> Choose a file…
         </button>
         <input
@@ -261,10 +262,16 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
       testid="export-dialog"
       footer={
         <>
-          <button class="btn" onClick={onClose}>
+          <button type="button" class="btn" onClick={onClose}>
             Cancel
           </button>
-          <button class="btn primary" data-testid="export-save" disabled={!ok || busy} onClick={() => run()}>
+          <button
+            type="button"
+            class="btn primary"
+            data-testid="export-save"
+            disabled={!ok || busy}
+            onClick={() => run()}
+          >
             Export…
           </button>
         </>
