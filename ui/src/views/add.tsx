@@ -296,8 +296,9 @@ function ManualForm({ onBack, onClose, onSaved }: { onBack: () => void; onClose:
     >
       <div class="grid2">
         <div class="field">
-          <label>Service (issuer)</label>
+          <label for="manual-issuer">Service (issuer)</label>
           <input
+            id="manual-issuer"
             class="input"
             data-testid="manual-issuer"
             value={m.issuer}
@@ -306,8 +307,9 @@ function ManualForm({ onBack, onClose, onSaved }: { onBack: () => void; onClose:
           />
         </div>
         <div class="field">
-          <label>Account</label>
+          <label for="manual-name">Account</label>
           <input
+            id="manual-name"
             class="input"
             data-testid="manual-name"
             value={m.name}
@@ -317,8 +319,9 @@ function ManualForm({ onBack, onClose, onSaved }: { onBack: () => void; onClose:
         </div>
       </div>
       <div class="field">
-        <label>Secret key</label>
+        <label for="manual-secret">Secret key</label>
         <input
+          id="manual-secret"
           class="input"
           data-testid="manual-secret"
           value={m.secret}
@@ -335,8 +338,9 @@ function ManualForm({ onBack, onClose, onSaved }: { onBack: () => void; onClose:
       </div>
       <div class="grid2">
         <div class="field">
-          <label>Type</label>
+          <label for="manual-kind">Type</label>
           <select
+            id="manual-kind"
             class="input"
             data-testid="manual-kind"
             value={m.kind}
@@ -351,8 +355,9 @@ function ManualForm({ onBack, onClose, onSaved }: { onBack: () => void; onClose:
           </select>
         </div>
         <div class="field">
-          <label>Algorithm</label>
+          <label for="manual-algorithm">Algorithm</label>
           <select
+            id="manual-algorithm"
             class="input"
             value={m.algorithm}
             disabled={m.kind === "steam"}
@@ -364,8 +369,9 @@ function ManualForm({ onBack, onClose, onSaved }: { onBack: () => void; onClose:
           </select>
         </div>
         <div class="field">
-          <label>Digits</label>
+          <label for="manual-digits">Digits</label>
           <input
+            id="manual-digits"
             class="input"
             type="number"
             min={6}
@@ -378,8 +384,9 @@ function ManualForm({ onBack, onClose, onSaved }: { onBack: () => void; onClose:
         </div>
         {m.kind === "hotp" ? (
           <div class="field">
-            <label>Counter</label>
+            <label for="manual-counter">Counter</label>
             <input
+              id="manual-counter"
               class="input"
               type="number"
               min={0}
@@ -390,8 +397,9 @@ function ManualForm({ onBack, onClose, onSaved }: { onBack: () => void; onClose:
           </div>
         ) : (
           <div class="field">
-            <label>Period (seconds)</label>
+            <label for="manual-period">Period (seconds)</label>
             <input
+              id="manual-period"
               class="input"
               type="number"
               min={1}

@@ -65,8 +65,9 @@ export function EditDialog({
     >
       <form onSubmit={save}>
         <div class="field">
-          <label>Service (issuer)</label>
+          <label for="edit-issuer">Service (issuer)</label>
           <input
+            id="edit-issuer"
             class="input"
             data-testid="edit-issuer"
             value={issuer}
@@ -74,12 +75,19 @@ export function EditDialog({
           />
         </div>
         <div class="field">
-          <label>Account</label>
-          <input class="input" data-testid="edit-name" value={name} onInput={(e) => setName(e.currentTarget.value)} />
+          <label for="edit-name">Account</label>
+          <input
+            id="edit-name"
+            class="input"
+            data-testid="edit-name"
+            value={name}
+            onInput={(e) => setName(e.currentTarget.value)}
+          />
         </div>
         <div class="field">
-          <label>Group</label>
+          <label for="edit-group">Group</label>
           <input
+            id="edit-group"
             class="input"
             data-testid="edit-group"
             value={group}
@@ -88,8 +96,9 @@ export function EditDialog({
           />
         </div>
         <div class="field">
-          <label>Note</label>
+          <label for="edit-note">Note</label>
           <textarea
+            id="edit-note"
             class="input"
             style="font-family:inherit"
             data-testid="edit-note"

@@ -282,8 +282,9 @@ export function SettingsDialog({
     >
       <div class="grid2">
         <div class="field">
-          <label>Lock after idle (minutes, 0 = never)</label>
+          <label for="settings-idle-lock">Lock after idle (minutes, 0 = never)</label>
           <input
+            id="settings-idle-lock"
             class="input"
             type="number"
             min={0}
@@ -293,8 +294,9 @@ export function SettingsDialog({
           />
         </div>
         <div class="field">
-          <label>Clear copied codes after (seconds, 0 = never)</label>
+          <label for="settings-clipboard-clear">Clear copied codes after (seconds, 0 = never)</label>
           <input
+            id="settings-clipboard-clear"
             class="input"
             type="number"
             min={0}
@@ -374,8 +376,9 @@ export function SettingsDialog({
         <span>Hide codes until clicked</span>
       </label>
       <div class="field">
-        <label>Account server (empty: the one built into this app)</label>
+        <label for="settings-server">Account server (empty: the one built into this app)</label>
         <input
+          id="settings-server"
           class="input"
           data-testid="settings-server"
           placeholder="http://127.0.0.1:8080"
@@ -445,9 +448,10 @@ export function SettingsDialog({
         </label>
       </div>
       <div class="field">
-        <label>System keyring</label>
+        <label for="settings-keyring-password">System keyring</label>
         <div class="row">
           <input
+            id="settings-keyring-password"
             class="input grow"
             type="password"
             placeholder="Vault password"

@@ -154,9 +154,10 @@ export function ImportDialog({
           }}
         >
           <div class="field" style="margin-top:12px">
-            <label>This {needPassword} export is encrypted. Its password:</label>
+            <label for="import-password">This {needPassword} export is encrypted. Its password:</label>
             <div class="row">
               <input
+                id="import-password"
                 class="input grow"
                 type="password"
                 data-testid="import-password"
@@ -278,8 +279,9 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
       }
     >
       <div class="field">
-        <label>Format</label>
+        <label for="export-format">Format</label>
         <select
+          id="export-format"
           class="input"
           data-testid="export-format"
           value={format}
@@ -304,8 +306,9 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
       {withPassword && (
         <div class="grid2">
           <div class="field">
-            <label>Password</label>
+            <label for="export-password">Password</label>
             <input
+              id="export-password"
               class="input"
               type="password"
               data-testid="export-password"
@@ -314,8 +317,9 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
             />
           </div>
           <div class="field">
-            <label>Password again</label>
+            <label for="export-password-confirm">Password again</label>
             <input
+              id="export-password-confirm"
               class="input"
               type="password"
               data-testid="export-password-confirm"
