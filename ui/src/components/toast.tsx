@@ -63,7 +63,7 @@ export function ToastHost({ children }: { children: ComponentChildren }) {
                 type="button"
                 data-testid="toast-action"
                 onClick={() => {
-                  t.action!.run();
+                  t.action?.run();
                   dismiss(t.id);
                 }}
               >

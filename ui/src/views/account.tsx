@@ -14,6 +14,7 @@ import {
   type SessionView,
   type TokenView,
   type TwoFactorSetup,
+  type UserView,
 } from "../ipc";
 import { Confirm, Dialog } from "../components/dialog";
 import { useToast } from "../components/toast";
@@ -158,8 +159,10 @@ export function AccountView({ onVaultChanged }: { onVaultChanged: () => void }) 
       </div>
     );
   }
-  if (!status.signedIn) return <SignIn status={status} onStatus={setStatus} />;
-  return <SignedIn status={status} onStatus={setStatus} refresh={refresh} onVaultChanged={onVaultChanged} />;
+  // Signed in and `user` set go together (src-tauri's `status`); the
+  // check narrows the type.
+  if (!status.signedIn || !status.user) return <SignIn status={status} onStatus={setStatus} />;
+  return <SignedIn user={status.user} onStatus={setStatus} refresh={refresh} onVaultChanged={onVaultChanged} />;
 }
 
 function SignIn({ status, onStatus }: { status: AccountStatus; onStatus: (s: AccountStatus) => void }) {
@@ -341,12 +344,12 @@ type Modal =
   | null;
 
 function SignedIn({
-  status,
+  user,
   onStatus,
   refresh,
   onVaultChanged,
 }: {
-  status: AccountStatus;
+  user: UserView;
   onStatus: (s: AccountStatus) => void;
   refresh: () => void;
   onVaultChanged: () => void;
@@ -354,7 +357,6 @@ function SignedIn({
   const toast = useToast();
   const [settings, setSettings] = useState(false);
   const [modal, setModal] = useState<Modal>(null);
-  const user = status.user!;
   const close = () => setModal(null);
 
   return (

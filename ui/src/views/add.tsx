@@ -263,7 +263,7 @@ function ManualForm({ onBack, onClose, onSaved }: { onBack: () => void; onClose:
     try {
       const p = await api.previewManual(m);
       const item = p.items[0];
-      if (!item || item.status !== "new") {
+      if (item?.status !== "new") {
         await api.previewDiscard(p.id);
         setError(item?.reason ?? "This account cannot be added.");
         return;

@@ -1,7 +1,7 @@
 // One row of the code list: labels, the code (grouped, or hidden until a
 // click), the time-left ring or HOTP "next", copy, recovery codes and the
 // per-entry menu; in the manual order a drag handle.
-import { type EntryView, type CodeView } from "../ipc";
+import type { EntryView, CodeView } from "../ipc";
 import { fractionLeft, groupCode, hueFor, initials, secondsLeft, showNext } from "../lib/format";
 import { Icon } from "../components/icons";
 

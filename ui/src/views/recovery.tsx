@@ -134,7 +134,7 @@ export function RecoveryDialog({ entry, onClose }: { entry: EntryView; onClose: 
       {adding && (
         <div class="field">
           <label for="rc">
-            {view && view.items.length ? "New codes (they replace the stored ones)" : "Paste the codes, one per line"}
+            {view?.items.length ? "New codes (they replace the stored ones)" : "Paste the codes, one per line"}
           </label>
           <textarea
             id="rc"
