@@ -90,17 +90,26 @@ const paths: Record<string, JSX.Element> = {
 };
 
 export function Icon({ name, title }: { name: keyof typeof paths | string; title?: string }) {
+  const stroke = {
+    viewBox: "0 0 24 24",
+    fill: "none",
+    stroke: "currentColor",
+    "stroke-width": "2",
+    "stroke-linecap": "round",
+    "stroke-linejoin": "round",
+  } as const;
+  // Without a title the icon is decoration (the button around it has the
+  // label); with one it is a named image.
+  if (!title) {
+    return (
+      <svg {...stroke} aria-hidden="true">
+        {paths[name]}
+      </svg>
+    );
+  }
   return (
-    <svg
-      viewBox="0 0 24 24"
-      fill="none"
-      stroke="currentColor"
-      stroke-width="2"
-      stroke-linecap="round"
-      stroke-linejoin="round"
-      aria-hidden={title ? undefined : "true"}
-    >
-      {title && <title>{title}</title>}
+    <svg {...stroke} role="img">
+      <title>{title}</title>
       {paths[name]}
     </svg>
   );

@@ -90,7 +90,7 @@ export function EntryRow(p: {
           class="drag-handle"
           data-testid="entry-drag"
           title="Drag to reorder (or Alt+Up/Down)"
-          aria-label="Drag to reorder"
+          aria-hidden="true"
           onMouseDown={(ev) => {
             if (ev.button !== 0) return;
             ev.preventDefault();
