@@ -2,8 +2,8 @@
 # Runs every test of the project, installing what they need first.
 # This is the README's test command and what CI runs (.ci/run).
 #
-# Stages: formatting and lints (clippy, the pure crates' bans, rustdoc,
-# cargo deny), the Rust test suites of every crate (unit,
+# Stages: formatting and lints (Biome for ui/, rustfmt, clippy, the pure
+# crates' bans, rustdoc, cargo deny), the Rust test suites of every crate (unit,
 # integration over real processes, SQLite, HTTP on 127.0.0.1, the QR corpus),
 # the keyring tests inside a real Secret Service and kernel keyring session,
 # the Python clients against a real apiq-server, and the desktop app end to
@@ -40,6 +40,7 @@ stage() {
 # frontendDist), so the UI is built before anything compiles the workspace.
 stage "ui: typecheck and build" npm --prefix ui run build
 stage "ui: unit tests (vitest)" npm --prefix ui test
+stage "ui: format and lint (biome)" npm --prefix ui run lint
 stage "rustfmt" cargo fmt --all --check
 stage "clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
 stage "pure crates: clippy.toml bans bite" bash scripts/check-pure-bans.sh

@@ -83,30 +83,78 @@ function Shell() {
     }
   }
 
-  if (fatal) return <div class="gate"><div class="card"><h1>The app could not start</h1><div class="error-box">{fatal}</div></div></div>;
+  if (fatal)
+    return (
+      <div class="gate">
+        <div class="card">
+          <h1>The app could not start</h1>
+          <div class="error-box">{fatal}</div>
+        </div>
+      </div>
+    );
   if (!status || !settings) return <div class="gate" aria-busy="true" />;
   if (!status.exists) return <CreateVault status={status} onDone={setStatus} />;
   if (!status.unlocked) {
     const tryKeyring = autoKeyring.current;
     autoKeyring.current = false;
-    return <UnlockVault status={status} onDone={(s) => { setLockedWhy(null); setStatus(s); }} tryKeyring={tryKeyring} why={lockedWhy} />;
+    return (
+      <UnlockVault
+        status={status}
+        onDone={(s) => {
+          setLockedWhy(null);
+          setStatus(s);
+        }}
+        tryKeyring={tryKeyring}
+        why={lockedWhy}
+      />
+    );
   }
 
   return (
     <div class="shell">
       <div class="topbar">
-        <div class="brand"><img src="./icon.png" alt="" /> <span class="brand-name">Apiq Authenticator</span></div>
-        <div class="tabs" role="tablist">
-          <button role="tab" aria-selected={tab === "codes"} data-testid="nav-codes" onClick={() => setTab("codes")}>Codes</button>
-          <button role="tab" aria-selected={tab === "account"} data-testid="nav-account" onClick={() => setTab("account")}>Account</button>
+        <div class="brand">
+          <img src="./icon.png" alt="" /> <span class="brand-name">Apiq Authenticator</span>
         </div>
-        <button class="icon-btn" aria-label="Lock" title="Lock (Ctrl+L)" data-testid="vault-lock" onClick={lock}>
+        <div class="tabs" role="tablist">
+          <button
+            type="button"
+            role="tab"
+            aria-selected={tab === "codes"}
+            data-testid="nav-codes"
+            onClick={() => setTab("codes")}
+          >
+            Codes
+          </button>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={tab === "account"}
+            data-testid="nav-account"
+            onClick={() => setTab("account")}
+          >
+            Account
+          </button>
+        </div>
+        <button
+          type="button"
+          class="icon-btn"
+          aria-label="Lock"
+          title="Lock (Ctrl+L)"
+          data-testid="vault-lock"
+          onClick={lock}
+        >
           <Icon name="lock" />
         </button>
       </div>
       <ClockBanner />
       {status.passwordReminder && (
-        <PasswordReminder onChecked={(s) => { setStatus(s); toast({ text: "That is the password. Keep it safe." }); }} />
+        <PasswordReminder
+          onChecked={(s) => {
+            setStatus(s);
+            toast({ text: "That is the password. Keep it safe." });
+          }}
+        />
       )}
       <div style="flex:1;min-height:0">
         {tab === "codes" ? (

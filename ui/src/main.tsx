@@ -19,7 +19,9 @@ window.addEventListener("unhandledrejection", (e) => showCrash(e.reason));
 
 try {
   // One bundle, two windows: the main window, and quick copy's palette.
-  render(windowLabel() === "palette" ? <Palette /> : <App />, document.getElementById("app")!);
+  const root = document.getElementById("app");
+  if (!root) throw new Error("index.html has no #app element");
+  render(windowLabel() === "palette" ? <Palette /> : <App />, root);
 } catch (e) {
   showCrash(e);
 }

@@ -29,10 +29,18 @@ export function Dialog(props: {
   }, []);
   return (
     <div class="overlay" onMouseDown={(e) => e.target === e.currentTarget && props.onClose()}>
-      <div class="dialog" role="dialog" aria-modal="true" aria-label={props.title} data-testid={props.testid} ref={ref} style={props.wide ? "max-width:560px" : undefined}>
+      <div
+        class="dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-label={props.title}
+        data-testid={props.testid}
+        ref={ref}
+        style={props.wide ? "max-width:560px" : undefined}
+      >
         <header>
           <h2>{props.title}</h2>
-          <button class="icon-btn" aria-label="Close" onClick={props.onClose}>
+          <button type="button" class="icon-btn" aria-label="Close" onClick={props.onClose}>
             <Icon name="close" />
           </button>
         </header>
@@ -59,8 +67,15 @@ export function Confirm(props: {
       onClose={props.onCancel}
       footer={
         <>
-          <button class="btn" onClick={props.onCancel}>Cancel</button>
-          <button class={`btn primary${props.danger ? " danger" : ""}`} data-testid={props.testid} onClick={props.onConfirm}>
+          <button type="button" class="btn" onClick={props.onCancel}>
+            Cancel
+          </button>
+          <button
+            type="button"
+            class={`btn primary${props.danger ? " danger" : ""}`}
+            data-testid={props.testid}
+            onClick={props.onConfirm}
+          >
             {props.confirmLabel}
           </button>
         </>

@@ -34,26 +34,36 @@ export function ToastHost({ children }: { children: ComponentChildren }) {
     setToasts(after);
   }, []);
   const dismiss = useCallback((id: number) => replace(current.current.filter((x) => x.id !== id)), [replace]);
-  const show = useCallback<Show>((t) => {
-    const after = pushToast(current.current, { ...t, id: next.current++, count: 1 });
-    // (Re)start the timer of the one that now carries this message.
-    const shown = after[after.length - 1];
-    clearTimeout(timers.current.get(shown.id));
-    timers.current.set(shown.id, setTimeout(() => dismiss(shown.id), t.ms ?? (t.error ? 6000 : 3500)));
-    replace(after);
-  }, [dismiss, replace]);
+  const show = useCallback<Show>(
+    (t) => {
+      const after = pushToast(current.current, { ...t, id: next.current++, count: 1 });
+      // (Re)start the timer of the one that now carries this message.
+      const shown = after[after.length - 1];
+      clearTimeout(timers.current.get(shown.id));
+      timers.current.set(
+        shown.id,
+        setTimeout(() => dismiss(shown.id), t.ms ?? (t.error ? 6000 : 3500)),
+      );
+      replace(after);
+    },
+    [dismiss, replace],
+  );
   return (
     <Ctx.Provider value={show}>
       {children}
       <div class="toasts" role="status" aria-live="polite">
         {toasts.map((t) => (
           <div key={t.id} class={`toast${t.error ? " error" : ""}`} data-testid={t.error ? "toast-error" : "toast"}>
-            <span>{t.text}{t.count > 1 && <span class="toast-count"> ×{t.count}</span>}</span>
+            <span>
+              {t.text}
+              {t.count > 1 && <span class="toast-count"> ×{t.count}</span>}
+            </span>
             {t.action && (
               <button
+                type="button"
                 data-testid="toast-action"
                 onClick={() => {
-                  t.action!.run();
+                  t.action?.run();
                   dismiss(t.id);
                 }}
               >

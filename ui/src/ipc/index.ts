@@ -71,7 +71,7 @@ async function saveJob(cmd: string, args?: Record<string, unknown>): Promise<str
   const job = await call<number>(cmd, args);
   // Not awaited: its reply may be lost as the modal dialog opens.
   void call<void>("save_begin", { job }).catch(() => {});
-  const within = <T,>(p: Promise<T>, ms: number) =>
+  const within = <T>(p: Promise<T>, ms: number) =>
     Promise.race([p, new Promise<"late">((r) => setTimeout(() => r("late"), ms))]);
   for (;;) {
     await new Promise((r) => setTimeout(r, 400));
@@ -93,8 +93,7 @@ export function messageOf(e: unknown): string {
 export const api = {
   // vault
   vaultStatus: () => call<VaultStatus>("vault_status"),
-  vaultCreate: (password: string, useKeyring: boolean) =>
-    call<VaultStatus>("vault_create", { password, useKeyring }),
+  vaultCreate: (password: string, useKeyring: boolean) => call<VaultStatus>("vault_create", { password, useKeyring }),
   vaultUnlock: (password: string) => call<VaultStatus>("vault_unlock", { password }),
   vaultUnlockKeyring: () => call<VaultStatus>("vault_unlock_keyring"),
   vaultLock: () => call<VaultStatus>("vault_lock"),
@@ -102,8 +101,7 @@ export const api = {
     call<VaultStatus>("vault_change_password", { current, newPassword }),
   vaultCheckPassword: (password: string) => call<VaultStatus>("vault_check_password", { password }),
   vaultBackups: () => call<BackupView[]>("vault_backups"),
-  vaultRestoreBackup: (file: string, password: string) =>
-    call<number>("vault_restore_backup", { file, password }),
+  vaultRestoreBackup: (file: string, password: string) => call<number>("vault_restore_backup", { file, password }),
   vaultSetKeyring: (enabled: boolean, password: string) =>
     call<VaultStatus>("vault_set_keyring", { enabled, password }),
   activity: () => call<void>("activity"),

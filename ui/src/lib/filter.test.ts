@@ -3,7 +3,23 @@ import type { EntryView } from "../ipc/bindings";
 import { filterEntries, flatten, moveInOrder, sections } from "./filter";
 
 function entry(id: string, issuer: string, name: string, extra: Partial<EntryView> = {}): EntryView {
-  return { id, issuer, name, note: "", group: "", pinned: false, archived: false, kind: "totp", digits: 6, algorithm: "SHA1", period: 30, counter: null, recoveryRemaining: null, created: 0, ...extra };
+  return {
+    id,
+    issuer,
+    name,
+    note: "",
+    group: "",
+    pinned: false,
+    archived: false,
+    kind: "totp",
+    digits: 6,
+    algorithm: "SHA1",
+    period: 30,
+    counter: null,
+    recoveryRemaining: null,
+    created: 0,
+    ...extra,
+  };
 }
 
 const list = [

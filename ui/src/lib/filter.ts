@@ -28,7 +28,8 @@ export interface Section {
  *  the list never shuffles between renders. */
 export function comparator(order: SortOrder, manual: string[] = []): (a: EntryView, b: EntryView) => number {
   const text = (x: string, y: string) => fold(x).localeCompare(fold(y));
-  const label = (a: EntryView, b: EntryView) => text(a.issuer, b.issuer) || text(a.name, b.name) || a.id.localeCompare(b.id);
+  const label = (a: EntryView, b: EntryView) =>
+    text(a.issuer, b.issuer) || text(a.name, b.name) || a.id.localeCompare(b.id);
   switch (order) {
     case "manual": {
       // Listed ids in their order; the rest after them, oldest first.
@@ -62,16 +63,18 @@ export function sections(entries: EntryView[], order: SortOrder = "issuer", manu
     if (e.pinned) continue;
     if (e.group.trim()) {
       const k = e.group.trim();
-      if (!groups.has(k)) groups.set(k, []);
-      groups.get(k)!.push(e);
+      const group = groups.get(k);
+      if (group) group.push(e);
+      else groups.set(k, [e]);
     } else rest.push(e);
   }
   const out: Section[] = [];
   if (pinned.length) out.push({ key: "★", title: "Pinned", entries: pinned });
-  for (const k of [...groups.keys()].sort((a, b) => fold(a).localeCompare(fold(b)))) {
-    out.push({ key: `g:${k}`, title: k, entries: groups.get(k)!.sort(byLabel) });
+  for (const [k, group] of [...groups].sort(([a], [b]) => fold(a).localeCompare(fold(b)))) {
+    out.push({ key: `g:${k}`, title: k, entries: group.sort(byLabel) });
   }
-  if (rest.length) out.push({ key: "", title: groups.size || pinned.length ? "Other" : "", entries: rest.sort(byLabel) });
+  if (rest.length)
+    out.push({ key: "", title: groups.size || pinned.length ? "Other" : "", entries: rest.sort(byLabel) });
   return out;
 }
 

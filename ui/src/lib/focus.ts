@@ -20,7 +20,5 @@ export function autoFocus(el: HTMLElement | null): void {
  *  is in the container already. Call from a layout effect. */
 export function focusFirstField(container: HTMLElement | null): void {
   if (!container || container.contains(document.activeElement)) return;
-  container
-    .querySelector<HTMLElement>("[data-autofocus], input, textarea, select, button.primary")
-    ?.focus();
+  container.querySelector<HTMLElement>("[data-autofocus], input, textarea, select, button.primary")?.focus();
 }

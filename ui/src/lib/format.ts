@@ -63,7 +63,7 @@ export function initials(issuer: string, name: string): string {
 export function hueFor(text: string): number {
   let h = 2166136261;
   for (const ch of text.toLowerCase()) {
-    h ^= ch.codePointAt(0)!;
+    h ^= ch.codePointAt(0) ?? 0; // always defined: `ch` is one code point
     h = Math.imul(h, 16777619);
   }
   return Math.abs(h) % 360;

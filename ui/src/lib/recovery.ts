@@ -7,7 +7,8 @@
 export function recoveryWarning(remaining: number | null, total: number): string | null {
   if (remaining === null || total === 0) return "No recovery codes stored for this account.";
   if (remaining === 0) return "All recovery codes are used. Generate new ones on the service now.";
-  if (remaining <= 2) return `Only ${remaining} recovery code${remaining === 1 ? "" : "s"} left. Generate new ones soon.`;
+  if (remaining <= 2)
+    return `Only ${remaining} recovery code${remaining === 1 ? "" : "s"} left. Generate new ones soon.`;
   return null;
 }
 

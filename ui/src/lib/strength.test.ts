@@ -16,7 +16,16 @@ describe("strength", () => {
 });
 
 describe("validateManual", () => {
-  const base = { kind: "totp" as const, issuer: "Example", name: "me", secret: "JBSW Y3DP EHPK 3PXP", algorithm: "SHA1", digits: 6, period: 30, counter: 0 };
+  const base = {
+    kind: "totp" as const,
+    issuer: "Example",
+    name: "me",
+    secret: "JBSW Y3DP EHPK 3PXP",
+    algorithm: "SHA1",
+    digits: 6,
+    period: 30,
+    counter: 0,
+  };
   it("accepts a spaced lower-case base32 secret", () => {
     expect(validateManual({ ...base, secret: "jbsw-y3dp ehpk 3pxp" })).toEqual({});
   });

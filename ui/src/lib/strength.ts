@@ -10,9 +10,25 @@ export interface Strength {
 }
 
 const COMMON = new Set([
-  "password", "123456", "12345678", "123456789", "qwerty", "abc123", "111111",
-  "letmein", "iloveyou", "admin", "welcome", "monkey", "dragon", "passw0rd",
-  "password1", "qwertyuiop", "1234567890", "000000", "secret",
+  "password",
+  "123456",
+  "12345678",
+  "123456789",
+  "qwerty",
+  "abc123",
+  "111111",
+  "letmein",
+  "iloveyou",
+  "admin",
+  "welcome",
+  "monkey",
+  "dragon",
+  "passw0rd",
+  "password1",
+  "qwertyuiop",
+  "1234567890",
+  "000000",
+  "secret",
 ]);
 
 const LABELS = ["Very weak", "Weak", "Fair", "Good", "Strong"] as const;
@@ -27,10 +43,10 @@ export function estimateBits(pw: string): number {
   // Count only "surprising" characters: a repeat of the previous one or
   // the next in a run (abc, 123) adds little.
   let effective = 0;
-  const chars = [...pw];
-  for (let i = 0; i < chars.length; i++) {
-    const prev = i > 0 ? chars[i - 1].codePointAt(0)! : -10;
-    const cur = chars[i].codePointAt(0)!;
+  const points = Array.from(pw, (ch) => ch.codePointAt(0) ?? 0); // one code point per `ch`
+  for (let i = 0; i < points.length; i++) {
+    const prev = i > 0 ? points[i - 1] : -10;
+    const cur = points[i];
     effective += cur === prev || Math.abs(cur - prev) === 1 ? 0.25 : 1;
   }
   return effective * Math.log2(Math.max(pool, 2));

@@ -4,7 +4,18 @@
 // codes, disable 2FA, personal access tokens, sessions.
 import { useEffect, useState } from "preact/hooks";
 import type { ComponentChildren } from "preact";
-import { AppError, api, messageOf, type AccountCodes, type AccountStatus, type NewToken, type SessionView, type TokenView, type TwoFactorSetup } from "../ipc";
+import {
+  AppError,
+  api,
+  messageOf,
+  type AccountCodes,
+  type AccountStatus,
+  type NewToken,
+  type SessionView,
+  type TokenView,
+  type TwoFactorSetup,
+  type UserView,
+} from "../ipc";
 import { Confirm, Dialog } from "../components/dialog";
 import { useToast } from "../components/toast";
 import { autoFocus } from "../lib/focus";
@@ -15,10 +26,22 @@ import { autoFocus } from "../lib/focus";
 function breakAfterAt(text: string) {
   const at = text.indexOf("@");
   if (at < 0) return text;
-  return <>{text.slice(0, at + 1)}<wbr />{text.slice(at + 1)}</>;
+  return (
+    <>
+      {text.slice(0, at + 1)}
+      <wbr />
+      {text.slice(at + 1)}
+    </>
+  );
 }
 
-export function PasswordConfirm(props: { title: string; message?: ComponentChildren; label?: string; onSubmit: (pw: string) => Promise<void>; onCancel: () => void }) {
+export function PasswordConfirm(props: {
+  title: string;
+  message?: ComponentChildren;
+  label?: string;
+  onSubmit: (pw: string) => Promise<void>;
+  onCancel: () => void;
+}) {
   const label = props.label ?? "Account password";
   const [pw, setPw] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -44,17 +67,44 @@ export function PasswordConfirm(props: { title: string; message?: ComponentChild
       testid="confirm-dialog"
       footer={
         <>
-          <button class="btn" onClick={props.onCancel}>Cancel</button>
-          <button class="btn primary" data-testid="confirm-submit" disabled={busy} onClick={() => submit()}>Confirm</button>
+          <button type="button" class="btn" onClick={props.onCancel}>
+            Cancel
+          </button>
+          <button
+            type="button"
+            class="btn primary"
+            data-testid="confirm-submit"
+            disabled={busy}
+            onClick={() => submit()}
+          >
+            Confirm
+          </button>
         </>
       }
     >
       <form onSubmit={submit}>
-        {props.message && <div class="small muted" style="margin-bottom:8px">{props.message}</div>}
+        {props.message && (
+          <div class="small muted" style="margin-bottom:8px">
+            {props.message}
+          </div>
+        )}
         <div class="field">
           <label for="confirm-pw">{label}</label>
-          <input id="confirm-pw" class="input" type="password" autocomplete="current-password" data-testid="confirm-password" value={pw} onInput={(e) => setPw(e.currentTarget.value)} ref={autoFocus} />
-          {error && <span class="field-error" role="alert" data-testid="confirm-error">{error}</span>}
+          <input
+            id="confirm-pw"
+            class="input"
+            type="password"
+            autocomplete="current-password"
+            data-testid="confirm-password"
+            value={pw}
+            onInput={(e) => setPw(e.currentTarget.value)}
+            ref={autoFocus}
+          />
+          {error && (
+            <span class="field-error" role="alert" data-testid="confirm-error">
+              {error}
+            </span>
+          )}
         </div>
       </form>
     </Dialog>
@@ -64,23 +114,55 @@ export function PasswordConfirm(props: { title: string; message?: ComponentChild
 export function AccountView({ onVaultChanged }: { onVaultChanged: () => void }) {
   const [status, setStatus] = useState<AccountStatus | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const refresh = () => api.accountStatus().then((s) => { setStatus(s); setError(null); }, (e) => setError(messageOf(e)));
+  const refresh = () =>
+    api.accountStatus().then(
+      (s) => {
+        setStatus(s);
+        setError(null);
+      },
+      (e) => setError(messageOf(e)),
+    );
   useEffect(() => void refresh(), []);
   if (!status || (error && status.signedIn)) {
-    if (!error) return <div class="page"><p class="muted">Connecting to the account server…</p></div>;
+    if (!error)
+      return (
+        <div class="page">
+          <p class="muted">Connecting to the account server…</p>
+        </div>
+      );
     return (
       <div class="page">
-        <div class="error-box" role="alert" data-testid="account-error">{error}</div>
+        <div class="error-box" role="alert" data-testid="account-error">
+          {error}
+        </div>
         <div class="row">
-          <button class="btn" data-testid="account-retry" onClick={() => void refresh()}>Try again</button>
+          <button type="button" class="btn" data-testid="account-retry" onClick={() => void refresh()}>
+            Try again
+          </button>
           {/* Forgets the session here even when the server cannot be told. */}
-          <button class="btn" data-testid="signout" onClick={async () => { try { setStatus(await api.signout()); setError(null); } catch (e) { setError(messageOf(e)); } }}>Sign out</button>
+          <button
+            type="button"
+            class="btn"
+            data-testid="signout"
+            onClick={async () => {
+              try {
+                setStatus(await api.signout());
+                setError(null);
+              } catch (e) {
+                setError(messageOf(e));
+              }
+            }}
+          >
+            Sign out
+          </button>
         </div>
       </div>
     );
   }
-  if (!status.signedIn) return <SignIn status={status} onStatus={setStatus} />;
-  return <SignedIn status={status} onStatus={setStatus} refresh={refresh} onVaultChanged={onVaultChanged} />;
+  // Signed in and `user` set go together (src-tauri's `status`); the
+  // check narrows the type.
+  if (!status.signedIn || !status.user) return <SignIn status={status} onStatus={setStatus} />;
+  return <SignedIn user={status.user} onStatus={setStatus} refresh={refresh} onVaultChanged={onVaultChanged} />;
 }
 
 function SignIn({ status, onStatus }: { status: AccountStatus; onStatus: (s: AccountStatus) => void }) {
@@ -110,22 +192,60 @@ function SignIn({ status, onStatus }: { status: AccountStatus; onStatus: (s: Acc
   if (status.pending) {
     return (
       <div class="page">
-        <form class="panel" style="max-width:420px;margin:0 auto" onSubmit={(e) => { e.preventDefault(); void run("code", () => api.verify(code)); }}>
+        <form
+          class="panel"
+          style="max-width:420px;margin:0 auto"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void run("code", () => api.verify(code));
+          }}
+        >
           <h2>Two-factor authentication</h2>
           <p class="small muted">Signing in as {status.login}. Type the six-digit code from your authenticator.</p>
           <div class="field">
             <label for="code">Code</label>
-            <input id="code" class="input" inputMode="numeric" autocomplete="one-time-code" data-testid="signin-code" value={code} onInput={(e) => setCode(e.currentTarget.value)} ref={autoFocus} />
-            {error?.field === "code" && <span class="field-error" role="alert" data-testid="signin-error">{error.text}</span>}
+            <input
+              id="code"
+              class="input"
+              inputMode="numeric"
+              autocomplete="one-time-code"
+              data-testid="signin-code"
+              value={code}
+              onInput={(e) => setCode(e.currentTarget.value)}
+              ref={autoFocus}
+            />
+            {error?.field === "code" && (
+              <span class="field-error" role="alert" data-testid="signin-error">
+                {error.text}
+              </span>
+            )}
           </div>
           {status.vaultEntryId && (
-            <button type="button" class="btn" style="width:100%;margin-bottom:8px" data-testid="signin-code-from-vault" onClick={async () => {
-              try { setCode(await api.codeFromVault()); } catch (e) { setError({ field: "code", text: messageOf(e) }); }
-            }}>Use the code from this authenticator</button>
+            <button
+              type="button"
+              class="btn"
+              style="width:100%;margin-bottom:8px"
+              data-testid="signin-code-from-vault"
+              onClick={async () => {
+                try {
+                  setCode(await api.codeFromVault());
+                } catch (e) {
+                  setError({ field: "code", text: messageOf(e) });
+                }
+              }}
+            >
+              Use the code from this authenticator
+            </button>
           )}
-          <button class="btn primary" style="width:100%" type="submit" data-testid="signin-verify" disabled={busy}>Verify</button>
-          <p class="small muted" data-testid="signin-device-loss">Lost the device with your authenticator? Type one of your recovery codes instead of the six-digit code.</p>
-          <button type="button" class="linklike small" onClick={() => run("code", api.signout)}>Cancel and sign in again</button>
+          <button class="btn primary" style="width:100%" type="submit" data-testid="signin-verify" disabled={busy}>
+            Verify
+          </button>
+          <p class="small muted" data-testid="signin-device-loss">
+            Lost the device with your authenticator? Type one of your recovery codes instead of the six-digit code.
+          </p>
+          <button type="button" class="linklike small" onClick={() => run("code", api.signout)}>
+            Cancel and sign in again
+          </button>
         </form>
       </div>
     );
@@ -133,25 +253,73 @@ function SignIn({ status, onStatus }: { status: AccountStatus; onStatus: (s: Acc
 
   return (
     <div class="page">
-      <form class="panel" style="max-width:420px;margin:0 auto" onSubmit={(e) => { e.preventDefault(); void run("login", () => (signup ? api.signup(login, pw) : api.signin(login, pw))); }}>
+      <form
+        class="panel"
+        style="max-width:420px;margin:0 auto"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run("login", () => (signup ? api.signup(login, pw) : api.signin(login, pw)));
+        }}
+      >
         <h2>{signup ? "Create an Apiqcloud account" : "Sign in to Apiqcloud"}</h2>
-        <p class="small muted" data-testid="signin-server">{status.bundled ? "Using the account server built into this app." : `Server: ${status.serverUrl}`}</p>
+        <p class="small muted" data-testid="signin-server">
+          {status.bundled ? "Using the account server built into this app." : `Server: ${status.serverUrl}`}
+        </p>
         <div class="field">
           <label for="login">Email</label>
-          <input id="login" class="input" type="email" autocomplete="username" data-testid="signin-login" value={login} onInput={(e) => setLogin(e.currentTarget.value)} ref={autoFocus} />
-          {error?.field === "login" && <span class="field-error" role="alert" data-testid="signin-error">{error.text}</span>}
+          <input
+            id="login"
+            class="input"
+            type="email"
+            autocomplete="username"
+            data-testid="signin-login"
+            value={login}
+            onInput={(e) => setLogin(e.currentTarget.value)}
+            ref={autoFocus}
+          />
+          {error?.field === "login" && (
+            <span class="field-error" role="alert" data-testid="signin-error">
+              {error.text}
+            </span>
+          )}
         </div>
         <div class="field">
           <label for="password">Password</label>
-          <input id="password" class="input" type="password" autocomplete={signup ? "new-password" : "current-password"} data-testid="signin-password" value={pw} onInput={(e) => setPw(e.currentTarget.value)} />
-          {error?.field === "password" && <span class="field-error" role="alert" data-testid="signin-error">{error.text}</span>}
+          <input
+            id="password"
+            class="input"
+            type="password"
+            autocomplete={signup ? "new-password" : "current-password"}
+            data-testid="signin-password"
+            value={pw}
+            onInput={(e) => setPw(e.currentTarget.value)}
+          />
+          {error?.field === "password" && (
+            <span class="field-error" role="alert" data-testid="signin-error">
+              {error.text}
+            </span>
+          )}
         </div>
-        <button class="btn primary" style="width:100%" type="submit" data-testid="signin-submit" disabled={busy || !login || !pw}>
+        <button
+          class="btn primary"
+          style="width:100%"
+          type="submit"
+          data-testid="signin-submit"
+          disabled={busy || !login || !pw}
+        >
           {signup ? "Create account" : "Sign in"}
         </button>
         <p class="small" style="text-align:center;margin-bottom:0">
           {signup ? "Already have an account? " : "No account yet? "}
-          <button type="button" class="linklike" data-testid="signup-open" onClick={() => { setSignup(!signup); setError(null); }}>
+          <button
+            type="button"
+            class="linklike"
+            data-testid="signup-open"
+            onClick={() => {
+              setSignup(!signup);
+              setError(null);
+            }}
+          >
             {signup ? "Sign in" : "Create one"}
           </button>
         </p>
@@ -175,11 +343,20 @@ type Modal =
   | { kind: "token-delete"; token: TokenView }
   | null;
 
-function SignedIn({ status, onStatus, refresh, onVaultChanged }: { status: AccountStatus; onStatus: (s: AccountStatus) => void; refresh: () => void; onVaultChanged: () => void }) {
+function SignedIn({
+  user,
+  onStatus,
+  refresh,
+  onVaultChanged,
+}: {
+  user: UserView;
+  onStatus: (s: AccountStatus) => void;
+  refresh: () => void;
+  onVaultChanged: () => void;
+}) {
   const toast = useToast();
   const [settings, setSettings] = useState(false);
   const [modal, setModal] = useState<Modal>(null);
-  const user = status.user!;
   const close = () => setModal(null);
 
   return (
@@ -190,15 +367,28 @@ function SignedIn({ status, onStatus, refresh, onVaultChanged }: { status: Accou
             <h2 style="margin:0;overflow-wrap:anywhere">{breakAfterAt(user.name || user.email)}</h2>
             {user.name && <div class="small muted">{user.email}</div>}
           </div>
-          <button class="btn small" data-testid="signout" onClick={async () => onStatus(await api.signout())}>Sign out</button>
+          <button
+            type="button"
+            class="btn small"
+            data-testid="signout"
+            onClick={async () => onStatus(await api.signout())}
+          >
+            Sign out
+          </button>
         </div>
         <div class="row" style="margin-top:10px">
           <span>Two-factor authentication</span>
-          <span class={`status-pill ${user.twoFactorEnabled ? "on" : "off"}`} data-testid="twofa-status" data-enabled={user.twoFactorEnabled ? "true" : "false"}>
+          <span
+            class={`status-pill ${user.twoFactorEnabled ? "on" : "off"}`}
+            data-testid="twofa-status"
+            data-enabled={user.twoFactorEnabled ? "true" : "false"}
+          >
             {user.twoFactorEnabled ? "On" : "Off"}
           </span>
           <span class="grow" />
-          <button class="btn small" data-testid="account-settings" onClick={() => setSettings(!settings)}>{settings ? "Hide settings" : "Settings"}</button>
+          <button type="button" class="btn small" data-testid="account-settings" onClick={() => setSettings(!settings)}>
+            {settings ? "Hide settings" : "Settings"}
+          </button>
         </div>
       </div>
 
@@ -208,72 +398,203 @@ function SignedIn({ status, onStatus, refresh, onVaultChanged }: { status: Accou
             <h2>Two-factor authentication</h2>
             {!user.twoFactorEnabled ? (
               <>
-                <p class="small muted">Protect the account with a six-digit code from an authenticator. This app can keep the secret and the recovery codes in its vault in the same step.</p>
-                <button class="btn primary" data-testid="twofa-setup" onClick={() => setModal({ kind: "setup-password" })}>Set Up Two-Factor Authentication</button>
+                <p class="small muted">
+                  Protect the account with a six-digit code from an authenticator. This app can keep the secret and the
+                  recovery codes in its vault in the same step.
+                </p>
+                <button
+                  type="button"
+                  class="btn primary"
+                  data-testid="twofa-setup"
+                  onClick={() => setModal({ kind: "setup-password" })}
+                >
+                  Set Up Two-Factor Authentication
+                </button>
               </>
             ) : (
               <>
-                <p class="small muted">{user.recoveryCodesRemaining} unused recovery code{user.recoveryCodesRemaining === 1 ? "" : "s"} left.</p>
+                <p class="small muted">
+                  {user.recoveryCodesRemaining} unused recovery code{user.recoveryCodesRemaining === 1 ? "" : "s"} left.
+                </p>
                 <div class="row wrap">
-                  <button class="btn" data-testid="recovery-view" onClick={() => setModal({ kind: "view-password" })}>View Recovery Codes</button>
-                  <button class="btn danger" data-testid="twofa-disable" onClick={() => setModal({ kind: "disable-confirm" })}>Disable Two-Factor Authentication</button>
+                  <button
+                    type="button"
+                    class="btn"
+                    data-testid="recovery-view"
+                    onClick={() => setModal({ kind: "view-password" })}
+                  >
+                    View Recovery Codes
+                  </button>
+                  <button
+                    type="button"
+                    class="btn danger"
+                    data-testid="twofa-disable"
+                    onClick={() => setModal({ kind: "disable-confirm" })}
+                  >
+                    Disable Two-Factor Authentication
+                  </button>
                 </div>
               </>
             )}
           </div>
-          <Tokens onNew={() => setModal({ kind: "token-new" })} onDelete={(t) => setModal({ kind: "token-delete", token: t })} version={modal === null ? 1 : 0} />
+          <Tokens
+            onNew={() => setModal({ kind: "token-new" })}
+            onDelete={(t) => setModal({ kind: "token-delete", token: t })}
+            version={modal === null ? 1 : 0}
+          />
           <Sessions />
         </>
       )}
 
       {modal?.kind === "setup-password" && (
-        <PasswordConfirm title="Confirm your password" message="Setting up two-factor authentication needs your account password." onCancel={close}
-          onSubmit={async (pw) => setModal({ kind: "setup", setup: await api.twofaBegin(pw) })} />
+        <PasswordConfirm
+          title="Confirm your password"
+          message="Setting up two-factor authentication needs your account password."
+          onCancel={close}
+          onSubmit={async (pw) => setModal({ kind: "setup", setup: await api.twofaBegin(pw) })}
+        />
       )}
       {modal?.kind === "setup" && (
-        <SetupDialog setup={modal.setup} hasVaultEntry={false} onClose={() => { void api.twofaFinish(); close(); refresh(); }}
-          onCodes={(codes) => { onVaultChanged(); setModal({ kind: "codes", codes, gated: true, title: "Save your recovery codes" }); }} />
+        <SetupDialog
+          setup={modal.setup}
+          hasVaultEntry={false}
+          onClose={() => {
+            void api.twofaFinish();
+            close();
+            refresh();
+          }}
+          onCodes={(codes) => {
+            onVaultChanged();
+            setModal({ kind: "codes", codes, gated: true, title: "Save your recovery codes" });
+          }}
+        />
       )}
       {modal?.kind === "codes" && (
-        <CodesDialog title={modal.title} codes={modal.codes} gated={modal.gated}
+        <CodesDialog
+          title={modal.title}
+          codes={modal.codes}
+          gated={modal.gated}
           onRegenerate={modal.gated ? undefined : () => setModal({ kind: "regenerate-confirm" })}
-          onDone={() => { void api.twofaFinish(); close(); refresh(); }} />
+          onDone={() => {
+            void api.twofaFinish();
+            close();
+            refresh();
+          }}
+        />
       )}
       {modal?.kind === "view-password" && (
-        <PasswordConfirm title="Confirm your password" message="Viewing recovery codes needs your account password." onCancel={close}
-          onSubmit={async (pw) => setModal({ kind: "codes", codes: await api.accountRecoveryView(pw), gated: false, title: "Recovery codes" })} />
+        <PasswordConfirm
+          title="Confirm your password"
+          message="Viewing recovery codes needs your account password."
+          onCancel={close}
+          onSubmit={async (pw) =>
+            setModal({ kind: "codes", codes: await api.accountRecoveryView(pw), gated: false, title: "Recovery codes" })
+          }
+        />
       )}
       {modal?.kind === "regenerate-confirm" && (
-        <Confirm title="Generate new recovery codes?" testid="regenerate-confirm" confirmLabel="Generate new codes" danger onCancel={close} onConfirm={() => setModal({ kind: "regenerate-password" })}
-          message={<p>Your current recovery codes stop working at once. The copy in this app's vault is replaced by the new ones.</p>} />
+        <Confirm
+          title="Generate new recovery codes?"
+          testid="regenerate-confirm"
+          confirmLabel="Generate new codes"
+          danger
+          onCancel={close}
+          onConfirm={() => setModal({ kind: "regenerate-password" })}
+          message={
+            <p>
+              Your current recovery codes stop working at once. The copy in this app's vault is replaced by the new
+              ones.
+            </p>
+          }
+        />
       )}
       {modal?.kind === "regenerate-password" && (
-        <PasswordConfirm title="Confirm your password" onCancel={close}
-          onSubmit={async (pw) => { const codes = await api.accountRecoveryRegenerate(pw); onVaultChanged(); setModal({ kind: "codes", codes, gated: true, title: "Your new recovery codes" }); }} />
+        <PasswordConfirm
+          title="Confirm your password"
+          onCancel={close}
+          onSubmit={async (pw) => {
+            const codes = await api.accountRecoveryRegenerate(pw);
+            onVaultChanged();
+            setModal({ kind: "codes", codes, gated: true, title: "Your new recovery codes" });
+          }}
+        />
       )}
       {modal?.kind === "disable-confirm" && (
-        <Confirm title="Disable two-factor authentication?" testid="disable-confirm" confirmLabel="Continue" danger onCancel={close} onConfirm={() => setModal({ kind: "disable-password" })}
-          message={<p>Signing in will need only your password. The account's entry in this app's vault is kept, marked as no longer active.</p>} />
+        <Confirm
+          title="Disable two-factor authentication?"
+          testid="disable-confirm"
+          confirmLabel="Continue"
+          danger
+          onCancel={close}
+          onConfirm={() => setModal({ kind: "disable-password" })}
+          message={
+            <p>
+              Signing in will need only your password. The account's entry in this app's vault is kept, marked as no
+              longer active.
+            </p>
+          }
+        />
       )}
       {modal?.kind === "disable-password" && (
-        <PasswordConfirm title="Confirm your password" onCancel={close}
-          onSubmit={async (pw) => { onStatus(await api.twofaDisable(pw)); onVaultChanged(); close(); toast({ text: "Two-factor authentication is off. The vault entry was kept and archived." }); }} />
+        <PasswordConfirm
+          title="Confirm your password"
+          onCancel={close}
+          onSubmit={async (pw) => {
+            onStatus(await api.twofaDisable(pw));
+            onVaultChanged();
+            close();
+            toast({ text: "Two-factor authentication is off. The vault entry was kept and archived." });
+          }}
+        />
       )}
-      {modal?.kind === "token-new" && <TokenForm onCancel={close} onNext={(description, methods, expiresAt) => setModal({ kind: "token-password", description, methods, expiresAt })} />}
+      {modal?.kind === "token-new" && (
+        <TokenForm
+          onCancel={close}
+          onNext={(description, methods, expiresAt) =>
+            setModal({ kind: "token-password", description, methods, expiresAt })
+          }
+        />
+      )}
       {modal?.kind === "token-password" && (
-        <PasswordConfirm title="Confirm your password" message="Creating an access token needs your account password." onCancel={close}
-          onSubmit={async (pw) => setModal({ kind: "token-value", token: await api.tokenCreate(pw, modal.description, modal.methods, modal.expiresAt) })} />
+        <PasswordConfirm
+          title="Confirm your password"
+          message="Creating an access token needs your account password."
+          onCancel={close}
+          onSubmit={async (pw) =>
+            setModal({
+              kind: "token-value",
+              token: await api.tokenCreate(pw, modal.description, modal.methods, modal.expiresAt),
+            })
+          }
+        />
       )}
       {modal?.kind === "token-value" && <TokenValue token={modal.token} onClose={close} />}
       {modal?.kind === "token-delete" && (
-        <PasswordConfirm title={`Delete the token “${modal.token.description}”?`} message="Programs using it stop working at once." onCancel={close}
-          onSubmit={async (pw) => { await api.tokenDelete(pw, modal.token.id); close(); toast({ text: "Token deleted." }); }} />
+        <PasswordConfirm
+          title={`Delete the token “${modal.token.description}”?`}
+          message="Programs using it stop working at once."
+          onCancel={close}
+          onSubmit={async (pw) => {
+            await api.tokenDelete(pw, modal.token.id);
+            close();
+            toast({ text: "Token deleted." });
+          }}
+        />
       )}
     </div>
   );
 }
 
-function SetupDialog({ setup, onClose, onCodes }: { setup: TwoFactorSetup; hasVaultEntry: boolean; onClose: () => void; onCodes: (c: AccountCodes) => void }) {
+function SetupDialog({
+  setup,
+  onClose,
+  onCodes,
+}: {
+  setup: TwoFactorSetup;
+  hasVaultEntry: boolean;
+  onClose: () => void;
+  onCodes: (c: AccountCodes) => void;
+}) {
   const [added, setAdded] = useState(false);
   const [code, setCode] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -292,31 +613,100 @@ function SetupDialog({ setup, onClose, onCodes }: { setup: TwoFactorSetup; hasVa
     }
   }
   return (
-    <Dialog title="Set up two-factor authentication" onClose={onClose} testid="twofa-dialog" wide
-      footer={<><button class="btn" onClick={onClose}>Cancel</button><button class="btn primary" data-testid="twofa-next" disabled={busy} onClick={() => next()}>Next</button></>}>
-      <p class="small muted" style="margin-top:0">1. Scan the QR code with an authenticator, or add it to this app.</p>
+    <Dialog
+      title="Set up two-factor authentication"
+      onClose={onClose}
+      testid="twofa-dialog"
+      wide
+      footer={
+        <>
+          <button type="button" class="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="button" class="btn primary" data-testid="twofa-next" disabled={busy} onClick={() => next()}>
+            Next
+          </button>
+        </>
+      }
+    >
+      <p class="small muted" style="margin-top:0">
+        1. Scan the QR code with an authenticator, or add it to this app.
+      </p>
       <div class="row" style="align-items:flex-start">
-        <img class="qr" style="width:170px;height:170px;margin:0" src={setup.qrDataUrl} alt="QR code of the new two-factor secret" data-testid="twofa-qr" />
+        <img
+          class="qr"
+          style="width:170px;height:170px;margin:0"
+          src={setup.qrDataUrl}
+          alt="QR code of the new two-factor secret"
+          data-testid="twofa-qr"
+        />
         <dl class="kv grow">
-          <dt>Secret</dt><dd data-testid="twofa-secret">{setup.secret.replace(/(.{4})(?=.)/g, "$1 ")}</dd>
-          <dt>Issuer</dt><dd>{setup.issuer}</dd>
-          <dt>Account</dt><dd>{setup.account}</dd>
-          <dt>Algorithm</dt><dd>{setup.algorithm}</dd>
-          <dt>Digits</dt><dd>{setup.digits}</dd>
-          <dt>Period</dt><dd>{setup.period} s</dd>
+          <dt>Secret</dt>
+          <dd data-testid="twofa-secret">{setup.secret.replace(/(.{4})(?=.)/g, "$1 ")}</dd>
+          <dt>Issuer</dt>
+          <dd>{setup.issuer}</dd>
+          <dt>Account</dt>
+          <dd>{setup.account}</dd>
+          <dt>Algorithm</dt>
+          <dd>{setup.algorithm}</dd>
+          <dt>Digits</dt>
+          <dd>{setup.digits}</dd>
+          <dt>Period</dt>
+          <dd>{setup.period} s</dd>
         </dl>
       </div>
-      <button class="btn" style="width:100%;margin:10px 0" data-testid="twofa-add-to-vault" disabled={added} onClick={async () => {
-        try { await api.twofaAddToVault(); setAdded(true); } catch (err) { setError(messageOf(err)); }
-      }}>{added ? "✓ Added to this authenticator" : "Add to this authenticator"}</button>
+      <button
+        type="button"
+        class="btn"
+        style="width:100%;margin:10px 0"
+        data-testid="twofa-add-to-vault"
+        disabled={added}
+        onClick={async () => {
+          try {
+            await api.twofaAddToVault();
+            setAdded(true);
+          } catch (err) {
+            setError(messageOf(err));
+          }
+        }}
+      >
+        {added ? "✓ Added to this authenticator" : "Add to this authenticator"}
+      </button>
       <form onSubmit={next}>
         <div class="field">
           <label for="twofa-code">2. Type the six-digit code it shows</label>
           <div class="row">
-            <input id="twofa-code" class="input grow" inputMode="numeric" autocomplete="one-time-code" data-testid="twofa-code" value={code} onInput={(e) => setCode(e.currentTarget.value)} />
-            {added && <button type="button" class="btn" data-testid="twofa-code-from-vault" onClick={async () => { try { setCode(await api.codeFromVault()); } catch (err) { setError(messageOf(err)); } }}>Use code from vault</button>}
+            <input
+              id="twofa-code"
+              class="input grow"
+              inputMode="numeric"
+              autocomplete="one-time-code"
+              data-testid="twofa-code"
+              value={code}
+              onInput={(e) => setCode(e.currentTarget.value)}
+            />
+            {added && (
+              <button
+                type="button"
+                class="btn"
+                data-testid="twofa-code-from-vault"
+                onClick={async () => {
+                  try {
+                    setCode(await api.codeFromVault());
+                  } catch (err) {
+                    setError(messageOf(err));
+                  }
+                }}
+              >
+                Use code from vault
+              </button>
+            )}
           </div>
-          {error && <span class="field-error" role="alert" data-testid="twofa-error">{error}</span>}
+          {error && (
+            <span class="field-error" role="alert" data-testid="twofa-error">
+              {error}
+            </span>
+          )}
         </div>
       </form>
     </Dialog>
@@ -325,37 +715,107 @@ function SetupDialog({ setup, onClose, onCodes }: { setup: TwoFactorSetup; hasVa
 
 /** Recovery codes shown once: Download and Copy tick "I've saved the
  *  data"; Done needs it ticked when `gated`. */
-function CodesDialog({ title, codes, gated, onDone, onRegenerate }: { title: string; codes: AccountCodes; gated: boolean; onDone: () => void; onRegenerate?: () => void }) {
+function CodesDialog({
+  title,
+  codes,
+  gated,
+  onDone,
+  onRegenerate,
+}: {
+  title: string;
+  codes: AccountCodes;
+  gated: boolean;
+  onDone: () => void;
+  onRegenerate?: () => void;
+}) {
   const toast = useToast();
   const [saved, setSaved] = useState(!gated);
   const [error, setError] = useState<string | null>(null);
   return (
-    <Dialog title={title} onClose={gated && !saved ? () => setError("Save the codes first (Download or Copy), then tick the box.") : onDone} testid="recovery-codes-dialog"
-      footer={<button class="btn primary" data-testid="recovery-done" disabled={!saved} onClick={onDone}>Done</button>}>
-      <p class="small muted" style="margin-top:0">Each code signs you in once if you lose your authenticator. Keep them somewhere safe.{codes.storedInVault ? " They are also stored with the account's entry in this app's vault." : ""}</p>
-      {codes.vaultProblem && <div class="warn-box" role="alert" data-testid="recovery-vault-problem">{codes.vaultProblem}</div>}
+    <Dialog
+      title={title}
+      onClose={gated && !saved ? () => setError("Save the codes first (Download or Copy), then tick the box.") : onDone}
+      testid="recovery-codes-dialog"
+      footer={
+        <button type="button" class="btn primary" data-testid="recovery-done" disabled={!saved} onClick={onDone}>
+          Done
+        </button>
+      }
+    >
+      <p class="small muted" style="margin-top:0">
+        Each code signs you in once if you lose your authenticator. Keep them somewhere safe.
+        {codes.storedInVault ? " They are also stored with the account's entry in this app's vault." : ""}
+      </p>
+      {codes.vaultProblem && (
+        <div class="warn-box" role="alert" data-testid="recovery-vault-problem">
+          {codes.vaultProblem}
+        </div>
+      )}
       <ul class="recovery-list">
         {codes.codes.map((c) => (
-          <li key={c.code} data-testid="recovery-code" data-used={c.used ? "true" : "false"}><span>{c.code}</span></li>
+          <li key={c.code} data-testid="recovery-code" data-used={c.used ? "true" : "false"}>
+            <span>{c.code}</span>
+          </li>
         ))}
       </ul>
       <div class="row">
-        <button class="btn" data-testid="recovery-download" onClick={async () => {
-          try { const p = await api.accountCodesDownload(); if (p) { setSaved(true); toast({ text: `Saved to ${p}.` }); } } catch (e) { setError(messageOf(e)); }
-        }}>Download</button>
-        <button class="btn" data-testid="recovery-copy" onClick={async () => {
-          try { const r = await api.accountCodesCopy(); setSaved(true); toast({ text: r.clearsInSecs ? `Copied. The clipboard clears in ${r.clearsInSecs} s.` : "Copied." }); } catch (e) { setError(messageOf(e)); }
-        }}>Copy</button>
+        <button
+          type="button"
+          class="btn"
+          data-testid="recovery-download"
+          onClick={async () => {
+            try {
+              const p = await api.accountCodesDownload();
+              if (p) {
+                setSaved(true);
+                toast({ text: `Saved to ${p}.` });
+              }
+            } catch (e) {
+              setError(messageOf(e));
+            }
+          }}
+        >
+          Download
+        </button>
+        <button
+          type="button"
+          class="btn"
+          data-testid="recovery-copy"
+          onClick={async () => {
+            try {
+              const r = await api.accountCodesCopy();
+              setSaved(true);
+              toast({ text: r.clearsInSecs ? `Copied. The clipboard clears in ${r.clearsInSecs} s.` : "Copied." });
+            } catch (e) {
+              setError(messageOf(e));
+            }
+          }}
+        >
+          Copy
+        </button>
         <span class="grow" />
-        {onRegenerate && <button class="linklike small" data-testid="recovery-regenerate" onClick={onRegenerate}>Generate new codes</button>}
+        {onRegenerate && (
+          <button type="button" class="linklike small" data-testid="recovery-regenerate" onClick={onRegenerate}>
+            Generate new codes
+          </button>
+        )}
       </div>
       {gated && (
         <label class="check">
-          <input type="checkbox" data-testid="recovery-saved" checked={saved} onChange={(e) => setSaved(e.currentTarget.checked)} />
+          <input
+            type="checkbox"
+            data-testid="recovery-saved"
+            checked={saved}
+            onChange={(e) => setSaved(e.currentTarget.checked)}
+          />
           <span>I've saved the data</span>
         </label>
       )}
-      {error && <div class="error-box" role="alert">{error}</div>}
+      {error && (
+        <div class="error-box" role="alert">
+          {error}
+        </div>
+      )}
     </Dialog>
   );
 }
@@ -366,7 +826,13 @@ const METHODS = [
   ["users.Authentication.SignOut", "Sign out"],
 ] as const;
 
-function TokenForm({ onCancel, onNext }: { onCancel: () => void; onNext: (description: string, methods: string[], expiresAt: string | null) => void }) {
+function TokenForm({
+  onCancel,
+  onNext,
+}: {
+  onCancel: () => void;
+  onNext: (description: string, methods: string[], expiresAt: string | null) => void;
+}) {
   const [description, setDescription] = useState("");
   const [all, setAll] = useState(false);
   const [methods, setMethods] = useState<string[]>([METHODS[0][0]]);
@@ -378,25 +844,71 @@ function TokenForm({ onCancel, onNext }: { onCancel: () => void; onNext: (descri
     onNext(description.trim(), all ? ["*"] : methods, expires ? `${expires} 23:59:59` : null);
   }
   return (
-    <Dialog title="New access token" onClose={onCancel} testid="token-dialog"
-      footer={<><button class="btn" onClick={onCancel}>Cancel</button><button class="btn primary" data-testid="token-next" onClick={next}>Create</button></>}>
+    <Dialog
+      title="New access token"
+      onClose={onCancel}
+      testid="token-dialog"
+      footer={
+        <>
+          <button type="button" class="btn" onClick={onCancel}>
+            Cancel
+          </button>
+          <button type="button" class="btn primary" data-testid="token-next" onClick={next}>
+            Create
+          </button>
+        </>
+      }
+    >
       <div class="field">
         <label for="token-description">Description</label>
-        <input id="token-description" class="input" data-testid="token-description" value={description} onInput={(e) => setDescription(e.currentTarget.value)} placeholder="Deploy script" />
+        <input
+          id="token-description"
+          class="input"
+          data-testid="token-description"
+          value={description}
+          onInput={(e) => setDescription(e.currentTarget.value)}
+          placeholder="Deploy script"
+        />
       </div>
       <div class="label">Allowed methods</div>
-      <label class="check" style="margin:6px 0"><input type="checkbox" data-testid="token-all" checked={all} onChange={(e) => setAll(e.currentTarget.checked)} /><span>Every method a token may call</span></label>
-      {!all && METHODS.map(([m, label]) => (
-        <label class="check" style="margin:4px 0" key={m}>
-          <input type="checkbox" checked={methods.includes(m)} onChange={(e) => setMethods(e.currentTarget.checked ? [...methods, m] : methods.filter((x) => x !== m))} />
-          <span>{label} <span class="small muted">{m}</span></span>
-        </label>
-      ))}
+      <label class="check" style="margin:6px 0">
+        <input
+          type="checkbox"
+          data-testid="token-all"
+          checked={all}
+          onChange={(e) => setAll(e.currentTarget.checked)}
+        />
+        <span>Every method a token may call</span>
+      </label>
+      {!all &&
+        METHODS.map(([m, label]) => (
+          <label class="check" style="margin:4px 0" key={m}>
+            <input
+              type="checkbox"
+              checked={methods.includes(m)}
+              onChange={(e) => setMethods(e.currentTarget.checked ? [...methods, m] : methods.filter((x) => x !== m))}
+            />
+            <span>
+              {label} <span class="small muted">{m}</span>
+            </span>
+          </label>
+        ))}
       <div class="field" style="margin-top:10px">
         <label for="token-expires">Expires (empty: never)</label>
-        <input id="token-expires" class="input" type="date" data-testid="token-expires" value={expires} onInput={(e) => setExpires(e.currentTarget.value)} />
+        <input
+          id="token-expires"
+          class="input"
+          type="date"
+          data-testid="token-expires"
+          value={expires}
+          onInput={(e) => setExpires(e.currentTarget.value)}
+        />
       </div>
-      {error && <div class="error-box" role="alert">{error}</div>}
+      {error && (
+        <div class="error-box" role="alert">
+          {error}
+        </div>
+      )}
     </Dialog>
   );
 }
@@ -404,19 +916,51 @@ function TokenForm({ onCancel, onNext }: { onCancel: () => void; onNext: (descri
 function TokenValue({ token, onClose }: { token: NewToken; onClose: () => void }) {
   const toast = useToast();
   return (
-    <Dialog title="Your new token" onClose={onClose} footer={<button class="btn primary" onClick={onClose}>Done</button>}>
-      <p class="small muted" style="margin-top:0">Copy it now: it is shown only once.</p>
+    <Dialog
+      title="Your new token"
+      onClose={onClose}
+      footer={
+        <button type="button" class="btn primary" onClick={onClose}>
+          Done
+        </button>
+      }
+    >
+      <p class="small muted" style="margin-top:0">
+        Copy it now: it is shown only once.
+      </p>
       <div class="row">
-        <code class="input grow" data-testid="token-value" style="word-break:break-all">{token.value}</code>
-        <button class="btn" data-testid="token-copy" onClick={async () => {
-          try { await api.copyText(token.value); toast({ text: "Copied." }); } catch (e) { toast({ text: messageOf(e), error: true }); }
-        }}>Copy</button>
+        <code class="input grow" data-testid="token-value" style="word-break:break-all">
+          {token.value}
+        </code>
+        <button
+          type="button"
+          class="btn"
+          data-testid="token-copy"
+          onClick={async () => {
+            try {
+              await api.copyText(token.value);
+              toast({ text: "Copied." });
+            } catch (e) {
+              toast({ text: messageOf(e), error: true });
+            }
+          }}
+        >
+          Copy
+        </button>
       </div>
     </Dialog>
   );
 }
 
-function Tokens({ onNew, onDelete, version }: { onNew: () => void; onDelete: (t: TokenView) => void; version: number }) {
+function Tokens({
+  onNew,
+  onDelete,
+  version,
+}: {
+  onNew: () => void;
+  onDelete: (t: TokenView) => void;
+  version: number;
+}) {
   const [tokens, setTokens] = useState<TokenView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -424,15 +968,28 @@ function Tokens({ onNew, onDelete, version }: { onNew: () => void; onDelete: (t:
   }, [version]);
   return (
     <div class="panel">
-      <div class="row"><h2 class="grow" style="margin:0">Personal access tokens</h2><button class="btn small" data-testid="token-create" onClick={onNew}>New token</button></div>
+      <div class="row">
+        <h2 class="grow" style="margin:0">
+          Personal access tokens
+        </h2>
+        <button type="button" class="btn small" data-testid="token-create" onClick={onNew}>
+          New token
+        </button>
+      </div>
       {tokens?.length === 0 && <p class="small muted">No tokens.</p>}
       {tokens?.map((t) => (
         <div class="item-row" key={t.id} data-testid="token-item" data-id={String(t.id)}>
           <div class="grow">
-            <div>{t.description} <span class="small muted">…{t.last4}</span></div>
-            <div class="small muted">{t.apiList.join(", ")} · {t.expiresAt ? `expires ${t.expiresAt}` : "never expires"}</div>
+            <div>
+              {t.description} <span class="small muted">…{t.last4}</span>
+            </div>
+            <div class="small muted">
+              {t.apiList.join(", ")} · {t.expiresAt ? `expires ${t.expiresAt}` : "never expires"}
+            </div>
           </div>
-          <button class="btn small danger" data-testid="token-delete" onClick={() => onDelete(t)}>Delete</button>
+          <button type="button" class="btn small danger" data-testid="token-delete" onClick={() => onDelete(t)}>
+            Delete
+          </button>
         </div>
       ))}
       {error && <div class="error-box">{error}</div>}
@@ -449,14 +1006,31 @@ function Sessions() {
   return (
     <div class="panel">
       <div class="row">
-        <h2 class="grow" style="margin:0">Sessions</h2>
-        <button class="btn small" data-testid="sessions-signout-others" disabled={!sessions || sessions.length < 2} onClick={async () => {
-          try { setSessions(await api.signoutOthers()); toast({ text: "Signed out of the other sessions." }); } catch (e) { toast({ text: messageOf(e), error: true }); }
-        }}>Sign out the others</button>
+        <h2 class="grow" style="margin:0">
+          Sessions
+        </h2>
+        <button
+          type="button"
+          class="btn small"
+          data-testid="sessions-signout-others"
+          disabled={!sessions || sessions.length < 2}
+          onClick={async () => {
+            try {
+              setSessions(await api.signoutOthers());
+              toast({ text: "Signed out of the other sessions." });
+            } catch (e) {
+              toast({ text: messageOf(e), error: true });
+            }
+          }}
+        >
+          Sign out the others
+        </button>
       </div>
       {sessions?.map((s) => (
         <div class="item-row" key={s.id} data-testid="session-item">
-          <div class="grow small">Signed in {s.created} · last used {s.lastUsed}</div>
+          <div class="grow small">
+            Signed in {s.created} · last used {s.lastUsed}
+          </div>
           {s.current && <span class="status-pill on">This app</span>}
         </div>
       ))}

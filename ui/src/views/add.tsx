@@ -10,7 +10,12 @@ import { PreviewList } from "./preview";
 import { validateManual } from "../lib/manual";
 import { autoFocus } from "../lib/focus";
 
-export function AddDialog({ onClose, onSaved, initialUri, initialImage }: {
+export function AddDialog({
+  onClose,
+  onSaved,
+  initialUri,
+  initialImage,
+}: {
   onClose: () => void;
   onSaved: () => void;
   /** A URI to preview at once (the app was started with it). */
@@ -31,12 +36,16 @@ export function AddDialog({ onClose, onSaved, initialUri, initialImage }: {
   previewRef.current = preview;
 
   // Forget a preview that was not saved.
-  useEffect(() => () => {
-    if (previewRef.current) void api.previewDiscard(previewRef.current.id).catch(() => {});
-  }, []);
+  useEffect(
+    () => () => {
+      if (previewRef.current) void api.previewDiscard(previewRef.current.id).catch(() => {});
+    },
+    [],
+  );
 
   function take(p: Preview | null, err: string | null) {
-    if (previewRef.current && previewRef.current.id !== p?.id) void api.previewDiscard(previewRef.current.id).catch(() => {});
+    if (previewRef.current && previewRef.current.id !== p?.id)
+      void api.previewDiscard(previewRef.current.id).catch(() => {});
     setPreview(p);
     setError(err);
   }
@@ -76,7 +85,9 @@ export function AddDialog({ onClose, onSaved, initialUri, initialImage }: {
   }
 
   async function fromFiles(files: FileList | File[] | null | undefined) {
-    const list = [...(files ?? [])].filter((f) => f.type.startsWith("image/") || /\.(png|jpe?g|gif|bmp|webp)$/i.test(f.name));
+    const list = [...(files ?? [])].filter(
+      (f) => f.type.startsWith("image/") || /\.(png|jpe?g|gif|bmp|webp)$/i.test(f.name),
+    );
     if (list.length === 0) {
       setError("That is not an image. Choose a PNG, JPEG, GIF, BMP or WebP file with a QR code.");
       return;
@@ -113,7 +124,7 @@ export function AddDialog({ onClose, onSaved, initialUri, initialImage }: {
       previewRef.current = null;
       // One account is named (three adds in a row read as three messages).
       const only = preview.items.filter((i) => i.status === "new");
-      const what = r.added === 1 && only.length === 1 ? (only[0].issuer || only[0].name) : `${r.added} accounts`;
+      const what = r.added === 1 && only.length === 1 ? only[0].issuer || only[0].name : `${r.added} accounts`;
       toast({ text: `Added ${what}${r.skipped ? `, skipped ${r.skipped}` : ""}.` });
       onSaved();
       onClose();
@@ -126,8 +137,16 @@ export function AddDialog({ onClose, onSaved, initialUri, initialImage }: {
 
   const footer = (
     <>
-      <button class="btn" onClick={onClose}>Cancel</button>
-      <button class="btn primary" data-testid="add-save" disabled={!preview || preview.newCount === 0 || busy !== null} onClick={save}>
+      <button type="button" class="btn" onClick={onClose}>
+        Cancel
+      </button>
+      <button
+        type="button"
+        class="btn primary"
+        data-testid="add-save"
+        disabled={!preview || preview.newCount === 0 || busy !== null}
+        onClick={save}
+      >
         {preview && preview.newCount > 1 ? `Add ${preview.newCount} accounts` : "Add"}
       </button>
     </>
@@ -142,25 +161,77 @@ export function AddDialog({ onClose, onSaved, initialUri, initialImage }: {
       <div
         class={`drop${over ? " over" : ""}`}
         data-testid="add-drop"
-        onDragOver={(e) => { e.preventDefault(); setOver(true); }}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setOver(true);
+        }}
         onDragLeave={() => setOver(false)}
-        onDrop={(e) => { e.preventDefault(); setOver(false); void fromFiles(e.dataTransfer?.files); }}
+        onDrop={(e) => {
+          e.preventDefault();
+          setOver(false);
+          void fromFiles(e.dataTransfer?.files);
+        }}
       >
         Drop an image with a QR code here, or paste one with Ctrl+V
       </div>
       <div class="sources">
-        <button class="btn" data-testid="add-file" onClick={() => fileRef.current?.click()}><Icon name="image" /> Image file…</button>
-        <button class="btn" data-testid="add-screen" onClick={() => run("Looking for QR codes on the screen…", api.previewScreen)}><Icon name="screen" /> Scan the screen</button>
-        <button class="btn" data-testid="add-clipboard" onClick={() => run("Reading the clipboard…", api.previewClipboard)}><Icon name="paste" /> Clipboard image</button>
-        <button class="btn" data-testid="add-manual" onClick={() => setManual(true)}><Icon name="keyboard" /> Enter manually</button>
+        <button type="button" class="btn" data-testid="add-file" onClick={() => fileRef.current?.click()}>
+          <Icon name="image" /> Image file…
+        </button>
+        <button
+          type="button"
+          class="btn"
+          data-testid="add-screen"
+          onClick={() => run("Looking for QR codes on the screen…", api.previewScreen)}
+        >
+          <Icon name="screen" /> Scan the screen
+        </button>
+        <button
+          type="button"
+          class="btn"
+          data-testid="add-clipboard"
+          onClick={() => run("Reading the clipboard…", api.previewClipboard)}
+        >
+          <Icon name="paste" /> Clipboard image
+        </button>
+        <button type="button" class="btn" data-testid="add-manual" onClick={() => setManual(true)}>
+          <Icon name="keyboard" /> Enter manually
+        </button>
       </div>
-      <input ref={fileRef} type="file" accept="image/*" data-testid="add-file-input" style="display:none" onChange={(e) => { void fromFiles(e.currentTarget.files); e.currentTarget.value = ""; }} />
+      <input
+        ref={fileRef}
+        type="file"
+        accept="image/*"
+        data-testid="add-file-input"
+        style="display:none"
+        onChange={(e) => {
+          void fromFiles(e.currentTarget.files);
+          e.currentTarget.value = "";
+        }}
+      />
       <div class="field">
         <label for="add-uri">Or paste a link</label>
-        <textarea id="add-uri" class="input" rows={2} placeholder="otpauth://totp/… or otpauth-migration://offline?data=…" data-testid="add-uri" value={uri} onInput={(e) => onUriInput(e.currentTarget.value)} spellcheck={false} />
+        <textarea
+          id="add-uri"
+          class="input"
+          rows={2}
+          placeholder="otpauth://totp/… or otpauth-migration://offline?data=…"
+          data-testid="add-uri"
+          value={uri}
+          onInput={(e) => onUriInput(e.currentTarget.value)}
+          spellcheck={false}
+        />
       </div>
-      {busy && <div class="muted small" role="status">{busy}</div>}
-      {error && <div class="error-box" role="alert" data-testid="add-error">{error}</div>}
+      {busy && (
+        <div class="muted small" role="status">
+          {busy}
+        </div>
+      )}
+      {error && (
+        <div class="error-box" role="alert" data-testid="add-error">
+          {error}
+        </div>
+      )}
       {preview && <PreviewList preview={preview} />}
     </Dialog>
   );
@@ -168,7 +239,16 @@ export function AddDialog({ onClose, onSaved, initialUri, initialImage }: {
 
 function ManualForm({ onBack, onClose, onSaved }: { onBack: () => void; onClose: () => void; onSaved: () => void }) {
   const toast = useToast();
-  const [m, setM] = useState<ManualEntry>({ kind: "totp", issuer: "", name: "", secret: "", algorithm: "SHA1", digits: 6, period: 30, counter: 0 });
+  const [m, setM] = useState<ManualEntry>({
+    kind: "totp",
+    issuer: "",
+    name: "",
+    secret: "",
+    algorithm: "SHA1",
+    digits: 6,
+    period: 30,
+    counter: 0,
+  });
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const problems = validateManual(m);
@@ -183,7 +263,7 @@ function ManualForm({ onBack, onClose, onSaved }: { onBack: () => void; onClose:
     try {
       const p = await api.previewManual(m);
       const item = p.items[0];
-      if (!item || item.status !== "new") {
+      if (item?.status !== "new") {
         await api.previewDiscard(p.id);
         setError(item?.reason ?? "This account cannot be added.");
         return;
@@ -205,62 +285,137 @@ function ManualForm({ onBack, onClose, onSaved }: { onBack: () => void; onClose:
       onClose={onClose}
       footer={
         <>
-          <button class="btn" onClick={onBack}>Back</button>
-          <button class="btn primary" data-testid="manual-save" disabled={busy} onClick={save}>Add</button>
+          <button type="button" class="btn" onClick={onBack}>
+            Back
+          </button>
+          <button type="button" class="btn primary" data-testid="manual-save" disabled={busy} onClick={save}>
+            Add
+          </button>
         </>
       }
     >
       <div class="grid2">
         <div class="field">
-          <label>Service (issuer)</label>
-          <input class="input" data-testid="manual-issuer" value={m.issuer} onInput={(e) => set({ issuer: e.currentTarget.value })} ref={autoFocus} />
+          <label for="manual-issuer">Service (issuer)</label>
+          <input
+            id="manual-issuer"
+            class="input"
+            data-testid="manual-issuer"
+            value={m.issuer}
+            onInput={(e) => set({ issuer: e.currentTarget.value })}
+            ref={autoFocus}
+          />
         </div>
         <div class="field">
-          <label>Account</label>
-          <input class="input" data-testid="manual-name" value={m.name} onInput={(e) => set({ name: e.currentTarget.value })} />
+          <label for="manual-name">Account</label>
+          <input
+            id="manual-name"
+            class="input"
+            data-testid="manual-name"
+            value={m.name}
+            onInput={(e) => set({ name: e.currentTarget.value })}
+          />
           {problems.name && <span class="field-error">{problems.name}</span>}
         </div>
       </div>
       <div class="field">
-        <label>Secret key</label>
-        <input class="input" data-testid="manual-secret" value={m.secret} spellcheck={false} autocomplete="off" onInput={(e) => set({ secret: e.currentTarget.value })} placeholder="JBSW Y3DP EHPK 3PXP" />
-        {problems.secret && m.secret && <span class="field-error" data-testid="manual-secret-error">{problems.secret}</span>}
+        <label for="manual-secret">Secret key</label>
+        <input
+          id="manual-secret"
+          class="input"
+          data-testid="manual-secret"
+          value={m.secret}
+          spellcheck={false}
+          autocomplete="off"
+          onInput={(e) => set({ secret: e.currentTarget.value })}
+          placeholder="JBSW Y3DP EHPK 3PXP"
+        />
+        {problems.secret && m.secret && (
+          <span class="field-error" data-testid="manual-secret-error">
+            {problems.secret}
+          </span>
+        )}
       </div>
       <div class="grid2">
         <div class="field">
-          <label>Type</label>
-          <select class="input" data-testid="manual-kind" value={m.kind} onChange={(e) => { const kind = e.currentTarget.value as OtpKind; set({ kind, digits: kind === "steam" ? 5 : m.digits === 5 ? 6 : m.digits }); }}>
+          <label for="manual-kind">Type</label>
+          <select
+            id="manual-kind"
+            class="input"
+            data-testid="manual-kind"
+            value={m.kind}
+            onChange={(e) => {
+              const kind = e.currentTarget.value as OtpKind;
+              set({ kind, digits: kind === "steam" ? 5 : m.digits === 5 ? 6 : m.digits });
+            }}
+          >
             <option value="totp">Time-based (TOTP)</option>
             <option value="hotp">Counter-based (HOTP)</option>
             <option value="steam">Steam</option>
           </select>
         </div>
         <div class="field">
-          <label>Algorithm</label>
-          <select class="input" value={m.algorithm} disabled={m.kind === "steam"} onChange={(e) => set({ algorithm: e.currentTarget.value })}>
-            <option>SHA1</option><option>SHA256</option><option>SHA512</option>
+          <label for="manual-algorithm">Algorithm</label>
+          <select
+            id="manual-algorithm"
+            class="input"
+            value={m.algorithm}
+            disabled={m.kind === "steam"}
+            onChange={(e) => set({ algorithm: e.currentTarget.value })}
+          >
+            <option>SHA1</option>
+            <option>SHA256</option>
+            <option>SHA512</option>
           </select>
         </div>
         <div class="field">
-          <label>Digits</label>
-          <input class="input" type="number" min={6} max={10} value={m.digits} disabled={m.kind === "steam"} onInput={(e) => set({ digits: Number(e.currentTarget.value) })} />
+          <label for="manual-digits">Digits</label>
+          <input
+            id="manual-digits"
+            class="input"
+            type="number"
+            min={6}
+            max={10}
+            value={m.digits}
+            disabled={m.kind === "steam"}
+            onInput={(e) => set({ digits: Number(e.currentTarget.value) })}
+          />
           {problems.digits && <span class="field-error">{problems.digits}</span>}
         </div>
         {m.kind === "hotp" ? (
           <div class="field">
-            <label>Counter</label>
-            <input class="input" type="number" min={0} value={m.counter} onInput={(e) => set({ counter: Number(e.currentTarget.value) })} />
+            <label for="manual-counter">Counter</label>
+            <input
+              id="manual-counter"
+              class="input"
+              type="number"
+              min={0}
+              value={m.counter}
+              onInput={(e) => set({ counter: Number(e.currentTarget.value) })}
+            />
             {problems.counter && <span class="field-error">{problems.counter}</span>}
           </div>
         ) : (
           <div class="field">
-            <label>Period (seconds)</label>
-            <input class="input" type="number" min={1} max={300} value={m.period} onInput={(e) => set({ period: Number(e.currentTarget.value) })} />
+            <label for="manual-period">Period (seconds)</label>
+            <input
+              id="manual-period"
+              class="input"
+              type="number"
+              min={1}
+              max={300}
+              value={m.period}
+              onInput={(e) => set({ period: Number(e.currentTarget.value) })}
+            />
             {problems.period && <span class="field-error">{problems.period}</span>}
           </div>
         )}
       </div>
-      {error && <div class="error-box" role="alert">{error}</div>}
+      {error && (
+        <div class="error-box" role="alert">
+          {error}
+        </div>
+      )}
     </Dialog>
   );
 }

@@ -13,7 +13,15 @@ export function ClockBanner() {
   }, []);
   // A right clock shows nothing; the hidden mark says when it was checked
   // and by how much it is off (for tests and for the curious).
-  if (!v?.off || !v.message) return <span hidden data-testid="clock-checked" data-checked-at={String(v?.checkedAtMs ?? 0)} data-offset={String(v?.offsetS ?? "")} />;
+  if (!v?.off || !v.message)
+    return (
+      <span
+        hidden
+        data-testid="clock-checked"
+        data-checked-at={String(v?.checkedAtMs ?? 0)}
+        data-offset={String(v?.offsetS ?? "")}
+      />
+    );
   return (
     <div class="banner-warn" role="alert" data-testid="clock-warning" data-offset={String(v.offsetS ?? "")}>
       <strong>Clock</strong>

@@ -97,8 +97,18 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
     if (refreshAt !== null && appNow >= refreshAt) void loadCodes();
   }, [appNow >= (refreshAt ?? Infinity)]);
 
-  const visible = useMemo(() => filterEntries(entries.filter((e) => !e.archived || query.trim()), query), [entries, query]);
-  const secs = useMemo(() => sections(visible, props.settings.sort, props.settings.manualOrder), [visible, props.settings.sort, props.settings.manualOrder]);
+  const visible = useMemo(
+    () =>
+      filterEntries(
+        entries.filter((e) => !e.archived || query.trim()),
+        query,
+      ),
+    [entries, query],
+  );
+  const secs = useMemo(
+    () => sections(visible, props.settings.sort, props.settings.manualOrder),
+    [visible, props.settings.sort, props.settings.manualOrder],
+  );
   const ordered = useMemo(() => flatten(secs), [secs]);
   useEffect(() => {
     if (selected >= ordered.length) setSelected(Math.max(0, ordered.length - 1));
@@ -171,7 +181,9 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
   useEffect(() => {
     if (!drag) return;
     const over = (ev: MouseEvent) => {
-      const row = (document.elementFromPoint(ev.clientX, ev.clientY) as HTMLElement | null)?.closest<HTMLElement>("[data-testid=entry]");
+      const row = (document.elementFromPoint(ev.clientX, ev.clientY) as HTMLElement | null)?.closest<HTMLElement>(
+        "[data-testid=entry]",
+      );
       const id = row?.dataset.id ?? null;
       setDrag((d) => (d && d.over !== id ? { ...d, over: id } : d));
     };
@@ -279,24 +291,102 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
       <div class="toolbar">
         <div class="search">
           <Icon name="search" />
-          <input ref={searchRef} class="input" type="search" placeholder="Search" aria-label="Search entries" data-testid="search" value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
+          <input
+            ref={searchRef}
+            class="input"
+            type="search"
+            placeholder="Search"
+            aria-label="Search entries"
+            data-testid="search"
+            value={query}
+            onInput={(e) => setQuery(e.currentTarget.value)}
+          />
         </div>
-        <button class="btn primary" data-testid="add-open" title="Add an account (Ctrl+N)" onClick={() => setModal({ kind: "add" })}>
+        <button
+          type="button"
+          class="btn primary"
+          data-testid="add-open"
+          title="Add an account (Ctrl+N)"
+          onClick={() => setModal({ kind: "add" })}
+        >
           <Icon name="plus" /> Add
         </button>
         <div style="position:relative">
-          <button class="icon-btn" aria-label="More" data-testid="main-menu" onClick={(e) => { e.stopPropagation(); setMainMenu(!mainMenu); }}>
+          <button
+            type="button"
+            class="icon-btn"
+            aria-label="More"
+            data-testid="main-menu"
+            onClick={(e) => {
+              e.stopPropagation();
+              setMainMenu(!mainMenu);
+            }}
+          >
             <Icon name="menu" />
           </button>
           {mainMenu && (
             <div class="menu" style="top:38px;right:0" onClick={(e) => e.stopPropagation()}>
-              <button data-testid="import-open" onClick={() => { setMainMenu(false); setModal({ kind: "import" }); }}><Icon name="upload" /> Import from another app…</button>
-              <button data-testid="export-open" onClick={() => { setMainMenu(false); setModal({ kind: "export" }); }}><Icon name="download" /> Export…</button>
-              <button data-testid="qr-all" onClick={() => { setMainMenu(false); setModal({ kind: "qr-confirm", entries: ordered }); }}><Icon name="qr" /> Move to a phone (QR codes)…</button>
-              <button data-testid="recovery-overview-open" onClick={() => { setMainMenu(false); setModal({ kind: "recovery-overview" }); }}><Icon name="key" /> Recovery codes overview</button>
+              <button
+                type="button"
+                data-testid="import-open"
+                onClick={() => {
+                  setMainMenu(false);
+                  setModal({ kind: "import" });
+                }}
+              >
+                <Icon name="upload" /> Import from another app…
+              </button>
+              <button
+                type="button"
+                data-testid="export-open"
+                onClick={() => {
+                  setMainMenu(false);
+                  setModal({ kind: "export" });
+                }}
+              >
+                <Icon name="download" /> Export…
+              </button>
+              <button
+                type="button"
+                data-testid="qr-all"
+                onClick={() => {
+                  setMainMenu(false);
+                  setModal({ kind: "qr-confirm", entries: ordered });
+                }}
+              >
+                <Icon name="qr" /> Move to a phone (QR codes)…
+              </button>
+              <button
+                type="button"
+                data-testid="recovery-overview-open"
+                onClick={() => {
+                  setMainMenu(false);
+                  setModal({ kind: "recovery-overview" });
+                }}
+              >
+                <Icon name="key" /> Recovery codes overview
+              </button>
               <hr />
-              <button data-testid="shortcuts-open" onClick={() => { setMainMenu(false); setModal({ kind: "shortcuts" }); }}><Icon name="keyboard" /> Keyboard shortcuts</button>
-              <button data-testid="settings-open" onClick={() => { setMainMenu(false); setModal({ kind: "settings" }); }}><Icon name="settings" /> Settings</button>
+              <button
+                type="button"
+                data-testid="shortcuts-open"
+                onClick={() => {
+                  setMainMenu(false);
+                  setModal({ kind: "shortcuts" });
+                }}
+              >
+                <Icon name="keyboard" /> Keyboard shortcuts
+              </button>
+              <button
+                type="button"
+                data-testid="settings-open"
+                onClick={() => {
+                  setMainMenu(false);
+                  setModal({ kind: "settings" });
+                }}
+              >
+                <Icon name="settings" /> Settings
+              </button>
             </div>
           )}
         </div>
@@ -306,14 +396,29 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
         {loaded && entries.length === 0 && (
           <div class="empty">
             <h2>No accounts yet</h2>
-            <p>Add one from a QR code (an image, the clipboard or your screen), a link, or import another app's export.</p>
+            <p>
+              Add one from a QR code (an image, the clipboard or your screen), a link, or import another app's export.
+            </p>
             <div class="row" style="justify-content:center">
-              <button class="btn primary" onClick={() => setModal({ kind: "add" })}><Icon name="plus" /> Add an account</button>
-              <button class="btn" data-testid="import-open-empty" onClick={() => setModal({ kind: "import" })}><Icon name="upload" /> Import</button>
+              <button type="button" class="btn primary" onClick={() => setModal({ kind: "add" })}>
+                <Icon name="plus" /> Add an account
+              </button>
+              <button
+                type="button"
+                class="btn"
+                data-testid="import-open-empty"
+                onClick={() => setModal({ kind: "import" })}
+              >
+                <Icon name="upload" /> Import
+              </button>
             </div>
           </div>
         )}
-        {loaded && entries.length > 0 && visible.length === 0 && <div class="empty" data-testid="no-match">Nothing matches “{query}”.</div>}
+        {loaded && entries.length > 0 && visible.length === 0 && (
+          <div class="empty" data-testid="no-match">
+            Nothing matches “{query}”.
+          </div>
+        )}
         {secs.map((s) => (
           <div key={s.key} role="group" aria-label={s.title || "Accounts"}>
             {s.title && index + 1 < limit && <div class="section-title">{s.title}</div>}
@@ -335,13 +440,22 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
                   dragging={drag?.id === e.id}
                   dropTarget={drag !== null && drag.over === e.id && drag.id !== e.id}
                   onDragStart={() => setDrag({ id: e.id, over: null })}
-                  onResync={() => { setMenuFor(null); setModal({ kind: "resync", entry: e }); }}
+                  onResync={() => {
+                    setMenuFor(null);
+                    setModal({ kind: "resync", entry: e });
+                  }}
                   onCopy={() => copy(e)}
                   onHotpNext={() => hotpNext(e)}
                   onMenu={() => setMenuFor(menuFor === e.id ? null : e.id)}
                   onRecovery={() => setModal({ kind: "recovery", entry: e })}
-                  onEdit={() => { setMenuFor(null); setModal({ kind: "edit", entry: e }); }}
-                  onQr={() => { setMenuFor(null); setModal({ kind: "qr-confirm", entries: [e] }); }}
+                  onEdit={() => {
+                    setMenuFor(null);
+                    setModal({ kind: "edit", entry: e });
+                  }}
+                  onQr={() => {
+                    setMenuFor(null);
+                    setModal({ kind: "qr-confirm", entries: [e] });
+                  }}
                   onDelete={() => remove(e)}
                 />
               );

@@ -54,7 +54,15 @@ export function DialogRouter(p: {
     case "settings":
       return <SettingsDialog settings={p.settings} onClose={close} onSaved={p.onSettings} onVaultChanged={p.reload} />;
     case "recovery":
-      return <RecoveryDialog entry={modal.entry} onClose={() => { close(); void p.loadEntries(); }} />;
+      return (
+        <RecoveryDialog
+          entry={modal.entry}
+          onClose={() => {
+            close();
+            void p.loadEntries();
+          }}
+        />
+      );
     case "recovery-overview":
       return (
         <RecoveryOverview
@@ -66,7 +74,18 @@ export function DialogRouter(p: {
         />
       );
     case "edit":
-      return <EditDialog entry={modal.entry} onClose={close} onSaved={p.loadEntries} onDelete={() => { const e = modal.entry; close(); p.remove(e); }} />;
+      return (
+        <EditDialog
+          entry={modal.entry}
+          onClose={close}
+          onSaved={p.loadEntries}
+          onDelete={() => {
+            const e = modal.entry;
+            close();
+            p.remove(e);
+          }}
+        />
+      );
     case "resync":
       return <ResyncDialog entry={modal.entry} onClose={close} onSaved={p.reload} />;
     case "qr-confirm":
@@ -77,7 +96,14 @@ export function DialogRouter(p: {
           confirmLabel="Show QR code"
           message={
             <>
-              <p>Anyone who sees or photographs {modal.entries.length === 1 ? "this QR code" : "these QR codes"} can make your codes for {modal.entries.length === 1 ? `${modal.entries[0].issuer || modal.entries[0].name}` : `${modal.entries.length} accounts`}.</p>
+              <p>
+                Anyone who sees or photographs {modal.entries.length === 1 ? "this QR code" : "these QR codes"} can make
+                your codes for{" "}
+                {modal.entries.length === 1
+                  ? `${modal.entries[0].issuer || modal.entries[0].name}`
+                  : `${modal.entries.length} accounts`}
+                .
+              </p>
               <p class="muted small">Make sure nobody is watching your screen and nothing is recording it.</p>
             </>
           }
@@ -89,11 +115,25 @@ export function DialogRouter(p: {
       return <QrDialog entries={modal.entries} onClose={close} />;
     case "shortcuts":
       return (
-        <Dialog title="Keyboard shortcuts" onClose={close} testid="shortcuts-dialog" footer={<button class="btn primary" onClick={close}>Close</button>}>
+        <Dialog
+          title="Keyboard shortcuts"
+          onClose={close}
+          testid="shortcuts-dialog"
+          footer={
+            <button type="button" class="btn primary" onClick={close}>
+              Close
+            </button>
+          }
+        >
           <table class="shortcuts">
             <tbody>
               {SHORTCUTS.map(([keys, does]) => (
-                <tr key={keys}><td><kbd>{keys}</kbd></td><td>{does}</td></tr>
+                <tr key={keys}>
+                  <td>
+                    <kbd>{keys}</kbd>
+                  </td>
+                  <td>{does}</td>
+                </tr>
               ))}
             </tbody>
           </table>
@@ -117,4 +157,3 @@ export function modalForLaunch(r: LaunchRequest): { modal: Modal; problem: strin
       return { modal: null, problem: r.message };
   }
 }
-

@@ -1,7 +1,7 @@
 // One row of the code list: labels, the code (grouped, or hidden until a
 // click), the time-left ring or HOTP "next", copy, recovery codes and the
 // per-entry menu; in the manual order a drag handle.
-import { type EntryView, type CodeView } from "../ipc";
+import type { EntryView, CodeView } from "../ipc";
 import { fractionLeft, groupCode, hueFor, initials, secondsLeft, showNext } from "../lib/format";
 import { Icon } from "../components/icons";
 
@@ -9,10 +9,26 @@ function Ring({ fraction, secs, expiring }: { fraction: number; secs: number; ex
   const r = 12;
   const c = 2 * Math.PI * r;
   return (
-    <svg class={`ring${expiring ? " expiring" : ""}`} viewBox="0 0 30 30" role="img" aria-label={`${secs} seconds left`} data-testid="entry-ring">
+    <svg
+      class={`ring${expiring ? " expiring" : ""}`}
+      viewBox="0 0 30 30"
+      role="img"
+      aria-label={`${secs} seconds left`}
+      data-testid="entry-ring"
+    >
       <circle class="track" cx="15" cy="15" r={r} />
-      <circle class="left" cx="15" cy="15" r={r} stroke-dasharray={c} stroke-dashoffset={c * (1 - fraction)} transform="rotate(-90 15 15)" />
-      <text x="15" y="15.5">{secs}</text>
+      <circle
+        class="left"
+        cx="15"
+        cy="15"
+        r={r}
+        stroke-dasharray={c}
+        stroke-dashoffset={c * (1 - fraction)}
+        transform="rotate(-90 15 15)"
+      />
+      <text x="15" y="15.5">
+        {secs}
+      </text>
     </svg>
   );
 }
@@ -74,7 +90,7 @@ export function EntryRow(p: {
           class="drag-handle"
           data-testid="entry-drag"
           title="Drag to reorder (or Alt+Up/Down)"
-          aria-label="Drag to reorder"
+          aria-hidden="true"
           onMouseDown={(ev) => {
             if (ev.button !== 0) return;
             ev.preventDefault();
@@ -90,49 +106,106 @@ export function EntryRow(p: {
         {initials(e.issuer, e.name)}
       </div>
       <div class="labels">
-        <div class="issuer" data-testid="entry-issuer">{e.issuer || e.name}</div>
-        <div class="name" data-testid="entry-name">{e.issuer ? e.name : ""}</div>
-        <div class={`code${expiring ? " expiring" : ""}${p.hidden ? " hidden" : ""}`} data-testid="entry-code" aria-label={p.hidden ? "Code hidden; click to show and copy" : `Code ${shown}`}>
+        <div class="issuer" data-testid="entry-issuer">
+          {e.issuer || e.name}
+        </div>
+        <div class="name" data-testid="entry-name">
+          {e.issuer ? e.name : ""}
+        </div>
+        <div
+          class={`code${expiring ? " expiring" : ""}${p.hidden ? " hidden" : ""}`}
+          data-testid="entry-code"
+          aria-label={p.hidden ? "Code hidden; click to show and copy" : `Code ${shown}`}
+        >
           {shown}
         </div>
         {e.kind === "hotp" && c && !c.code && (
-          <div class="hint" data-testid="entry-hotp-hint">Press ↻ for the next code</div>
+          <div class="hint" data-testid="entry-hotp-hint">
+            Press ↻ for the next code
+          </div>
         )}
         {expiring && c?.next && !p.hidden && (
-          <div class="next" data-testid="entry-next">next {groupCode(c.next)}</div>
+          <div class="next" data-testid="entry-next">
+            next {groupCode(c.next)}
+          </div>
         )}
         {(low || e.archived) && (
           <div class="badges">
             {e.archived && <span class="badge">2FA turned off</span>}
-            {low && <span class="badge low">{e.recoveryRemaining === 0 ? "No recovery codes left" : `${e.recoveryRemaining} recovery codes left`}</span>}
+            {low && (
+              <span class="badge low">
+                {e.recoveryRemaining === 0 ? "No recovery codes left" : `${e.recoveryRemaining} recovery codes left`}
+              </span>
+            )}
           </div>
         )}
       </div>
       <div class="side" onClick={(ev) => ev.stopPropagation()}>
         {e.kind === "hotp" ? (
-          <button class="icon-btn" aria-label="Next code" title="Next code" data-testid="entry-hotp-next" onClick={p.onHotpNext}>
+          <button
+            type="button"
+            class="icon-btn"
+            aria-label="Next code"
+            title="Next code"
+            data-testid="entry-hotp-next"
+            onClick={p.onHotpNext}
+          >
             <Icon name="next" />
           </button>
         ) : (
           until !== null && <Ring fraction={fractionLeft(until, period, p.now)} secs={left} expiring={expiring} />
         )}
-        <button class="icon-btn" aria-label="Copy code" title="Copy code" data-testid="entry-copy" onClick={p.onCopy}>
+        <button
+          type="button"
+          class="icon-btn"
+          aria-label="Copy code"
+          title="Copy code"
+          data-testid="entry-copy"
+          onClick={p.onCopy}
+        >
           <Icon name="copy" />
         </button>
-        <button class="icon-btn" aria-label="Recovery codes" title="Recovery codes" data-testid="recovery-open" onClick={p.onRecovery}>
+        <button
+          type="button"
+          class="icon-btn"
+          aria-label="Recovery codes"
+          title="Recovery codes"
+          data-testid="recovery-open"
+          onClick={p.onRecovery}
+        >
           <Icon name="key" />
         </button>
-        <button class="icon-btn" aria-label="More actions" title="More" data-testid="entry-menu" onClick={(ev) => { ev.stopPropagation(); p.onMenu(); }}>
+        <button
+          type="button"
+          class="icon-btn"
+          aria-label="More actions"
+          title="More"
+          data-testid="entry-menu"
+          onClick={(ev) => {
+            ev.stopPropagation();
+            p.onMenu();
+          }}
+        >
           <Icon name="more" />
         </button>
       </div>
       {p.menuOpen && (
         <div class="menu" onClick={(ev) => ev.stopPropagation()}>
-          <button data-testid="entry-edit" onClick={p.onEdit}><Icon name="edit" /> Edit…</button>
-          <button data-testid="entry-qr" onClick={p.onQr}><Icon name="qr" /> Show as QR code…</button>
-          {e.kind === "hotp" && <button data-testid="entry-resync" onClick={p.onResync}><Icon name="next" /> Resync counter…</button>}
+          <button type="button" data-testid="entry-edit" onClick={p.onEdit}>
+            <Icon name="edit" /> Edit…
+          </button>
+          <button type="button" data-testid="entry-qr" onClick={p.onQr}>
+            <Icon name="qr" /> Show as QR code…
+          </button>
+          {e.kind === "hotp" && (
+            <button type="button" data-testid="entry-resync" onClick={p.onResync}>
+              <Icon name="next" /> Resync counter…
+            </button>
+          )}
           <hr />
-          <button class="danger" data-testid="entry-delete" onClick={p.onDelete}><Icon name="trash" /> Delete</button>
+          <button type="button" class="danger" data-testid="entry-delete" onClick={p.onDelete}>
+            <Icon name="trash" /> Delete
+          </button>
         </div>
       )}
     </div>

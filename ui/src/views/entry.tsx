@@ -5,7 +5,17 @@ import { AppError, api, messageOf, type EntryView, type QrImage } from "../ipc";
 import { Dialog } from "../components/dialog";
 import { PasswordConfirm } from "./account";
 
-export function EditDialog({ entry, onClose, onSaved, onDelete }: { entry: EntryView; onClose: () => void; onSaved: () => void; onDelete: () => void }) {
+export function EditDialog({
+  entry,
+  onClose,
+  onSaved,
+  onDelete,
+}: {
+  entry: EntryView;
+  onClose: () => void;
+  onSaved: () => void;
+  onDelete: () => void;
+}) {
   const [issuer, setIssuer] = useState(entry.issuer);
   const [name, setName] = useState(entry.name);
   const [note, setNote] = useState(entry.note);
@@ -35,34 +45,80 @@ export function EditDialog({ entry, onClose, onSaved, onDelete }: { entry: Entry
       testid="edit-dialog"
       footer={
         <>
-          <button class="btn danger" style="margin-right:auto" data-testid="edit-delete" onClick={onDelete}>Delete</button>
-          <button class="btn" onClick={onClose}>Cancel</button>
-          <button class="btn primary" data-testid="edit-save" onClick={save}>Save</button>
+          <button
+            type="button"
+            class="btn danger"
+            style="margin-right:auto"
+            data-testid="edit-delete"
+            onClick={onDelete}
+          >
+            Delete
+          </button>
+          <button type="button" class="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="button" class="btn primary" data-testid="edit-save" onClick={save}>
+            Save
+          </button>
         </>
       }
     >
       <form onSubmit={save}>
         <div class="field">
-          <label>Service (issuer)</label>
-          <input class="input" data-testid="edit-issuer" value={issuer} onInput={(e) => setIssuer(e.currentTarget.value)} />
+          <label for="edit-issuer">Service (issuer)</label>
+          <input
+            id="edit-issuer"
+            class="input"
+            data-testid="edit-issuer"
+            value={issuer}
+            onInput={(e) => setIssuer(e.currentTarget.value)}
+          />
         </div>
         <div class="field">
-          <label>Account</label>
-          <input class="input" data-testid="edit-name" value={name} onInput={(e) => setName(e.currentTarget.value)} />
+          <label for="edit-name">Account</label>
+          <input
+            id="edit-name"
+            class="input"
+            data-testid="edit-name"
+            value={name}
+            onInput={(e) => setName(e.currentTarget.value)}
+          />
         </div>
         <div class="field">
-          <label>Group</label>
-          <input class="input" data-testid="edit-group" value={group} placeholder="Work, Personal…" onInput={(e) => setGroup(e.currentTarget.value)} />
+          <label for="edit-group">Group</label>
+          <input
+            id="edit-group"
+            class="input"
+            data-testid="edit-group"
+            value={group}
+            placeholder="Work, Personal…"
+            onInput={(e) => setGroup(e.currentTarget.value)}
+          />
         </div>
         <div class="field">
-          <label>Note</label>
-          <textarea class="input" style="font-family:inherit" data-testid="edit-note" value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+          <label for="edit-note">Note</label>
+          <textarea
+            id="edit-note"
+            class="input"
+            style="font-family:inherit"
+            data-testid="edit-note"
+            value={note}
+            onInput={(e) => setNote(e.currentTarget.value)}
+          />
         </div>
         <label class="check">
-          <input type="checkbox" data-testid="edit-pinned" checked={pinned} onChange={(e) => setPinned(e.currentTarget.checked)} />
+          <input
+            type="checkbox"
+            data-testid="edit-pinned"
+            checked={pinned}
+            onChange={(e) => setPinned(e.currentTarget.checked)}
+          />
           <span>Pin to the top</span>
         </label>
-        <p class="small muted">{entry.kind.toUpperCase()} · {entry.digits} digits{entry.period ? ` · ${entry.period} s` : ""} · {entry.algorithm}</p>
+        <p class="small muted">
+          {entry.kind.toUpperCase()} · {entry.digits} digits{entry.period ? ` · ${entry.period} s` : ""} ·{" "}
+          {entry.algorithm}
+        </p>
         {error && <div class="error-box">{error}</div>}
       </form>
     </Dialog>
@@ -85,10 +141,16 @@ export function QrDialog({ entries, onClose }: { entries: EntryView[]; onClose: 
   }, []);
   if (askVault) {
     return (
-      <PasswordConfirm title="Confirm it is you" label="Vault password"
+      <PasswordConfirm
+        title="Confirm it is you"
+        label="Vault password"
         message="A QR code shows the account's secret to anyone who sees the screen. Type the vault's password to show it."
-        onSubmit={async (pw) => { setImages(await api.entryQr(ids, pw)); setAskVault(false); }}
-        onCancel={onClose} />
+        onSubmit={async (pw) => {
+          setImages(await api.entryQr(ids, pw));
+          setAskVault(false);
+        }}
+        onCancel={onClose}
+      />
     );
   }
   const img = images?.[page];
@@ -101,20 +163,40 @@ export function QrDialog({ entries, onClose }: { entries: EntryView[]; onClose: 
         <>
           {images && images.length > 1 && (
             <>
-              <button class="btn" disabled={page === 0} onClick={() => setPage(page - 1)}>Previous</button>
-              <span class="small muted" style="align-self:center">{page + 1} / {images.length}</span>
-              <button class="btn" data-testid="qr-next" disabled={page + 1 >= images.length} onClick={() => setPage(page + 1)}>Next</button>
+              <button type="button" class="btn" disabled={page === 0} onClick={() => setPage(page - 1)}>
+                Previous
+              </button>
+              <span class="small muted" style="align-self:center">
+                {page + 1} / {images.length}
+              </span>
+              <button
+                type="button"
+                class="btn"
+                data-testid="qr-next"
+                disabled={page + 1 >= images.length}
+                onClick={() => setPage(page + 1)}
+              >
+                Next
+              </button>
             </>
           )}
-          <button class="btn primary" onClick={onClose}>Done</button>
+          <button type="button" class="btn primary" onClick={onClose}>
+            Done
+          </button>
         </>
       }
     >
       {img && (
         <>
           <img class="qr" src={img.dataUrl} alt={`QR code for ${img.label}`} data-testid="qr-image" />
-          <p class="small muted" style="text-align:center" data-testid="qr-label">{img.label}</p>
-          {img.note && <div class="warn-box" data-testid="qr-note">{img.note}</div>}
+          <p class="small muted" style="text-align:center" data-testid="qr-label">
+            {img.label}
+          </p>
+          {img.note && (
+            <div class="warn-box" data-testid="qr-note">
+              {img.note}
+            </div>
+          )}
         </>
       )}
       {error && <div class="error-box">{error}</div>}

@@ -39,35 +39,82 @@ export function CreateVault({ status, onDone }: { status: VaultStatus; onDone: (
       <form class="card" onSubmit={submit}>
         <Logo />
         <h1>Create your vault</h1>
-        <p class="lead">Your two-factor secrets are encrypted with this password. It cannot be recovered, so keep it safe.</p>
+        <p class="lead">
+          Your two-factor secrets are encrypted with this password. It cannot be recovered, so keep it safe.
+        </p>
         <div class="field">
           <label for="pw">Password</label>
-          <input id="pw" class="input" type="password" autocomplete="new-password" data-testid="vault-password" value={pw} onInput={(e) => { setPw(e.currentTarget.value); setError(null); }} ref={autoFocus} />
+          <input
+            id="pw"
+            class="input"
+            type="password"
+            autocomplete="new-password"
+            data-testid="vault-password"
+            value={pw}
+            onInput={(e) => {
+              setPw(e.currentTarget.value);
+              setError(null);
+            }}
+            ref={autoFocus}
+          />
           <StrengthMeter password={pw} testid="vault-strength" />
         </div>
         <div class="field">
           <label for="pw2">Password again</label>
-          <input id="pw2" class="input" type="password" autocomplete="new-password" data-testid="vault-password-confirm" value={pw2} onInput={(e) => { setPw2(e.currentTarget.value); setError(null); }} />
+          <input
+            id="pw2"
+            class="input"
+            type="password"
+            autocomplete="new-password"
+            data-testid="vault-password-confirm"
+            value={pw2}
+            onInput={(e) => {
+              setPw2(e.currentTarget.value);
+              setError(null);
+            }}
+          />
           {mismatch && <span class="field-error">The two passwords differ.</span>}
         </div>
         <label class="check">
-          <input type="checkbox" data-testid="vault-keyring" checked={useKeyring} disabled={status.keyringUnavailable !== null} onChange={(e) => setUseKeyring(e.currentTarget.checked)} />
+          <input
+            type="checkbox"
+            data-testid="vault-keyring"
+            checked={useKeyring}
+            disabled={status.keyringUnavailable !== null}
+            onChange={(e) => setUseKeyring(e.currentTarget.checked)}
+          />
           <span>
             Unlock with the system keyring on this device
             {status.keyringUnavailable && <div class="small muted">{status.keyringUnavailable}</div>}
           </span>
         </label>
-        {error && <div class="error-box" role="alert" data-testid="vault-error">{error}</div>}
+        {error && (
+          <div class="error-box" role="alert" data-testid="vault-error">
+            {error}
+          </div>
+        )}
         <button class="btn primary" style="width:100%" type="submit" data-testid="vault-create" disabled={busy}>
           {busy ? "Creating…" : "Create vault"}
         </button>
-        <p class="small muted" style="margin-bottom:0">Stored in {status.dataDir}</p>
+        <p class="small muted" style="margin-bottom:0">
+          Stored in {status.dataDir}
+        </p>
       </form>
     </div>
   );
 }
 
-export function UnlockVault({ status, onDone, tryKeyring, why }: { status: VaultStatus; onDone: (s: VaultStatus) => void; tryKeyring: boolean; why?: string | null }) {
+export function UnlockVault({
+  status,
+  onDone,
+  tryKeyring,
+  why,
+}: {
+  status: VaultStatus;
+  onDone: (s: VaultStatus) => void;
+  tryKeyring: boolean;
+  why?: string | null;
+}) {
   const [pw, setPw] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -126,17 +173,40 @@ export function UnlockVault({ status, onDone, tryKeyring, why }: { status: Vault
       <form class="card" onSubmit={submit}>
         <Logo />
         <h1>Unlock your vault</h1>
-        <p class="lead">{why ? <span data-testid="vault-locked-why">{why} </span> : null}Type the vault's password to show your codes.</p>
+        <p class="lead">
+          {why ? <span data-testid="vault-locked-why">{why} </span> : null}Type the vault's password to show your codes.
+        </p>
         <div class="field">
           <label for="pw">Password</label>
-          <input id="pw" class="input" type="password" autocomplete="current-password" data-testid="vault-password" value={pw} onInput={(e) => setPw(e.currentTarget.value)} ref={autoFocus} />
+          <input
+            id="pw"
+            class="input"
+            type="password"
+            autocomplete="current-password"
+            data-testid="vault-password"
+            value={pw}
+            onInput={(e) => setPw(e.currentTarget.value)}
+            ref={autoFocus}
+          />
         </div>
-        {error && <div class="error-box" role="alert" data-testid="vault-error">{error}</div>}
+        {error && (
+          <div class="error-box" role="alert" data-testid="vault-error">
+            {error}
+          </div>
+        )}
         <button class="btn primary" style="width:100%" type="submit" data-testid="vault-unlock" disabled={busy}>
           {busy ? "Unlocking…" : "Unlock"}
         </button>
         {status.keyringSlot && (
-          <button class="btn" type="button" style="width:100%;margin-top:8px" data-testid="vault-unlock-keyring" onClick={keyring} disabled={busy || status.keyringUnavailable !== null} title={status.keyringUnavailable ?? undefined}>
+          <button
+            class="btn"
+            type="button"
+            style="width:100%;margin-top:8px"
+            data-testid="vault-unlock-keyring"
+            onClick={keyring}
+            disabled={busy || status.keyringUnavailable !== null}
+            title={status.keyringUnavailable ?? undefined}
+          >
             Unlock with the system keyring
           </button>
         )}
@@ -167,7 +237,11 @@ export function PasswordReminder({ onChecked }: { onChecked: (s: VaultStatus) =>
       setPw("");
       onChecked(s);
     } catch (err) {
-      setError(messageOf(err) === "Wrong password." ? "That is not the vault's password. Try again, or change it in Settings while you still can open the vault." : messageOf(err));
+      setError(
+        messageOf(err) === "Wrong password."
+          ? "That is not the vault's password. Try again, or change it in Settings while you still can open the vault."
+          : messageOf(err),
+      );
     } finally {
       setBusy(false);
     }
@@ -177,17 +251,40 @@ export function PasswordReminder({ onChecked }: { onChecked: (s: VaultStatus) =>
     <div class="reminder" role="status" data-testid="password-reminder">
       {!open ? (
         <div class="row">
-          <span class="grow small">The keyring has been opening your vault. Do you still remember its password? It opens your backups and the vault on other devices.</span>
-          <button class="btn small" data-testid="password-reminder-check" onClick={() => setOpen(true)}>Check it</button>
-          <button class="btn small" data-testid="password-reminder-later" onClick={() => setHidden(true)}>Later</button>
+          <span class="grow small">
+            The keyring has been opening your vault. Do you still remember its password? It opens your backups and the
+            vault on other devices.
+          </span>
+          <button type="button" class="btn small" data-testid="password-reminder-check" onClick={() => setOpen(true)}>
+            Check it
+          </button>
+          <button type="button" class="btn small" data-testid="password-reminder-later" onClick={() => setHidden(true)}>
+            Later
+          </button>
         </div>
       ) : (
         <form class="row" onSubmit={check}>
-          <input class="input grow" type="password" autocomplete="current-password" placeholder="Vault password" aria-label="Vault password" data-testid="password-reminder-input" value={pw} onInput={(e) => setPw(e.currentTarget.value)} ref={autoFocus} />
-          <button class="btn small primary" type="submit" data-testid="password-reminder-submit" disabled={!pw || busy}>{busy ? "Checking…" : "Check"}</button>
+          <input
+            class="input grow"
+            type="password"
+            autocomplete="current-password"
+            placeholder="Vault password"
+            aria-label="Vault password"
+            data-testid="password-reminder-input"
+            value={pw}
+            onInput={(e) => setPw(e.currentTarget.value)}
+            ref={autoFocus}
+          />
+          <button class="btn small primary" type="submit" data-testid="password-reminder-submit" disabled={!pw || busy}>
+            {busy ? "Checking…" : "Check"}
+          </button>
         </form>
       )}
-      {error && <div class="field-error" data-testid="password-reminder-error">{error}</div>}
+      {error && (
+        <div class="field-error" data-testid="password-reminder-error">
+          {error}
+        </div>
+      )}
     </div>
   );
 }

@@ -59,7 +59,10 @@ export function Palette() {
   useEffect(() => inputRef.current?.focus(), [status?.unlocked]);
 
   const shown = useMemo(() => {
-    const live = filterEntries(entries.filter((e) => !e.archived), query);
+    const live = filterEntries(
+      entries.filter((e) => !e.archived),
+      query,
+    );
     return flatten(sections(live, settings?.sort ?? "issuer", settings?.manualOrder ?? []));
   }, [entries, query, settings]);
   useEffect(() => setSelected(0), [query]);
@@ -128,28 +131,74 @@ export function Palette() {
       {locked ? (
         <form class="palette-unlock" onSubmit={unlock}>
           <div class="palette-title">The vault is locked</div>
-          <input ref={inputRef} class="input" type="password" placeholder="Vault password" aria-label="Vault password" data-testid="palette-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} disabled={busy} />
+          <input
+            ref={inputRef}
+            class="input"
+            type="password"
+            placeholder="Vault password"
+            aria-label="Vault password"
+            data-testid="palette-password"
+            value={password}
+            onInput={(e) => setPassword(e.currentTarget.value)}
+            disabled={busy}
+          />
           <div class="row">
-            <button class="btn primary" type="submit" data-testid="palette-unlock" disabled={!password || busy}>Unlock</button>
-            {status?.keyringSlot && <button class="btn" type="button" data-testid="palette-keyring" disabled={busy} onClick={keyring}>Use the keyring</button>}
+            <button class="btn primary" type="submit" data-testid="palette-unlock" disabled={!password || busy}>
+              Unlock
+            </button>
+            {status?.keyringSlot && (
+              <button class="btn" type="button" data-testid="palette-keyring" disabled={busy} onClick={keyring}>
+                Use the keyring
+              </button>
+            )}
           </div>
         </form>
       ) : (
         <>
-          <input ref={inputRef} class="input palette-search" placeholder="Type to find an account; Enter copies its code" aria-label="Find an account" data-testid="palette-search" value={query} onInput={(e) => { typedAt.current = performance.now(); setQuery(e.currentTarget.value); }} autocomplete="off" spellcheck={false} />
+          <input
+            ref={inputRef}
+            class="input palette-search"
+            placeholder="Type to find an account; Enter copies its code"
+            aria-label="Find an account"
+            data-testid="palette-search"
+            value={query}
+            onInput={(e) => {
+              typedAt.current = performance.now();
+              setQuery(e.currentTarget.value);
+            }}
+            autocomplete="off"
+            spellcheck={false}
+          />
           <ul class="palette-list" role="listbox" aria-label="Accounts">
             {shown.slice(0, ROWS).map((e, i) => (
-              <li key={e.id} role="option" aria-selected={i === selected} data-testid="palette-item" data-id={e.id} class={i === selected ? "selected" : ""} onMouseMove={() => setSelected(i)} onClick={() => void copy(e)}>
+              <li
+                key={e.id}
+                role="option"
+                aria-selected={i === selected}
+                data-testid="palette-item"
+                data-id={e.id}
+                class={i === selected ? "selected" : ""}
+                onMouseMove={() => setSelected(i)}
+                onClick={() => void copy(e)}
+              >
                 <span class="issuer">{e.issuer || e.name}</span>
                 <span class="name">{e.issuer ? e.name : ""}</span>
               </li>
             ))}
-            {status?.unlocked && shown.length === 0 && <li class="palette-empty" data-testid="palette-empty">{entries.length ? `Nothing matches “${query}”.` : "No accounts yet."}</li>}
+            {status?.unlocked && shown.length === 0 && (
+              <li class="palette-empty" data-testid="palette-empty">
+                {entries.length ? `Nothing matches “${query}”.` : "No accounts yet."}
+              </li>
+            )}
           </ul>
           <div class="palette-hint small muted">↑↓ choose · Enter copy · Esc close</div>
         </>
       )}
-      {error && <div class="error-box" role="alert" data-testid="palette-error">{error}</div>}
+      {error && (
+        <div class="error-box" role="alert" data-testid="palette-error">
+          {error}
+        </div>
+      )}
     </div>
   );
 }

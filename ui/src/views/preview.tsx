@@ -20,9 +20,14 @@ export function PreviewList({ preview }: { preview: Preview }) {
               <div>{it.issuer || it.name || "Unnamed"}</div>
               <div class="reason">
                 {it.issuer ? it.name : ""}
-                {it.kind && ` · ${it.kind.toUpperCase()}${it.digits ? ` · ${it.digits} digits` : ""}${it.period ? ` · ${it.period} s` : ""}${it.algorithm && it.algorithm !== "SHA1" ? ` · ${it.algorithm}` : ""}`}
+                {it.kind &&
+                  ` · ${it.kind.toUpperCase()}${it.digits ? ` · ${it.digits} digits` : ""}${it.period ? ` · ${it.period} s` : ""}${it.algorithm && it.algorithm !== "SHA1" ? ` · ${it.algorithm}` : ""}`}
               </div>
-              {it.reason && <div class="reason" data-testid="preview-reason">{it.reason}</div>}
+              {it.reason && (
+                <div class="reason" data-testid="preview-reason">
+                  {it.reason}
+                </div>
+              )}
             </div>
             <span class={`badge ${it.status}`}>{STATUS_LABEL[it.status]}</span>
           </li>

@@ -71,22 +71,60 @@ export function RecoveryDialog({ entry, onClose }: { entry: EntryView; onClose: 
 
   const warning = view ? recoveryWarning(view.items.length ? view.remaining : null, view.items.length) : null;
   return (
-    <Dialog title={`Recovery codes · ${entry.issuer || entry.name}`} onClose={onClose} testid="recovery-dialog" footer={<button class="btn" onClick={onClose}>Close</button>}>
-      <p class="small muted" style="margin-top:0">The one-time codes the service gave you for when this device is lost. Each works once.</p>
+    <Dialog
+      title={`Recovery codes · ${entry.issuer || entry.name}`}
+      onClose={onClose}
+      testid="recovery-dialog"
+      footer={
+        <button type="button" class="btn" onClick={onClose}>
+          Close
+        </button>
+      }
+    >
+      <p class="small muted" style="margin-top:0">
+        The one-time codes the service gave you for when this device is lost. Each works once.
+      </p>
       {view && view.items.length > 0 && (
         <>
           <div class="row">
-            <b data-testid="recovery-remaining">{view.remaining} of {view.items.length} unused</b>
+            <b data-testid="recovery-remaining">
+              {view.remaining} of {view.items.length} unused
+            </b>
             <span class="grow" />
-            {!adding && <button class="btn small" data-testid="recovery-add" onClick={() => setAdding(true)}>Replace with new codes…</button>}
+            {!adding && (
+              <button type="button" class="btn small" data-testid="recovery-add" onClick={() => setAdding(true)}>
+                Replace with new codes…
+              </button>
+            )}
           </div>
-          {warning && <div class="warn-box" data-testid="recovery-warning">{warning}</div>}
+          {warning && (
+            <div class="warn-box" data-testid="recovery-warning">
+              {warning}
+            </div>
+          )}
           <ul class="recovery-list">
             {view.items.map((it) => (
               <li key={it.index} data-testid="recovery-item" data-used={it.used ? "true" : "false"}>
                 <span title={it.code}>{it.code}</span>
-                <button class="icon-btn" style="width:28px;height:28px" aria-label="Copy" title="Copy" data-testid="recovery-item-copy" onClick={() => copy(it.index)}><Icon name="copy" /></button>
-                <input type="checkbox" title={it.used ? "Used" : "Mark as used"} aria-label="Used" data-testid="recovery-item-used" checked={it.used} onChange={(e) => mark(it.index, e.currentTarget.checked)} />
+                <button
+                  type="button"
+                  class="icon-btn"
+                  style="width:28px;height:28px"
+                  aria-label="Copy"
+                  title="Copy"
+                  data-testid="recovery-item-copy"
+                  onClick={() => copy(it.index)}
+                >
+                  <Icon name="copy" />
+                </button>
+                <input
+                  type="checkbox"
+                  title={it.used ? "Used" : "Mark as used"}
+                  aria-label="Used"
+                  data-testid="recovery-item-used"
+                  checked={it.used}
+                  onChange={(e) => mark(it.index, e.currentTarget.checked)}
+                />
               </li>
             ))}
           </ul>
@@ -95,16 +133,51 @@ export function RecoveryDialog({ entry, onClose }: { entry: EntryView; onClose: 
       {view && view.items.length === 0 && !adding && <div class="warn-box">{recoveryWarning(null, 0)}</div>}
       {adding && (
         <div class="field">
-          <label for="rc">{view && view.items.length ? "New codes (they replace the stored ones)" : "Paste the codes, one per line"}</label>
-          <textarea id="rc" class="input" rows={6} data-testid="recovery-input" value={text} onInput={(e) => setText(e.currentTarget.value)} placeholder={"a1b2-c3d4\ne5f6-a7b8\n…"} />
+          <label for="rc">
+            {view?.items.length ? "New codes (they replace the stored ones)" : "Paste the codes, one per line"}
+          </label>
+          <textarea
+            id="rc"
+            class="input"
+            rows={6}
+            data-testid="recovery-input"
+            value={text}
+            onInput={(e) => setText(e.currentTarget.value)}
+            placeholder={"a1b2-c3d4\ne5f6-a7b8\n…"}
+          />
           <div class="row" style="margin-top:6px">
-            <span class="small muted grow" data-testid="recovery-parsed">{foundLabel(parsed.length)}</span>
-            {view && view.items.length > 0 && <button class="btn small" onClick={() => { setAdding(false); setText(""); }}>Cancel</button>}
-            <button class="btn primary small" data-testid="recovery-save" disabled={parsed.length === 0} onClick={save}>Save codes</button>
+            <span class="small muted grow" data-testid="recovery-parsed">
+              {foundLabel(parsed.length)}
+            </span>
+            {view && view.items.length > 0 && (
+              <button
+                type="button"
+                class="btn small"
+                onClick={() => {
+                  setAdding(false);
+                  setText("");
+                }}
+              >
+                Cancel
+              </button>
+            )}
+            <button
+              type="button"
+              class="btn primary small"
+              data-testid="recovery-save"
+              disabled={parsed.length === 0}
+              onClick={save}
+            >
+              Save codes
+            </button>
           </div>
         </div>
       )}
-      {error && <div class="error-box" role="alert">{error}</div>}
+      {error && (
+        <div class="error-box" role="alert">
+          {error}
+        </div>
+      )}
     </Dialog>
   );
 }
@@ -116,15 +189,36 @@ export function RecoveryOverview({ onClose, onOpen }: { onClose: () => void; onO
     api.recoveryOverview().then(setItems, (e) => setError(messageOf(e)));
   }, []);
   return (
-    <Dialog title="Accounts with few recovery codes" onClose={onClose} testid="recovery-overview" footer={<button class="btn" onClick={onClose}>Close</button>}>
-      {items && items.length === 0 && <div class="ok-box">Every account has three or more unused recovery codes stored.</div>}
+    <Dialog
+      title="Accounts with few recovery codes"
+      onClose={onClose}
+      testid="recovery-overview"
+      footer={
+        <button type="button" class="btn" onClick={onClose}>
+          Close
+        </button>
+      }
+    >
+      {items && items.length === 0 && (
+        <div class="ok-box">Every account has three or more unused recovery codes stored.</div>
+      )}
       {items?.map((it) => (
         <div class="item-row" key={it.entryId} data-testid="recovery-overview-item">
           <div class="grow">
-            <div><b>{it.issuer || it.name}</b> <span class="muted small">{it.issuer ? it.name : ""}</span></div>
-            <div class="small muted">{it.remaining === null ? "No codes stored" : it.remaining === 0 ? "All codes used" : `${it.remaining} left`}</div>
+            <div>
+              <b>{it.issuer || it.name}</b> <span class="muted small">{it.issuer ? it.name : ""}</span>
+            </div>
+            <div class="small muted">
+              {it.remaining === null
+                ? "No codes stored"
+                : it.remaining === 0
+                  ? "All codes used"
+                  : `${it.remaining} left`}
+            </div>
           </div>
-          <button class="btn small" onClick={() => onOpen(it.entryId)}>Open</button>
+          <button type="button" class="btn small" onClick={() => onOpen(it.entryId)}>
+            Open
+          </button>
         </div>
       ))}
       {error && <div class="error-box">{error}</div>}

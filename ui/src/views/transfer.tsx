@@ -10,7 +10,11 @@ import { PreviewList } from "./preview";
 import { autoFocus } from "../lib/focus";
 import { PasswordConfirm } from "./account";
 
-export function ImportDialog({ onClose, onSaved, initialFile }: {
+export function ImportDialog({
+  onClose,
+  onSaved,
+  initialFile,
+}: {
   onClose: () => void;
   onSaved: () => void;
   /** A file to read at once (the app was started with its path). */
@@ -75,7 +79,10 @@ export function ImportDialog({ onClose, onSaved, initialFile }: {
     try {
       const r = await api.previewSave(preview.id);
       previewRef.current = null;
-      toast({ text: `Imported ${r.added} account${r.added === 1 ? "" : "s"}${r.skipped ? `, skipped ${r.skipped}` : ""}.${r.backup ? " A backup of the vault was kept." : ""}`, ms: 6000 });
+      toast({
+        text: `Imported ${r.added} account${r.added === 1 ? "" : "s"}${r.skipped ? `, skipped ${r.skipped}` : ""}.${r.backup ? " A backup of the vault was kept." : ""}`,
+        ms: 6000,
+      });
       onSaved();
       onClose();
     } catch (e) {
@@ -92,8 +99,16 @@ export function ImportDialog({ onClose, onSaved, initialFile }: {
       testid="import-dialog"
       footer={
         <>
-          <button class="btn" onClick={onClose}>Cancel</button>
-          <button class="btn primary" data-testid="import-save" disabled={!preview || preview.newCount === 0 || busy} onClick={save}>
+          <button type="button" class="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button
+            type="button"
+            class="btn primary"
+            data-testid="import-save"
+            disabled={!preview || preview.newCount === 0 || busy}
+            onClick={save}
+          >
             {preview ? `Import ${preview.newCount}` : "Import"}
           </button>
         </>
@@ -101,14 +116,32 @@ export function ImportDialog({ onClose, onSaved, initialFile }: {
     >
       <div
         class={`drop${over ? " over" : ""}`}
-        onDragOver={(e) => { e.preventDefault(); setOver(true); }}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setOver(true);
+        }}
         onDragLeave={() => setOver(false)}
-        onDrop={(e) => { e.preventDefault(); setOver(false); void pick(e.dataTransfer?.files); }}
+        onDrop={(e) => {
+          e.preventDefault();
+          setOver(false);
+          void pick(e.dataTransfer?.files);
+        }}
         style="padding:18px"
       >
         <p style="margin:0 0 8px">{file ? <b>{file.name}</b> : "Drop an export file here"}</p>
-        <button class="btn" data-testid="import-choose" onClick={() => fileRef.current?.click()}><Icon name="upload" /> Choose a file…</button>
-        <input ref={fileRef} type="file" data-testid="import-file" style="display:none" onChange={(e) => { void pick(e.currentTarget.files); e.currentTarget.value = ""; }} />
+        <button type="button" class="btn" data-testid="import-choose" onClick={() => fileRef.current?.click()}>
+          <Icon name="upload" /> Choose a file…
+        </button>
+        <input
+          ref={fileRef}
+          type="file"
+          data-testid="import-file"
+          style="display:none"
+          onChange={(e) => {
+            void pick(e.currentTarget.files);
+            e.currentTarget.value = "";
+          }}
+        />
       </div>
       {formats.length > 0 && !file && (
         <p class="small muted">Recognised automatically: {formats.map((f) => f.name).join(", ")}.</p>
@@ -121,19 +154,39 @@ export function ImportDialog({ onClose, onSaved, initialFile }: {
           }}
         >
           <div class="field" style="margin-top:12px">
-            <label>This {needPassword} export is encrypted. Its password:</label>
+            <label for="import-password">This {needPassword} export is encrypted. Its password:</label>
             <div class="row">
-              <input class="input grow" type="password" data-testid="import-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} ref={autoFocus} />
-              <button class="btn primary" type="submit" data-testid="import-unlock" disabled={!password || busy}>Open</button>
+              <input
+                id="import-password"
+                class="input grow"
+                type="password"
+                data-testid="import-password"
+                value={password}
+                onInput={(e) => setPassword(e.currentTarget.value)}
+                ref={autoFocus}
+              />
+              <button class="btn primary" type="submit" data-testid="import-unlock" disabled={!password || busy}>
+                Open
+              </button>
             </div>
           </div>
         </form>
       )}
-      {busy && <div class="muted small" role="status">Reading…</div>}
-      {error && <div class="error-box" role="alert" data-testid="import-error">{error}</div>}
+      {busy && (
+        <div class="muted small" role="status">
+          Reading…
+        </div>
+      )}
+      {error && (
+        <div class="error-box" role="alert" data-testid="import-error">
+          {error}
+        </div>
+      )}
       {preview && (
         <>
-          <div class="small muted" style="margin-top:10px">Read as {preview.source}. The vault is backed up before anything is added.</div>
+          <div class="small muted" style="margin-top:10px">
+            Read as {preview.source}. The vault is backed up before anything is added.
+          </div>
           <PreviewList preview={preview} />
         </>
       )}
@@ -183,7 +236,8 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
       }
     } catch (e) {
       if (e instanceof AppError && e.kind === "password_required") setAskVault(true);
-      else if (vaultPassword !== null) throw e; // shown by the password pop-up
+      else if (vaultPassword !== null)
+        throw e; // shown by the password pop-up
       else setError(messageOf(e));
     } finally {
       setBusy(false);
@@ -192,9 +246,13 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
 
   if (askVault) {
     return (
-      <PasswordConfirm title="Confirm it is you" label="Vault password"
+      <PasswordConfirm
+        title="Confirm it is you"
+        label="Vault password"
         message="The exported file holds your secrets readable. Type the vault's password to write it."
-        onSubmit={(vpw) => run(vpw)} onCancel={() => setAskVault(false)} />
+        onSubmit={(vpw) => run(vpw)}
+        onCancel={() => setAskVault(false)}
+      />
     );
   }
 
@@ -205,15 +263,38 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
       testid="export-dialog"
       footer={
         <>
-          <button class="btn" onClick={onClose}>Cancel</button>
-          <button class="btn primary" data-testid="export-save" disabled={!ok || busy} onClick={() => run()}>Export…</button>
+          <button type="button" class="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button
+            type="button"
+            class="btn primary"
+            data-testid="export-save"
+            disabled={!ok || busy}
+            onClick={() => run()}
+          >
+            Export…
+          </button>
         </>
       }
     >
       <div class="field">
-        <label>Format</label>
-        <select class="input" data-testid="export-format" value={format} onChange={(e) => { setFormat(e.currentTarget.value); setUnderstood(false); }}>
-          {formats.map((f) => <option key={f.id} value={f.id}>{f.name}</option>)}
+        <label for="export-format">Format</label>
+        <select
+          id="export-format"
+          class="input"
+          data-testid="export-format"
+          value={format}
+          onChange={(e) => {
+            setFormat(e.currentTarget.value);
+            setUnderstood(false);
+          }}
+        >
+          {formats.map((f) => (
+            <option key={f.id} value={f.id}>
+              {f.name}
+            </option>
+          ))}
         </select>
       </div>
       {info?.password && (
@@ -225,31 +306,59 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
       {withPassword && (
         <div class="grid2">
           <div class="field">
-            <label>Password</label>
-            <input class="input" type="password" data-testid="export-password" value={pw} onInput={(e) => setPw(e.currentTarget.value)} />
+            <label for="export-password">Password</label>
+            <input
+              id="export-password"
+              class="input"
+              type="password"
+              data-testid="export-password"
+              value={pw}
+              onInput={(e) => setPw(e.currentTarget.value)}
+            />
           </div>
           <div class="field">
-            <label>Password again</label>
-            <input class="input" type="password" data-testid="export-password-confirm" value={pw2} onInput={(e) => setPw2(e.currentTarget.value)} />
+            <label for="export-password-confirm">Password again</label>
+            <input
+              id="export-password-confirm"
+              class="input"
+              type="password"
+              data-testid="export-password-confirm"
+              value={pw2}
+              onInput={(e) => setPw2(e.currentTarget.value)}
+            />
             {pw2 && pw !== pw2 && <span class="field-error">The two passwords differ.</span>}
           </div>
         </div>
       )}
       {info && info.warnings.length > 0 && (
         <div class="warn-box" data-testid="export-warnings">
-          {info.warnings.map((w, i) => <div key={i}>{w}</div>)}
+          {info.warnings.map((w, i) => (
+            <div key={i}>{w}</div>
+          ))}
         </div>
       )}
       {plain && info && (
         <>
-          <div class="warn-box" data-testid="export-plain-warning">This file will hold your secrets unencrypted: anyone who reads it can make your codes. Delete it once it has been imported.</div>
+          <div class="warn-box" data-testid="export-plain-warning">
+            This file will hold your secrets unencrypted: anyone who reads it can make your codes. Delete it once it has
+            been imported.
+          </div>
           <label class="check">
-            <input type="checkbox" data-testid="export-understood" checked={understood} onChange={(e) => setUnderstood(e.currentTarget.checked)} />
+            <input
+              type="checkbox"
+              data-testid="export-understood"
+              checked={understood}
+              onChange={(e) => setUnderstood(e.currentTarget.checked)}
+            />
             <span>I understand</span>
           </label>
         </>
       )}
-      {error && <div class="error-box" role="alert">{error}</div>}
+      {error && (
+        <div class="error-box" role="alert">
+          {error}
+        </div>
+      )}
     </Dialog>
   );
 }
