@@ -278,25 +278,32 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
         </>
       }
     >
-      <div class="field">
-        <label for="export-format">Format</label>
-        <select
-          id="export-format"
-          class="input"
-          data-testid="export-format"
-          value={format}
-          onChange={(e) => {
-            setFormat(e.currentTarget.value);
-            setUnderstood(false);
-          }}
-        >
-          {formats.map((f) => (
-            <option key={f.id} value={f.id}>
-              {f.name}
-            </option>
-          ))}
-        </select>
-      </div>
+      {/* The form comes with the list of formats: a choice made before the
+          list arrived would be lost (and keys typed at an empty select
+          reach the code list behind the dialog). */}
+      {formats.length === 0 ? (
+        !error && <p class="small muted">Loading the formats…</p>
+      ) : (
+        <div class="field">
+          <label for="export-format">Format</label>
+          <select
+            id="export-format"
+            class="input"
+            data-testid="export-format"
+            value={format}
+            onChange={(e) => {
+              setFormat(e.currentTarget.value);
+              setUnderstood(false);
+            }}
+          >
+            {formats.map((f) => (
+              <option key={f.id} value={f.id}>
+                {f.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
       {info?.password && (
         <label class="check">
           <input type="checkbox" checked={encrypt} onChange={(e) => setEncrypt(e.currentTarget.checked)} />
