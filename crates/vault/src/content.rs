@@ -50,6 +50,39 @@ impl fmt::Display for EntryId {
     }
 }
 
+impl fmt::Debug for VaultEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VaultEntry")
+            .field("id", &self.id)
+            .field("otp", &self.otp)
+            .field("note_chars", &self.note.chars().count())
+            .field("groups", &self.groups.len())
+            .field("favorite", &self.favorite)
+            .field("pinned", &self.pinned)
+            .field("icon", &self.icon.is_some())
+            .field("created", &self.created)
+            .field("updated", &self.updated)
+            .field("archived", &self.archived)
+            .field("recovery", &self.recovery)
+            .finish()
+    }
+}
+
+impl fmt::Debug for NewEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewEntry")
+            .field("otp", &self.otp)
+            .field("note_chars", &self.note.chars().count())
+            .field("groups", &self.groups.len())
+            .field("favorite", &self.favorite)
+            .field("pinned", &self.pinned)
+            .field("icon", &self.icon.is_some())
+            .field("archived", &self.archived)
+            .field("recovery", &self.recovery)
+            .finish()
+    }
+}
+
 impl fmt::Debug for EntryId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "EntryId({})", self.to_hex())
@@ -57,8 +90,9 @@ impl fmt::Debug for EntryId {
 }
 
 /// One account in the vault: the OTP entry and everything the user keeps
-/// with it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// with it. `Debug` names no account: the entry's own `Debug` hides issuer,
+/// name and secret, and the note and groups are shown by their sizes only.
+#[derive(Clone, PartialEq, Eq)]
 pub struct VaultEntry {
     pub id: EntryId,
     pub otp: Entry,
@@ -78,7 +112,8 @@ pub struct VaultEntry {
 }
 
 /// What a new entry starts with; the vault adds the id and the times.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `Debug` is as private as [`VaultEntry`]'s.
+#[derive(Clone, PartialEq, Eq)]
 pub struct NewEntry {
     pub otp: Entry,
     pub note: String,
@@ -423,6 +458,32 @@ pub(crate) fn decode(plain: &[u8]) -> Result<(Vec<VaultEntry>, u16, &[u8]), &'st
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_names_no_account_note_group_or_code() {
+        let e = &sample()[0];
+        let new = NewEntry {
+            note: e.note.clone(),
+            groups: e.groups.clone(),
+            ..NewEntry::from(e.otp.clone())
+        };
+        for text in [format!("{e:?}"), format!("{e:#?}"), format!("{new:?}")] {
+            for secret in [
+                "GitHub",
+                "me@example.com",
+                "note",
+                "work",
+                "mail",
+                "github",
+                "JBSWY3DPEHPK3PXP",
+                "aaaa",
+                "bbbb",
+            ] {
+                assert!(!text.contains(secret), "{secret:?} in {text}");
+            }
+        }
+        assert!(format!("{e:?}").contains("groups: 2"));
+    }
 
     fn sample() -> Vec<VaultEntry> {
         let mut a = VaultEntry::from_new(
