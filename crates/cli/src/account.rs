@@ -270,7 +270,7 @@ fn fail(e: ClientError) -> anyhow::Error {
                 "not signed in, or the session expired: run `apiq account signin LOGIN`"
             )
         }
-        ClientError::BadUrl(_) => Failure::input(e.to_string()),
+        ClientError::BadUrl(_) | ClientError::InsecureUrl(_) => Failure::input(e.to_string()),
         _ => anyhow::Error::new(e),
     }
 }

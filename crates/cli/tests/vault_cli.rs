@@ -567,3 +567,16 @@ fn the_account_server_comes_from_apiq_server_url_or_its_alias() {
         assert_fails(&o, 1, "127.0.0.1:9");
     }
 }
+
+/// Issue 14 item 4: a plain http:// server that is not this machine is
+/// refused before the password is sent (exit 2, `error:` saying https).
+#[test]
+fn plain_http_to_another_machine_is_refused_before_sending() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = cmd(&["account", "signup", "ann@example.com", "--password-stdin"]);
+    c.env("APIQ_DATA_DIR", dir.path())
+        .env_remove("APIQ_SERVER")
+        .env("APIQ_SERVER_URL", "http://192.0.2.1:8420");
+    let o = finish(c.spawn().unwrap(), "account password 42\n");
+    assert_fails(&o, 2, "use https://");
+}

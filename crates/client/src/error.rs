@@ -42,8 +42,12 @@ pub enum ClientError {
     /// A 200 reply that is not the contract's envelope.
     #[error("unexpected reply from the server: {0}")]
     Protocol(String),
-    #[error("not a server URL (http://host:port): {0}")]
+    #[error("not a server URL (https://host[:port]): {0}")]
     BadUrl(String),
+    /// A plain `http://` URL to a host that is not this machine: refused
+    /// before anything is sent.
+    #[error("refusing to send passwords over plain http:// to {0}: use https://")]
+    InsecureUrl(String),
 }
 
 impl ClientError {

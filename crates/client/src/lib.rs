@@ -41,6 +41,17 @@ use serde_json::Value;
 /// The default address of the bundled backend.
 pub const DEFAULT_SERVER: &str = "http://127.0.0.1:8420";
 
+/// Whether a URL's host is this machine: `localhost` (and names under
+/// it), `127.0.0.0/8`, `::1`.
+fn is_loopback(host: &str) -> bool {
+    let h = host.trim_start_matches('[').trim_end_matches(']');
+    if let Ok(ip) = h.parse::<std::net::IpAddr>() {
+        return ip.is_loopback();
+    }
+    let d = h.trim_end_matches('.').to_ascii_lowercase();
+    d == "localhost" || d.ends_with(".localhost")
+}
+
 /// A client of one server. Cheap to clone; holds no session.
 #[derive(Clone, Debug)]
 pub struct Client {
@@ -49,17 +60,33 @@ pub struct Client {
 }
 
 impl Client {
-    /// A client of the server at `base_url` (`http://host:port`).
+    /// A client of the server at `base_url` (`https://host[:port]`, or
+    /// `http://` on a loopback address).
+    ///
+    /// Refused before anything is sent (`design/account-api.md`, "Defences
+    /// of a local listener"): a plain `http://` URL whose host is not a
+    /// loopback name or address ([`ClientError::InsecureUrl`]: passwords
+    /// would cross the network readable). A loopback server is never
+    /// reached through a proxy from the environment (`HTTP_PROXY`,
+    /// `ALL_PROXY` …): a proxy would see every password and code.
     pub fn new(base_url: impl Into<String>) -> Result<Self, ClientError> {
         let base = base_url.into().trim_end_matches('/').to_owned();
-        if !(base.starts_with("http://") || base.starts_with("https://"))
-            || base.len() <= "https://".len()
-        {
-            return Err(ClientError::BadUrl(base));
+        let url = reqwest::Url::parse(&base).map_err(|_| ClientError::BadUrl(base.clone()))?;
+        let host = match (url.scheme(), url.host_str()) {
+            ("http" | "https", Some(host)) if !host.is_empty() => host.to_owned(),
+            _ => return Err(ClientError::BadUrl(base)),
+        };
+        let loopback = is_loopback(&host);
+        if url.scheme() == "http" && !loopback {
+            return Err(ClientError::InsecureUrl(host));
         }
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(30))
-            .connect_timeout(std::time::Duration::from_secs(5))
+            .connect_timeout(std::time::Duration::from_secs(5));
+        if loopback {
+            builder = builder.no_proxy();
+        }
+        let http = builder
             .build()
             .map_err(|e| ClientError::BadUrl(e.to_string()))?;
         Ok(Client { http, base })

@@ -188,3 +188,35 @@ async fn an_unreachable_server_is_its_own_error() {
         Err(ClientError::BadUrl(_))
     ));
 }
+
+#[test]
+fn plain_http_is_only_for_this_machine() {
+    for url in [
+        "http://example.com",
+        "http://10.0.0.7:8420",
+        "http://192.168.1.2",
+        "http://[2001:db8::1]:8420",
+        "http://localhost.example.com",
+    ] {
+        let e = Client::new(url).unwrap_err();
+        assert!(matches!(e, ClientError::InsecureUrl(_)), "{url}: {e:?}");
+        assert!(e.to_string().contains("use https://"), "{e}");
+    }
+    for url in [
+        "https://example.com",
+        "https://10.0.0.7:8420/",
+        "http://127.0.0.1:8420",
+        "http://127.9.9.9",
+        "http://localhost:1",
+        "http://LOCALHOST.",
+        "http://[::1]:8420",
+    ] {
+        assert!(Client::new(url).is_ok(), "{url}");
+    }
+    for url in ["ftp://x", "http://", "localhost:8420", "https://"] {
+        assert!(
+            matches!(Client::new(url), Err(ClientError::BadUrl(_))),
+            "{url}"
+        );
+    }
+}

@@ -24,6 +24,13 @@ pub fn settings_set(
             "The account server's address starts with http:// or https://.".into(),
         ));
     }
+    // A plain http:// server elsewhere than this machine would receive
+    // passwords readable by the network: refused here, before any request.
+    if !url.is_empty() {
+        if let Err(e @ apiq_client::ClientError::InsecureUrl(_)) = apiq_client::Client::new(&url) {
+            return Err(AppError::Invalid(crate::error::sentence(&e.to_string())));
+        }
+    }
     let mut s = settings;
     s.server_url = url.trim_end_matches('/').to_string();
     crate::desktop::validate_settings(&mut s)?;
