@@ -14,7 +14,7 @@
 //! - [`instance`]: one app per user and data folder (a Unix socket).
 //! - [`palette`], [`hotkey`]: quick copy, a global shortcut (an X11 key
 //!   grab) and its palette window.
-//! - [`tray`]: the tray menu's model (the icon itself is not built yet).
+//! - [`tray`]: the tray icon and its menu (where the desktop has a tray host).
 //! - [`autostart`]: start at login.
 //! - [`dto`]: the shapes these commands send to the window.
 //!
@@ -109,7 +109,7 @@ pub fn init(app: &AppHandle, listener: Option<std::os::unix::net::UnixListener>)
     }
     clock::start(app.clone());
     palette::init(app);
-    app.manage(tray::TrayPresence(false));
+    app.manage(tray::TrayPresence(tray::init(app)));
     if autostart::started_hidden() && app.state::<tray::TrayPresence>().0 {
         if let Some(w) = app.get_webview_window("main") {
             let _ = w.hide();

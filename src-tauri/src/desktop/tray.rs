@@ -1,10 +1,19 @@
-//! The tray menu's model: the pinned entries (a click copies the code),
-//! "Open", "Quick copy…", "Lock", "Quit", and the lock state in its
-//! tooltip and Lock line. Pure and unit-tested; the tray icon itself
-//! (tauri's `tray-icon` feature) is not built in this version: turning
-//! the feature on rebuilt the whole dependency tree, which this session's
-//! shared build machine could not afford (see docs/desktop.md). Without a
-//! tray, closing the window quits, as before.
+//! The tray icon and its menu: the pinned entries (a click copies the
+//! code, with the normal clipboard rules), "Open", "Quick copy…", "Lock",
+//! "Quit", and the lock state in its Lock line and tooltip.
+//!
+//! The menu's model ([`menu_model`], [`action_of`]) is pure and
+//! unit-tested; [`init`] builds the icon (tauri's `tray-icon`, through
+//! libayatana-appindicator on Linux) only when the desktop has a tray host
+//! — a `org.kde.StatusNotifierWatcher` on the session bus (KDE, XFCE,
+//! GNOME with the AppIndicator extension …). Without one the icon would be
+//! invisible, so there is none, [`TrayPresence`] is false, and closing the
+//! window quits as before. `APIQ_TRAY=0` turns the tray off.
+//!
+//! Linux keeps the first menu a tray icon is given, so the refresher
+//! changes that menu's items when the lock state or the pinned entries
+//! change (it looks once a second; nothing is rebuilt when nothing
+//! changed).
 
 /// Pinned entries shown at most.
 pub const MAX_PINNED: usize = 10;
@@ -86,6 +95,151 @@ pub fn tooltip(unlocked: bool) -> &'static str {
 /// Whether the app has a tray icon (closing the window can hide it there).
 pub struct TrayPresence(pub bool);
 
+/// The tray icon's id.
+const TRAY_ID: &str = "main";
+/// The well-known bus name of a tray host.
+pub const WATCHER: &str = "org.kde.StatusNotifierWatcher";
+
+/// Whether `conn`'s bus has a tray host.
+#[cfg(target_os = "linux")]
+pub fn watcher_on(conn: &dbus::blocking::Connection) -> bool {
+    let bus = conn.with_proxy(
+        "org.freedesktop.DBus",
+        "/org/freedesktop/DBus",
+        std::time::Duration::from_secs(2),
+    );
+    let owned: Result<(bool,), _> =
+        bus.method_call("org.freedesktop.DBus", "NameHasOwner", (WATCHER,));
+    owned.is_ok_and(|(b,)| b)
+}
+
+/// Whether this session has a tray host (and `APIQ_TRAY` is not `0`).
+fn host_present() -> bool {
+    if std::env::var("APIQ_TRAY").is_ok_and(|v| v == "0") {
+        return false;
+    }
+    #[cfg(target_os = "linux")]
+    {
+        dbus::blocking::Connection::new_session().is_ok_and(|c| watcher_on(&c))
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        true
+    }
+}
+
+/// The lock state and the pinned entries (`(id, label)`, in the list's
+/// order) as the menu shows them.
+fn snapshot(app: &tauri::AppHandle) -> (bool, Vec<(String, String)>) {
+    use tauri::Manager;
+    let st = app.state::<crate::state::AppState>();
+    let guard = crate::state::lock(&st.vault);
+    match guard.as_ref() {
+        None => (false, Vec::new()),
+        Some(v) => {
+            let mut pinned: Vec<_> = v
+                .entries()
+                .iter()
+                .filter(|e| e.pinned && !e.archived)
+                .map(|e| (e.id.to_string(), e.label()))
+                .collect();
+            pinned.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+            (true, pinned)
+        }
+    }
+}
+
+/// Replaces `menu`'s items with the model's.
+fn fill(app: &tauri::AppHandle, menu: &tauri::menu::Menu<tauri::Wry>, model: &[Item]) -> tauri::Result<()> {
+    use tauri::menu::{MenuItem, PredefinedMenuItem};
+    for old in menu.items()? {
+        menu.remove(&old)?;
+    }
+    for item in model {
+        match item {
+            Item::Action { id, text, enabled } => {
+                menu.append(&MenuItem::with_id(app, id.as_str(), text, *enabled, None::<&str>)?)?
+            }
+            Item::Separator => menu.append(&PredefinedMenuItem::separator(app)?)?,
+        }
+    }
+    Ok(())
+}
+
+/// Builds the tray icon when the desktop has a tray host; whether it did.
+pub fn init(app: &tauri::AppHandle) -> bool {
+    if !host_present() {
+        return false;
+    }
+    match build(app) {
+        Ok(()) => true,
+        Err(e) => {
+            eprintln!("no tray icon: {e}");
+            false
+        }
+    }
+}
+
+fn build(app: &tauri::AppHandle) -> tauri::Result<()> {
+    use tauri::tray::TrayIconBuilder;
+    let (unlocked, pinned) = snapshot(app);
+    let menu = tauri::menu::Menu::new(app)?;
+    fill(app, &menu, &menu_model(unlocked, &pinned))?;
+    let mut tray = TrayIconBuilder::with_id(TRAY_ID)
+        .tooltip(tooltip(unlocked))
+        .menu(&menu)
+        .on_menu_event(|app, event| on_menu(app, event.id().as_ref()));
+    if let Some(icon) = app.default_window_icon() {
+        tray = tray.icon(icon.clone());
+    }
+    let tray = tray.build(app)?;
+    // Keep the menu in step with the lock state and the pinned entries.
+    let handle = app.clone();
+    std::thread::spawn(move || {
+        let mut shown = (unlocked, pinned);
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+            let now = snapshot(&handle);
+            if now == shown {
+                continue;
+            }
+            if fill(&handle, &menu, &menu_model(now.0, &now.1)).is_err() {
+                return; // the app is going away
+            }
+            let _ = tray.set_tooltip(Some(tooltip(now.0)));
+            shown = now;
+        }
+    });
+    Ok(())
+}
+
+/// What a click on a menu line does.
+fn on_menu(app: &tauri::AppHandle, id: &str) {
+    use tauri::{Emitter, Manager};
+    let st = app.state::<crate::state::AppState>();
+    match action_of(id) {
+        Some(Action::Copy(entry)) => {
+            if let Err(e) = crate::commands::entries::copy_code(st, entry) {
+                eprintln!("tray: the code was not copied: {e}");
+            }
+        }
+        Some(Action::Open) => {
+            if let Some(w) = app.get_webview_window("main") {
+                let _ = w.unminimize();
+                let _ = w.show();
+                let _ = w.set_focus();
+            }
+        }
+        Some(Action::QuickCopy) => super::palette::show(app),
+        Some(Action::Lock) => {
+            st.lock_all();
+            let _ = app.emit("vault-locked", "Locked from the tray.");
+        }
+        Some(Action::Quit) => app.exit(0),
+        None => {}
+    }
+}
+
 /// Whether closing the main window should hide it instead of quitting.
 pub fn close_hides(app: &tauri::AppHandle) -> bool {
     use tauri::Manager;
@@ -156,6 +310,35 @@ mod tests {
                 .count(),
             MAX_PINNED
         );
+    }
+
+    /// A private bus (dbus-daemon), to which a test can add a tray host.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_tray_host_is_seen_on_the_bus_only_when_there_is_one() {
+        use std::io::BufRead;
+        let mut daemon = std::process::Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--print-address=1"])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("dbus-daemon (Debian package dbus) runs");
+        let mut address = String::new();
+        std::io::BufReader::new(daemon.stdout.take().unwrap())
+            .read_line(&mut address)
+            .unwrap();
+        let connect = || {
+            let mut c = dbus::channel::Channel::open_private(address.trim()).unwrap();
+            c.register().unwrap();
+            dbus::blocking::Connection::from(c)
+        };
+        let app = connect();
+        assert!(!watcher_on(&app), "no tray host yet");
+        let host = connect();
+        host.request_name(WATCHER, false, true, true).unwrap();
+        assert!(watcher_on(&app), "the tray host is seen");
+        drop(host);
+        let _ = daemon.kill();
+        let _ = daemon.wait();
     }
 
     #[test]
