@@ -61,12 +61,21 @@ fn manifest_list() -> BTreeSet<String> {
         .collect()
 }
 
-fn capability_list() -> BTreeSet<String> {
-    let cap = read("capabilities/main.json");
+/// The commands one capability file grants.
+fn granted(file: &str) -> BTreeSet<String> {
+    let cap = read(file);
     quoted_names(&cap.replace('-', "_"), "")
         .into_iter()
         .filter_map(|p| p.strip_prefix("allow_").map(str::to_string))
         .collect()
+}
+
+/// What the windows are granted: the main window's capability and the
+/// quick-copy palette's (which grants a few of the same and its own).
+fn capability_list() -> BTreeSet<String> {
+    let mut all = granted("capabilities/main.json");
+    all.extend(granted("capabilities/palette.json"));
+    all
 }
 
 /// The names the window passes to `call<T>(…)` and `saveJob(…)`.
@@ -107,7 +116,22 @@ fn the_four_command_lists_agree() {
     );
     assert!(handlers.contains("vault_status") && handlers.contains("save_begin"));
     same("build.rs's manifest", &handlers, &manifest_list());
-    same("capabilities/main.json", &handlers, &capability_list());
+    same(
+        "capabilities/{main,palette}.json",
+        &handlers,
+        &capability_list(),
+    );
+    // The palette is granted only what it needs: its own commands and a
+    // few reads, never the vault's changes or exports.
+    let palette = granted("capabilities/palette.json");
+    for name in &palette {
+        assert!(
+            name.starts_with("palette_")
+                || ["vault_status", "entries_list", "settings_get", "activity"]
+                    .contains(&name.as_str()),
+            "the palette is granted {name}"
+        );
+    }
     same("ui/src/ipc/index.ts", &handlers, &ui_list());
 }
 

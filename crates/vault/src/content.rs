@@ -461,7 +461,10 @@ mod tests {
 
     #[test]
     fn debug_names_no_account_note_group_or_code() {
-        let e = &sample()[0];
+        let mut e = sample().remove(0);
+        e.note = "private memo".into();
+        e.groups = vec!["team-zeta".into(), "family-x".into()];
+        let e = &e;
         let new = NewEntry {
             note: e.note.clone(),
             groups: e.groups.clone(),
@@ -471,9 +474,9 @@ mod tests {
             for secret in [
                 "GitHub",
                 "me@example.com",
-                "note",
-                "work",
-                "mail",
+                "private memo",
+                "team-zeta",
+                "family-x",
                 "github",
                 "JBSWY3DPEHPK3PXP",
                 "aaaa",

@@ -143,23 +143,31 @@ fn snapshot(app: &tauri::AppHandle) -> (bool, Vec<(String, String)>) {
                 .filter(|e| e.pinned && !e.archived)
                 .map(|e| (e.id.to_string(), e.label()))
                 .collect();
-            pinned.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+            pinned.sort_by_key(|a| a.1.to_lowercase());
             (true, pinned)
         }
     }
 }
 
 /// Replaces `menu`'s items with the model's.
-fn fill(app: &tauri::AppHandle, menu: &tauri::menu::Menu<tauri::Wry>, model: &[Item]) -> tauri::Result<()> {
+fn fill(
+    app: &tauri::AppHandle,
+    menu: &tauri::menu::Menu<tauri::Wry>,
+    model: &[Item],
+) -> tauri::Result<()> {
     use tauri::menu::{MenuItem, PredefinedMenuItem};
     for old in menu.items()? {
         menu.remove(&old)?;
     }
     for item in model {
         match item {
-            Item::Action { id, text, enabled } => {
-                menu.append(&MenuItem::with_id(app, id.as_str(), text, *enabled, None::<&str>)?)?
-            }
+            Item::Action { id, text, enabled } => menu.append(&MenuItem::with_id(
+                app,
+                id.as_str(),
+                text,
+                *enabled,
+                None::<&str>,
+            )?)?,
             Item::Separator => menu.append(&PredefinedMenuItem::separator(app)?)?,
         }
     }
