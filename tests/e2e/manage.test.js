@@ -200,6 +200,10 @@ describe("managing entries", () => {
     await findVisible(driver, "qr-confirm");
     assert.equal((await all(driver, "qr-image")).length, 0, "nothing shown before the confirmation");
     await click(driver, "qr-confirm");
+    // The secrets are shown: the vault's password first (asked every time
+    // by default: Settings can remember it for a few minutes).
+    await type(driver, "confirm-password", PASSWORD);
+    await click(driver, "confirm-submit");
     // Every page, decoded by zbarimg.
     const got = [];
     const notes = [];
