@@ -70,7 +70,7 @@ describe("export", () => {
     await click(driver, "confirm-submit");
     await answerSaveDialog(out);
     await waitFor(driver, async () => existsSync(out), "the export file was written", 15000);
-    await waitFor(driver, async () => (await all(driver, "export-dialog")).length === 0, "the export dialog closed");
+    await waitFor(driver, async () => (await all(driver, "export-dialog")).length + (await all(driver, "confirm-password")).length === 0, "the export closed");
     const text = readFileSync(out, "utf8");
     assert.match(text, /secret=JBSWY3DPEHPK3PXP/);
     assert.equal(text.trim().split("\n").length, 2);
@@ -114,7 +114,10 @@ describe("export", () => {
     await type(driver, "confirm-password", PASSWORD);
     await click(driver, "confirm-submit");
     await answerSaveDialog(out, { replace: true });
-    await waitFor(driver, async () => (await all(driver, "export-dialog")).length === 0, "the export dialog closed", 15000);
+    // While the file is written the password pop-up stands in for the
+    // export dialog: wait for the file itself, then for both to close.
+    await waitFor(driver, async () => !readFileSync(out, "utf8").includes("old contents"), "the file was replaced", 15000);
+    await waitFor(driver, async () => (await all(driver, "export-dialog")).length + (await all(driver, "confirm-password")).length === 0, "the export closed", 15000);
     const text = readFileSync(out, "utf8");
     assert.doesNotMatch(text, /old contents/);
     assert.equal(text.trim().split("\n").length, 2);
