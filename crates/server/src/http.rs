@@ -6,6 +6,13 @@
 //!
 //! Request data never reaches the log: a request is logged by method name,
 //! result code and duration only.
+//!
+//! [`guard`] is the defence of a local listener (`design/account-api.md`,
+//! "Defences of a local listener"): on a loopback address a request whose
+//! `Host` is not a loopback name is refused with 403 (DNS rebinding), and a
+//! request whose `Origin` is not the server's own is refused with 403 on
+//! any address (a web page must not drive the backend). Both before any
+//! handler runs, so a refused request changes nothing.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -66,6 +73,65 @@ pub fn router(state: AppState) -> Router {
         },
     ))
     .with_state(state)
+}
+
+/// Wraps `router` with the Host and Origin checks for a server listening
+/// on `local` (see the module doc).
+pub fn guard(router: Router, local: SocketAddr) -> Router {
+    let loopback = local.ip().is_loopback();
+    router.layer(axum::middleware::from_fn(
+        move |req: Request, next: axum::middleware::Next| async move {
+            match refusal(&req, loopback) {
+                Some(why) => json_response(StatusCode::FORBIDDEN, &transport_refusal(why)),
+                None => next.run(req).await,
+            }
+        },
+    ))
+}
+
+/// Why a request is refused at the door, if it is.
+fn refusal(req: &Request, loopback: bool) -> Option<&'static str> {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| req.uri().authority().map(|a| a.to_string()));
+    if loopback && !host.as_deref().is_some_and(is_loopback_host) {
+        return Some("this server answers only requests addressed to this machine (Host)");
+    }
+    if let Some(origin) = req.headers().get(header::ORIGIN) {
+        let own = host.as_deref().is_some_and(|h| {
+            origin
+                .to_str()
+                .is_ok_and(|o| o == format!("http://{h}") || o == format!("https://{h}"))
+        });
+        if !own {
+            return Some("requests from web pages of other origins are refused (Origin)");
+        }
+    }
+    None
+}
+
+/// `127.0.0.0/8`, `::1` or `localhost`, with or without a port.
+fn is_loopback_host(host: &str) -> bool {
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        // [::1] or [::1]:port
+        match rest.split_once(']') {
+            Some((ip, tail)) if tail.is_empty() || tail.starts_with(':') => ip,
+            _ => return false,
+        }
+    } else {
+        match host.rsplit_once(':') {
+            Some((name, port)) if port.chars().all(|c| c.is_ascii_digit()) => name,
+            Some(_) => return false,
+            None => host,
+        }
+    };
+    match name.parse::<IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => name.eq_ignore_ascii_case("localhost"),
+    }
 }
 
 async fn handle(st: AppState, m: Method, req: Request) -> Response {
@@ -138,6 +204,39 @@ fn too_large() -> Response {
 }
 
 /// The envelope of a transport fault (404, 413): result 4 with the text.
+#[cfg(test)]
+mod tests {
+    use super::is_loopback_host;
+
+    #[test]
+    fn loopback_hosts() {
+        for h in [
+            "127.0.0.1",
+            "127.0.0.1:8420",
+            "127.8.9.1:1",
+            "localhost",
+            "LOCALHOST:80",
+            "[::1]",
+            "[::1]:8420",
+        ] {
+            assert!(is_loopback_host(h), "{h}");
+        }
+        for h in [
+            "evil.example",
+            "evil.example:8420",
+            "localhost.evil.example",
+            "127.0.0.1.evil.example",
+            "10.0.0.1:8420",
+            "[::2]:8420",
+            "[::1]x",
+            "localhost:80x",
+            "",
+        ] {
+            assert!(!is_loopback_host(h), "{h}");
+        }
+    }
+}
+
 fn transport_refusal(error: &str) -> Refusal {
     Refusal {
         result: ResultCode::InvalidParam.code(),
