@@ -1,11 +1,16 @@
 //! `apiq-server`: runs the account backend on an SQLite file.
 //!
 //! ```text
-//! apiq-server --db PATH [--listen 127.0.0.1:8420] [--key-file PATH] [--allow-non-loopback]
+//! apiq-server --db PATH [--listen 127.0.0.1:8420] [--key-file PATH]
+//!             [--tls-cert PEM --tls-key PEM | --insecure-http]
 //! ```
 //!
-//! The first line on stdout is `listening on http://ADDR` (with the real port
-//! when `:0` was asked). Logs go to stderr (`RUST_LOG`, default `info`);
+//! On a non-loopback address the server speaks HTTPS (`--tls-cert`,
+//! `--tls-key`) or refuses to start, unless `--insecure-http` says that a
+//! TLS-terminating proxy stands in front (`design/account-api.md`,
+//! "Defences of a local listener"). The first line on stdout is
+//! `listening on http://ADDR` (`https://` with TLS; the real port when `:0`
+//! was asked). Logs go to stderr (`RUST_LOG`, default `info`);
 //! they never hold passwords, codes, secrets, sessions or tokens.
 
 use std::net::SocketAddr;
@@ -35,9 +40,16 @@ struct Args {
     /// Default: `<db>.key` beside the database.
     #[arg(long)]
     key_file: Option<PathBuf>,
-    /// Allow listening on an address other than loopback.
-    #[arg(long)]
-    allow_non_loopback: bool,
+    /// The TLS certificate chain (PEM): serve HTTPS.
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The TLS certificate's private key (PEM).
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Plain HTTP on a non-loopback address (only behind a proxy that
+    /// terminates TLS). `--allow-non-loopback` is its older name.
+    #[arg(long, alias = "allow-non-loopback", conflicts_with = "tls_cert")]
+    insecure_http: bool,
     /// Argon2id hashes computed at once (default: number of CPUs).
     #[arg(long)]
     hash_threads: Option<usize>,
@@ -59,9 +71,15 @@ fn main() -> anyhow::Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
-    if !args.listen.ip().is_loopback() && !args.allow_non_loopback {
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => {
+            Some(apiq_server::tls_config(cert, key).map_err(anyhow::Error::msg)?)
+        }
+        _ => None,
+    };
+    if !args.listen.ip().is_loopback() && tls.is_none() && !args.insecure_http {
         bail!(
-            "refusing to listen on {} (not loopback) without --allow-non-loopback",
+            "refusing to serve plain HTTP on {} (not loopback): passwords would cross the network readable; give --tls-cert and --tls-key, or --insecure-http behind a proxy that terminates TLS",
             args.listen
         );
     }
@@ -93,11 +111,18 @@ fn main() -> anyhow::Result<()> {
         let addr = listener.local_addr()?;
         {
             let mut out = std::io::stdout().lock();
-            writeln!(out, "listening on http://{addr}")?;
+            let scheme = if tls.is_some() { "https" } else { "http" };
+            writeln!(out, "listening on {scheme}://{addr}")?;
             out.flush()?;
         }
-        tracing::info!(%addr, "apiq-server started");
-        apiq_server::serve_with_shutdown(listener, state, shutdown_signal()).await?;
+        tracing::info!(%addr, tls = tls.is_some(), "apiq-server started");
+        match tls {
+            Some(tls) => {
+                apiq_server::serve_tls_with_shutdown(listener, state, tls, shutdown_signal())
+                    .await?
+            }
+            None => apiq_server::serve_with_shutdown(listener, state, shutdown_signal()).await?,
+        }
         tracing::info!("apiq-server stopped");
         Ok(())
     })

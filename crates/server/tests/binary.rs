@@ -21,7 +21,179 @@ fn refuses_a_non_loopback_address_without_the_flag() {
         .unwrap();
     assert!(!out.status.success());
     assert!(out.stdout.is_empty());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--allow-non-loopback"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("Error: refusing to serve plain HTTP"),
+        "{err}"
+    );
+    assert!(
+        err.contains("--tls-cert") && err.contains("--insecure-http"),
+        "{err}"
+    );
+}
+
+/// A test CA and a certificate it signed for `localhost` (openssl, from
+/// Debian's package): `(ca, cert, key)`.
+fn certificates(
+    dir: &std::path::Path,
+) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    let p = |n: &str| dir.join(n);
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+    ];
+    std::fs::write(
+        p("leaf.ext"),
+        "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\n",
+    )
+    .unwrap();
+    let run = |args: Vec<std::ffi::OsString>| {
+        let ok = Command::new("openssl")
+            .args(args)
+            .stderr(Stdio::null())
+            .stdout(Stdio::null())
+            .status()
+            .expect("openssl runs");
+        assert!(ok.success());
+    };
+    let os = |v: &[&str]| v.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
+    let mut ca = os(&["req", "-x509"]);
+    ca.extend(os(&ec));
+    ca.extend(os(&["-days", "2", "-subj", "/CN=apiq test CA", "-keyout"]));
+    ca.extend([p("ca.key").into(), "-out".into(), p("ca.pem").into()]);
+    run(ca);
+    let mut csr = os(&["req"]);
+    csr.extend(os(&ec));
+    csr.extend(os(&["-subj", "/CN=localhost", "-keyout"]));
+    csr.extend([p("key.pem").into(), "-out".into(), p("leaf.csr").into()]);
+    run(csr);
+    run(vec![
+        "x509".into(),
+        "-req".into(),
+        "-in".into(),
+        p("leaf.csr").into(),
+        "-CA".into(),
+        p("ca.pem").into(),
+        "-CAkey".into(),
+        p("ca.key").into(),
+        "-CAcreateserial".into(),
+        "-days".into(),
+        "2".into(),
+        "-extfile".into(),
+        p("leaf.ext").into(),
+        "-out".into(),
+        p("cert.pem").into(),
+    ]);
+    (p("ca.pem"), p("cert.pem"), p("key.pem"))
+}
+
+/// The first stdout line of a started server, and the server.
+fn start(args: &[&std::ffi::OsStr]) -> (String, std::process::Child) {
+    let mut child = bin()
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    (line.trim().to_string(), child)
+}
+
+/// On a non-loopback address with a certificate: HTTPS, and only HTTPS.
+#[test]
+fn serves_https_with_a_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = certificates(dir.path());
+    let db = dir.path().join("tls.db");
+    let (line, mut child) = start(&[
+        "--db".as_ref(),
+        db.as_os_str(),
+        "--listen".as_ref(),
+        "0.0.0.0:0".as_ref(),
+        "--tls-cert".as_ref(),
+        cert.as_os_str(),
+        "--tls-key".as_ref(),
+        key.as_os_str(),
+    ]);
+    let port = line
+        .strip_prefix("listening on https://0.0.0.0:")
+        .unwrap_or_else(|| panic!("{line}"))
+        .to_string();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let ca = reqwest::Certificate::from_pem(&std::fs::read(&ca).unwrap()).unwrap();
+        let https = reqwest::Client::builder()
+            .add_root_certificate(ca)
+            .no_proxy()
+            .build()
+            .unwrap();
+        let v: Value = https
+            .post(format!(
+                "https://localhost:{port}/1.0/users/registration/rest/createaccount"
+            ))
+            .form(&[("email", "tls@x.io"), ("password", "tls test password 1")])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(v["result"], 0, "{v}");
+        // Plain HTTP on the same port gets no answer.
+        let plain = reqwest::Client::builder().no_proxy().build().unwrap();
+        assert!(plain
+            .get(format!("http://127.0.0.1:{port}/openapi.json"))
+            .timeout(std::time::Duration::from_secs(5))
+            .send()
+            .await
+            .is_err());
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn bad_tls_files_are_one_error_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_ca, cert, _key) = certificates(dir.path());
+    let junk = dir.path().join("junk.pem");
+    std::fs::write(&junk, "not a key\n").unwrap();
+    let out = bin()
+        .arg("--db")
+        .arg(dir.path().join("b.db"))
+        .args(["--listen", "0.0.0.0:0", "--tls-cert"])
+        .arg(&cert)
+        .arg("--tls-key")
+        .arg(&junk)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot read the private key"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn insecure_http_is_said_on_purpose() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("plain.db");
+    let (line, mut child) = start(&[
+        "--db".as_ref(),
+        db.as_os_str(),
+        "--listen".as_ref(),
+        "0.0.0.0:0".as_ref(),
+        "--insecure-http".as_ref(),
+    ]);
+    assert!(line.starts_with("listening on http://0.0.0.0:"), "{line}");
+    child.kill().unwrap();
+    child.wait().unwrap();
 }
 
 #[test]
