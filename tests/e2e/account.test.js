@@ -42,13 +42,26 @@ async function signIn(code) {
 
 /** Verifies with the vault's code; when the app says the last one was just
  *  used (the backend takes each time step once), waits as it says. */
-async function verifyWithVaultCode() {
+/** Fills the code field from the vault (an IPC call: its answer comes
+ *  later) and waits for it: the code in the field, or the error saying
+ *  when the next one comes (then waits for that one). */
+async function codeFromVault() {
   await click(driver, "signin-code-from-vault");
-  const err = await driver.findElements(tid("signin-error"));
-  const wait = err.length ? /comes in (\d+) seconds/.exec(await err[0].getText()) : null;
+  let wait = null;
+  await waitFor(driver, async () => {
+    if (/^\d{6}$/.test(await (await find(driver, "signin-code")).getAttribute("value"))) return true;
+    const err = await driver.findElements(tid("signin-error"));
+    wait = err.length ? /comes in (\d+) seconds/.exec(await err[0].getText()) : null;
+    return !!wait;
+  }, "the vault's code in the field", 15000);
+  return wait;
+}
+
+async function verifyWithVaultCode() {
+  const wait = await codeFromVault();
   if (wait) {
     await sleep((Number(wait[1]) + 1) * 1000);
-    await click(driver, "signin-code-from-vault");
+    assert.equal(await codeFromVault(), null, "the next code came");
   }
   await click(driver, "signin-verify");
 }

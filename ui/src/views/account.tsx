@@ -226,11 +226,17 @@ function SignIn({ status, onStatus }: { status: AccountStatus; onStatus: (s: Acc
               class="btn"
               style="width:100%;margin-bottom:8px"
               data-testid="signin-code-from-vault"
+              disabled={busy}
               onClick={async () => {
+                // Verify waits for the code (a click on it before the code
+                // arrived would send an empty field).
+                setBusy(true);
                 try {
                   setCode(await api.codeFromVault());
                 } catch (e) {
                   setError({ field: "code", text: messageOf(e) });
+                } finally {
+                  setBusy(false);
                 }
               }}
             >
