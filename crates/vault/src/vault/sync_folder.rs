@@ -264,6 +264,16 @@ impl Vault {
         })
     }
 
+    /// Stops syncing: forgets the remembered folder (the folder and this
+    /// device's file in it stay as they are; the vault keeps its entries).
+    /// Nothing is written when no folder is remembered.
+    pub fn sync_forget(&mut self) -> Result<(), VaultError> {
+        self.commit_state(|_, _, local, _| {
+            local.folder = None;
+            Ok(((), false))
+        })
+    }
+
     /// Merges this vault with its folder both ways (`folder` overrides the
     /// remembered one for this run).
     pub fn sync(&mut self, folder: Option<&Path>) -> Result<SyncReport, VaultError> {
