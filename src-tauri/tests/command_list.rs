@@ -1,7 +1,7 @@
 //! The IPC command list is written in four places that must agree: the
 //! handler list in `src/lib.rs` (what Rust answers), the app manifest in
-//! `build.rs` (what can be granted), the capability file (what is granted
-//! to the window) and `ui/src/ipc/index.ts` (what the window calls). This
+//! `build.rs` (what can be granted), the capability files (what is granted
+//! to the windows) and `ui/src/ipc/index.ts` (what the window calls). This
 //! test reads the four files and compares the sets, so a command added in
 //! one place and forgotten in another fails here, not in a window that
 //! silently gets "command not allowed".
@@ -61,10 +61,12 @@ fn manifest_list() -> BTreeSet<String> {
         .collect()
 }
 
+/// What the capability files grant, together (the main window's and the
+/// quick-copy palette's: each command is granted to some window).
 fn capability_list() -> BTreeSet<String> {
-    let cap = read("capabilities/main.json");
-    quoted_names(&cap.replace('-', "_"), "")
-        .into_iter()
+    ["capabilities/main.json", "capabilities/palette.json"]
+        .iter()
+        .flat_map(|f| quoted_names(&read(f).replace('-', "_"), ""))
         .filter_map(|p| p.strip_prefix("allow_").map(str::to_string))
         .collect()
 }
@@ -107,7 +109,7 @@ fn the_four_command_lists_agree() {
     );
     assert!(handlers.contains("vault_status") && handlers.contains("save_begin"));
     same("build.rs's manifest", &handlers, &manifest_list());
-    same("capabilities/main.json", &handlers, &capability_list());
+    same("capabilities/*.json", &handlers, &capability_list());
     same("ui/src/ipc/index.ts", &handlers, &ui_list());
 }
 
