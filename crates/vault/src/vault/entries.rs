@@ -1,7 +1,6 @@
 //! Every change to entries: add, import (one duplicate detector), update,
 //! archive, remove, HOTP use and recovery codes. Each is one transaction.
 
-
 use apiq_otp::Generator;
 use zeroize::Zeroizing;
 
