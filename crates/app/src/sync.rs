@@ -2,8 +2,8 @@
 //! status is, when to sync, and which file-system events matter. The merge
 //! and the folder's files are `apiq_vault`'s (`Vault::sync` and friends);
 //! the watcher and the thread that runs the syncs belong to the front end
-//! (the window's is `src-tauri/src/desktop/sync.rs`). Everything here is
-//! pure: times are Unix milliseconds passed in.
+//! (the window's is `src-tauri/src/desktop/sync.rs`). Times are Unix
+//! milliseconds passed in; only [`host_name`] looks at the machine.
 //!
 //! ## When a sync runs ([`Schedule`])
 //!
@@ -265,9 +265,7 @@ fn skipped_problem(warnings: &[String]) -> Option<String> {
     let first = first.strip_prefix("skipped ").unwrap_or(first);
     Some(match warnings.len() {
         1 => format!("A file in the sync folder was skipped: {first}."),
-        n => format!(
-            "{n} files in the sync folder were skipped; the first: {first}."
-        ),
+        n => format!("{n} files in the sync folder were skipped; the first: {first}."),
     })
 }
 
@@ -433,7 +431,11 @@ mod tests {
             (Created, folder.join(format!(".{own}.tmp-1-2")), false),
             // Other files, files in subfolders.
             (Written, folder.join("notes.txt"), false),
-            (Written, folder.join("sub/apiq-ffeeddccbbaa9988.apiq"), false),
+            (
+                Written,
+                folder.join("sub/apiq-ffeeddccbbaa9988.apiq"),
+                false,
+            ),
             // The folder itself: removed, moved, made unreadable.
             (Removed, folder.to_path_buf(), true),
             (Renamed, folder.to_path_buf(), true),
@@ -488,7 +490,9 @@ mod tests {
         assert!(st.problem.is_some());
         // Skipped files are a problem, though the sync happened.
         st.finish(
-            Ok(&report(&["skipped /sync/apiq-1.apiq: it belongs to another vault"])),
+            Ok(&report(&[
+                "skipped /sync/apiq-1.apiq: it belongs to another vault",
+            ])),
             3_000,
         );
         assert_eq!(st.state, SyncState::Problem);
@@ -510,8 +514,16 @@ mod tests {
     fn devices_are_listed_this_one_first_then_the_newest() {
         let d = |name: &str, this: bool, ms: u64, problem: Option<&str>| DeviceInfo {
             file: PathBuf::from(format!("/sync/apiq-{name}.apiq")),
-            id: if problem.is_some() { String::new() } else { name.into() },
-            name: if problem.is_some() { String::new() } else { name.into() },
+            id: if problem.is_some() {
+                String::new()
+            } else {
+                name.into()
+            },
+            name: if problem.is_some() {
+                String::new()
+            } else {
+                name.into()
+            },
             written_ms: ms,
             entries: 1,
             this,
@@ -526,7 +538,12 @@ mod tests {
         let names: Vec<&str> = lines.iter().map(|l| l.file.as_str()).collect();
         assert_eq!(
             names,
-            ["apiq-me.apiq", "apiq-new.apiq", "apiq-old.apiq", "apiq-bad.apiq"]
+            [
+                "apiq-me.apiq",
+                "apiq-new.apiq",
+                "apiq-old.apiq",
+                "apiq-bad.apiq"
+            ]
         );
         assert_eq!(lines[3].problem.as_deref(), Some("damaged"));
     }
