@@ -60,7 +60,13 @@ pub fn sync_start(
 ) -> AppResult<SyncView> {
     let folder = self::folder(&folder)?;
     let name = policy::device_name(device_name.as_deref());
-    let folder = state.with_vault(|v| Ok(v.sync_init(&folder, &name)?.folder))?;
+    // Not through `with_vault`: the sync asked for below covers this
+    // change (no second, debounced one).
+    let folder = {
+        let mut guard = lock(&state.vault);
+        let v = guard.as_mut().ok_or(AppError::Locked)?;
+        v.sync_init(&folder, &name)?.folder
+    };
     state.sync.set_device_name(&name);
     state.sync.starting(&folder);
     Ok(state.sync.view())

@@ -83,6 +83,10 @@ pub struct SyncView {
     pub last_sync_ms: Option<u64>,
     /// What is wrong, in a sentence (kept while the next attempt runs).
     pub problem: Option<String>,
+    /// Grows with every change of the status: of two views (an event and
+    /// a command's reply), the one with the larger number is current.
+    #[ts(type = "number")]
+    pub seq: u64,
 }
 
 /// A device seen in the sync folder.

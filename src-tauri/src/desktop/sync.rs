@@ -48,7 +48,9 @@ enum Msg {
 pub struct SyncHandle {
     tx: Sender<Msg>,
     rx: Mutex<Option<Receiver<Msg>>>,
-    status: Mutex<SyncStatus>,
+    /// The status and its number (bumped on every change, so the window
+    /// keeps the newest of an event and a command's late reply).
+    status: Mutex<(SyncStatus, u64)>,
     device_name: Mutex<String>,
 }
 
@@ -58,7 +60,7 @@ impl Default for SyncHandle {
         SyncHandle {
             tx,
             rx: Mutex::new(Some(rx)),
-            status: Mutex::new(SyncStatus::off()),
+            status: Mutex::new((SyncStatus::off(), 0)),
             device_name: Mutex::new(String::new()),
         }
     }
@@ -78,15 +80,22 @@ impl SyncHandle {
     /// No more syncing for now (locked, or syncing stopped): the status is
     /// off at once, the watcher goes.
     pub fn stop(&self) {
-        *lock(&self.status) = SyncStatus::off();
+        self.update(|s| *s = SyncStatus::off());
         let _ = self.tx.send(Msg::Stop);
     }
 
     /// Syncing into `folder` was just started (the first sync is done;
     /// the thread's next one says how it stands).
     pub fn starting(&self, folder: &Path) {
-        lock(&self.status).begin(folder);
+        self.update(|s| s.begin(folder));
         self.kick(Trigger::Manual);
+    }
+
+    /// Changes the status (and its number).
+    fn update(&self, f: impl FnOnce(&mut SyncStatus)) {
+        let mut g = lock(&self.status);
+        f(&mut g.0);
+        g.1 += 1;
     }
 
     pub fn set_device_name(&self, name: &str) {
@@ -95,7 +104,7 @@ impl SyncHandle {
 
     /// The status as the window shows it.
     pub fn view(&self) -> SyncView {
-        let s = lock(&self.status).clone();
+        let (s, seq) = lock(&self.status).clone();
         SyncView {
             state: match s.state {
                 policy::SyncState::Off => SyncState::Off,
@@ -108,6 +117,7 @@ impl SyncHandle {
             default_name: policy::host_name(),
             last_sync_ms: s.last_sync_ms,
             problem: s.problem,
+            seq,
         }
     }
 }
@@ -184,7 +194,7 @@ impl SyncWorker {
     }
 
     fn set_status(&self, f: impl FnOnce(&mut SyncStatus)) {
-        f(&mut lock(&self.app.state::<AppState>().sync.status));
+        self.app.state::<AppState>().sync.update(f);
         self.emit_status();
     }
 
@@ -333,11 +343,13 @@ mod tests {
     #[test]
     fn stopping_turns_the_status_off_at_once() {
         let h = SyncHandle::default();
-        lock(&h.status).begin(Path::new("/sync"));
-        assert_eq!(h.view().state, SyncState::Syncing);
+        h.update(|s| s.begin(Path::new("/sync")));
+        let before = h.view();
+        assert_eq!(before.state, SyncState::Syncing);
         h.stop();
         let v = h.view();
         assert_eq!((v.state, v.folder), (SyncState::Off, None));
+        assert!(v.seq > before.seq, "every change has a newer number");
         assert!(!v.default_name.is_empty());
     }
 }

@@ -324,7 +324,12 @@ lastSyncMs: number | null,
 /**
  * What is wrong, in a sentence (kept while the next attempt runs).
  */
-problem: string | null, };
+problem: string | null, 
+/**
+ * Grows with every change of the status: of two views (an event and
+ * a command's reply), the one with the larger number is current.
+ */
+seq: number, };
 export type SyncDevice = { name: string, 
 /**
  * Its id (hex; empty when its file cannot be read).

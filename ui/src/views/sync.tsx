@@ -10,14 +10,17 @@ import { autoFocus } from "../lib/focus";
 /** The sync status, kept current from the `sync-status` events (and
  *  from what a command answered, through the setter). */
 export function useSyncStatus(): [SyncView | null, (v: SyncView) => void] {
-  const [v, setV] = useState<SyncView | null>(null);
+  const [v, setRaw] = useState<SyncView | null>(null);
+  // An event and a command's reply can arrive in either order: the newer
+  // status (the larger `seq`) wins.
+  const setV = (s: SyncView) => setRaw((cur) => (cur && cur.seq > s.seq ? cur : s));
   useEffect(() => {
     let live = true;
     const un = onSyncStatus((s) => live && setV(s));
     // Asked after listening, so no change falls between the two.
     void un.then(() =>
       api.syncStatus().then(
-        (s) => live && setV((cur) => cur ?? s),
+        (s) => live && setV(s),
         () => {},
       ),
     );
@@ -187,7 +190,8 @@ export function SyncSettings() {
             <dd data-testid="sync-this-device">{view.deviceName}</dd>
             <dt>Last sync</dt>
             <dd data-testid="sync-last" data-ms={String(view.lastSyncMs ?? 0)}>
-              {view.state === "syncing" ? "syncing now…" : whenText(view.lastSyncMs)}
+              {whenText(view.lastSyncMs)}
+              {view.state === "syncing" && <span class="muted"> · syncing now…</span>}
             </dd>
           </dl>
           <div class="small muted">Devices in the folder</div>
@@ -277,6 +281,7 @@ export function JoinVault({ onDone, onCancel }: { onDone: (s: VaultStatus) => vo
 
   return (
     <form class="card" onSubmit={submit} data-testid="sync-join-form">
+      <img class="logo" src="./icon.png" alt="" />
       <h1>Join a synced vault</h1>
       <p class="lead">
         Use the vault you already have on another computer: choose the folder it syncs through, and type that vault's
