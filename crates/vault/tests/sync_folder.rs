@@ -351,7 +351,10 @@ fn an_unreadable_or_missing_folder_is_a_clear_error_and_touches_nothing() {
     let file = dir.path().join("a-file");
     fs::write(&file, b"x").unwrap();
     let e = a.sync(Some(&file)).unwrap_err().to_string();
-    assert!(e.contains("is not a folder"), "{e}");
+    assert!(
+        e.contains("cannot be read (it is a file, not a folder)"),
+        "{e}"
+    );
     assert_eq!(fs::read(a.path()).unwrap(), bytes);
 }
 

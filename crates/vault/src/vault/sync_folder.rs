@@ -137,7 +137,9 @@ fn list(folder: &Path) -> Result<Vec<PathBuf>, VaultError> {
         let what = match e.kind() {
             std::io::ErrorKind::NotFound => "does not exist".to_string(),
             std::io::ErrorKind::PermissionDenied => "cannot be read (permission denied)".into(),
-            std::io::ErrorKind::NotADirectory => "is not a folder".into(),
+            std::io::ErrorKind::NotADirectory => {
+                "cannot be read (it is a file, not a folder)".into()
+            }
             _ => format!("cannot be read ({e})"),
         };
         VaultError::Sync(format!("the sync folder {} {what}", folder.display()))
