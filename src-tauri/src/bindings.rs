@@ -49,6 +49,9 @@ pub fn render() -> String {
         crate::desktop::dto::ClockView::decl(),
         crate::desktop::dto::LaunchRequest::decl(),
         crate::desktop::dto::DesktopInfo::decl(),
+        crate::desktop::dto::SyncState::decl(),
+        crate::desktop::dto::SyncView::decl(),
+        crate::desktop::dto::SyncDevice::decl(),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/dto.rs by src-tauri/src/bindings.rs: do not edit.\n\

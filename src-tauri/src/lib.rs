@@ -15,7 +15,7 @@
 //! - [`clipboard`], [`screen`]: the system clipboard (cleared after a copy
 //!   only if it still holds our code) and screen capture, from Rust only.
 //! - [`desktop`]: the clock check, HOTP resync, the launch argument and
-//!   single instance.
+//!   single instance, automatic sync through a folder.
 //!
 //! The web view gets no file system, shell, clipboard or dialog permission:
 //! `capabilities/main.json` grants the app's own commands and events only.
@@ -106,6 +106,13 @@ pub fn run() {
             commands::recovery::recovery_overview,
             commands::settings::settings_get,
             commands::settings::settings_set,
+            commands::sync::sync_status,
+            commands::sync::sync_devices,
+            commands::sync::sync_start,
+            commands::sync::sync_now,
+            commands::sync::sync_stop,
+            commands::sync::sync_join,
+            commands::sync::sync_pick_folder,
             commands::account::account_status,
             commands::account::account_signup,
             commands::account::account_signin,

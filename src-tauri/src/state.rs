@@ -56,6 +56,9 @@ pub struct AppState {
     /// confirmation): what reveals secrets asks for it again after the
     /// minutes set in Settings.
     password_typed: Mutex<Option<Instant>>,
+    /// Automatic sync through a folder (`crate::desktop::sync`): told of
+    /// every change made through [`AppState::with_vault`] and of locking.
+    pub sync: crate::desktop::sync::SyncHandle,
     next_id: Mutex<u32>,
     keyring_probe: OnceLock<KeyringStatus>,
 }
@@ -103,6 +106,7 @@ impl AppState {
             last_activity: Mutex::new(Instant::now()),
             account: Arc::new(tokio::sync::Mutex::new(AccountState::default())),
             password_typed: Mutex::new(None),
+            sync: Default::default(),
             next_id: Mutex::new(1),
             keyring_probe: OnceLock::new(),
         })
@@ -123,10 +127,16 @@ impl AppState {
     }
 
     /// Runs `f` on the open vault; [`AppError::Locked`] when there is none.
+    /// When `f` changed the vault (it was saved), a sync is asked for.
     pub fn with_vault<T>(&self, f: impl FnOnce(&mut Vault) -> AppResult<T>) -> AppResult<T> {
         let mut guard = lock(&self.vault);
         let vault = guard.as_mut().ok_or(AppError::Locked)?;
-        f(vault)
+        let generation = vault.generation();
+        let r = f(vault);
+        if vault.generation() != generation {
+            self.sync.changed();
+        }
+        r
     }
 
     /// Forgets everything unlocked (see the module doc). The account side
@@ -134,6 +144,7 @@ impl AppState {
     /// as soon as that request ends.
     pub fn lock_all(&self) {
         lock(&self.vault).take();
+        self.sync.stop();
         lock(&self.previews).clear();
         lock(&self.trash).clear();
         lock(&self.hotp_codes).clear();

@@ -1,11 +1,13 @@
 // The window's shell: the vault gate (create / unlock), then the codes and
-// the account side, with the lock button and idle reporting.
+// the account side, with the sync status, the lock button and idle
+// reporting.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, messageOf, onLocked, onUnlocked, type Settings, type VaultStatus } from "./ipc";
 import { CreateVault, PasswordReminder, UnlockVault } from "./views/gate";
 import { CodesView } from "./views/codes";
 import { AccountView } from "./views/account";
 import { ClockBanner } from "./views/clock";
+import { SyncBadge, SyncProblem, useSyncStatus } from "./views/sync";
 import { Icon } from "./components/icons";
 import { ToastHost, useToast } from "./components/toast";
 
@@ -29,6 +31,7 @@ function Shell() {
   const [lockedWhy, setLockedWhy] = useState<string | null>(null);
   // Bumped when the account side changed the vault, so the codes reload.
   const [vaultVersion, setVaultVersion] = useState(0);
+  const [sync] = useSyncStatus();
 
   useEffect(() => {
     Promise.all([api.vaultStatus(), api.settings()]).then(
@@ -136,6 +139,7 @@ function Shell() {
             Account
           </button>
         </div>
+        <SyncBadge view={sync} />
         <button
           type="button"
           class="icon-btn"
@@ -148,6 +152,7 @@ function Shell() {
         </button>
       </div>
       <ClockBanner />
+      <SyncProblem view={sync} />
       {status.passwordReminder && (
         <PasswordReminder
           onChecked={(s) => {

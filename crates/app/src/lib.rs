@@ -16,7 +16,9 @@
 //!   from the exporter, with its random batch id);
 //! - [`account`]: the account side's state and the "2FA straight into the
 //!   vault" workflow;
-//! - [`recovery`]: the window's edits of an entry's recovery codes.
+//! - [`recovery`]: the window's edits of an entry's recovery codes;
+//! - [`sync`]: automatic sync through a folder: the status, when to sync
+//!   (debounce, retries), which folder events count, device names.
 //!
 //! The layers (who may call whom; nothing points back up):
 //!
@@ -41,6 +43,7 @@ pub mod phone;
 pub mod preview;
 pub mod recovery;
 pub mod server;
+pub mod sync;
 
 #[cfg(test)]
 mod testutil;

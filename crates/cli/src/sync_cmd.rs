@@ -58,14 +58,9 @@ enum SyncCommand {
     },
 }
 
-/// This machine's name: `/etc/hostname`, `$HOSTNAME`, else "this device".
+/// This machine's name (shared with the window: `apiq_app::sync`).
 fn host_name() -> String {
-    std::fs::read_to_string("/etc/hostname")
-        .ok()
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .map(|h| h.trim().to_string())
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "this device".into())
+    apiq_app::sync::host_name()
 }
 
 fn changes(c: &Changes) -> String {

@@ -347,4 +347,32 @@ fn an_unreadable_or_missing_folder_is_a_clear_error_and_touches_nothing() {
     let e = a.sync(Some(&missing)).unwrap_err().to_string();
     assert!(e.contains("does not exist"), "{e}");
     assert_eq!(fs::read(a.path()).unwrap(), bytes);
+    // A file where the folder should be.
+    let file = dir.path().join("a-file");
+    fs::write(&file, b"x").unwrap();
+    let e = a.sync(Some(&file)).unwrap_err().to_string();
+    assert!(
+        e.contains("cannot be read (it is a file, not a folder)"),
+        "{e}"
+    );
+    assert_eq!(fs::read(a.path()).unwrap(), bytes);
+}
+
+#[test]
+fn forgetting_the_folder_keeps_the_entries_and_the_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, _b, folder) = pair(dir.path());
+    let files = folder_files(&folder);
+    a.sync_forget().unwrap();
+    assert_eq!(a.sync_folder(), None);
+    assert_eq!(labels(&a), ["One (me)"]);
+    assert_eq!(folder_files(&folder), files, "the folder is left as it was");
+    // Remembered across a reopen; a plain sync now says there is no folder.
+    let mut again = Vault::open_with_password(a.path(), PW, VaultOptions::default()).unwrap();
+    assert_eq!(again.sync_folder(), None);
+    assert!(again.sync(None).is_err());
+    // Forgetting twice writes nothing.
+    let generation = again.generation();
+    again.sync_forget().unwrap();
+    assert_eq!(again.generation(), generation);
 }

@@ -8,6 +8,7 @@ pub mod add;
 pub mod entries;
 pub mod recovery;
 pub mod settings;
+pub mod sync;
 pub mod tokens;
 pub mod transfer;
 pub mod twofa;
@@ -44,7 +45,8 @@ impl From<VaultError> for AppError {
             e @ (VaultError::Busy
             | VaultError::Replaced
             | VaultError::Damaged(_)
-            | VaultError::Io { .. }) => AppError::Io(sentence(&e.to_string())),
+            | VaultError::Io { .. }
+            | VaultError::Sync(_)) => AppError::Io(sentence(&e.to_string())),
             other => AppError::Internal(sentence(&other.to_string())),
         }
     }

@@ -4,6 +4,7 @@
 
 use std::sync::atomic::Ordering;
 
+use apiq_app::sync::Trigger;
 use apiq_vault::{CreateOptions, Kdf, KeyringPreference, KeyringStatus, Vault, VaultOptions};
 use tauri::State;
 use zeroize::Zeroizing;
@@ -13,7 +14,7 @@ use crate::error::{AppError, AppResult};
 use crate::reminder;
 use crate::state::{lock, now_secs, with_timeout, AppState, KEYRING_TIMEOUT};
 
-fn status(st: &AppState) -> VaultStatus {
+pub(crate) fn status(st: &AppState) -> VaultStatus {
     let path = st.vault_path();
     let exists = path.exists();
     let guard = lock(&st.vault);
@@ -57,10 +58,11 @@ fn status(st: &AppState) -> VaultStatus {
 
 /// The password was just typed correctly: the vault is open by it, and
 /// the reminder starts counting again (a failure to record it only means
-/// an early reminder).
-fn password_typed(st: &AppState) {
+/// an early reminder). A sync is asked for: the vault is open.
+pub(crate) fn password_typed(st: &AppState) {
     st.opened_by_keyring.store(false, Ordering::SeqCst);
     st.note_password_typed();
+    st.sync.kick(Trigger::Unlock);
 }
 
 #[tauri::command(async)]
@@ -126,6 +128,7 @@ pub fn vault_unlock_keyring(state: State<'_, AppState>) -> AppResult<VaultStatus
     })??;
     *lock(&state.vault) = Some(vault);
     state.opened_by_keyring.store(true, Ordering::SeqCst);
+    state.sync.kick(Trigger::Unlock);
     state.touch();
     Ok(status(&state))
 }

@@ -54,3 +54,56 @@ pub struct DesktopInfo {
     /// Why the quick-copy shortcut is not active, if it is not.
     pub shortcut_problem: Option<String>,
 }
+
+/// Where syncing through a folder stands (`apiq_app::sync::SyncState`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum SyncState {
+    /// No sync folder, or the vault is locked.
+    Off,
+    Syncing,
+    Synced,
+    Problem,
+}
+
+/// The sync status: the header's badge and Settings > Sync (also sent as
+/// the `sync-status` event on every change).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncView {
+    pub state: SyncState,
+    /// The sync folder; `null` when there is none.
+    pub folder: Option<String>,
+    /// This device's name as the others see it (empty while locked).
+    pub device_name: String,
+    /// The host name: the name proposed for a new device.
+    pub default_name: String,
+    /// When the last sync that reached the folder ended, Unix ms.
+    #[ts(type = "number | null")]
+    pub last_sync_ms: Option<u64>,
+    /// What is wrong, in a sentence (kept while the next attempt runs).
+    pub problem: Option<String>,
+    /// Grows with every change of the status: of two views (an event and
+    /// a command's reply), the one with the larger number is current.
+    #[ts(type = "number")]
+    pub seq: u64,
+}
+
+/// A device seen in the sync folder.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncDevice {
+    pub name: String,
+    /// Its id (hex; empty when its file cannot be read).
+    pub id: String,
+    /// This device.
+    pub this: bool,
+    /// When it last wrote its file, Unix ms (0: unknown).
+    #[ts(type = "number")]
+    pub written_ms: u64,
+    pub entries: u32,
+    /// Why its file is skipped, if it is.
+    pub problem: Option<String>,
+    /// Its file's name in the folder.
+    pub file: String,
+}

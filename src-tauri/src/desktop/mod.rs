@@ -16,6 +16,8 @@
 //!   grab) and its palette window.
 //! - [`tray`]: the tray icon and its menu (where the desktop has a tray host).
 //! - [`autostart`]: start at login.
+//! - [`sync`]: automatic sync through a folder (a background thread, a
+//!   folder watcher, the header's status).
 //! - [`dto`]: the shapes these commands send to the window.
 //!
 //! Each module owns its state (managed by Tauri) and its commands; the
@@ -29,6 +31,7 @@ pub mod instance;
 pub mod launch;
 pub mod palette;
 pub mod resync;
+pub mod sync;
 pub mod tray;
 
 use tauri::{AppHandle, Manager};
@@ -108,6 +111,7 @@ pub fn init(app: &AppHandle, listener: Option<std::os::unix::net::UnixListener>)
         instance::serve(l, move |h| launch::second_launch(&handle, h.argv, h.cwd));
     }
     clock::start(app.clone());
+    sync::start(app);
     palette::init(app);
     app.manage(tray::TrayPresence(tray::init(app)));
     if autostart::started_hidden() && app.state::<tray::TrayPresence>().0 {

@@ -303,3 +303,51 @@ tray: boolean,
  * Why the quick-copy shortcut is not active, if it is not.
  */
 shortcutProblem: string | null, };
+export type SyncState = "off" | "syncing" | "synced" | "problem";
+export type SyncView = { state: SyncState, 
+/**
+ * The sync folder; `null` when there is none.
+ */
+folder: string | null, 
+/**
+ * This device's name as the others see it (empty while locked).
+ */
+deviceName: string, 
+/**
+ * The host name: the name proposed for a new device.
+ */
+defaultName: string, 
+/**
+ * When the last sync that reached the folder ended, Unix ms.
+ */
+lastSyncMs: number | null, 
+/**
+ * What is wrong, in a sentence (kept while the next attempt runs).
+ */
+problem: string | null, 
+/**
+ * Grows with every change of the status: of two views (an event and
+ * a command's reply), the one with the larger number is current.
+ */
+seq: number, };
+export type SyncDevice = { name: string, 
+/**
+ * Its id (hex; empty when its file cannot be read).
+ */
+id: string, 
+/**
+ * This device.
+ */
+this: boolean, 
+/**
+ * When it last wrote its file, Unix ms (0: unknown).
+ */
+writtenMs: number, entries: number, 
+/**
+ * Why its file is skipped, if it is.
+ */
+problem: string | null, 
+/**
+ * Its file's name in the folder.
+ */
+file: string, };

@@ -34,6 +34,8 @@ import type {
   SaveDone,
   SaveResult,
   Settings,
+  SyncDevice,
+  SyncView,
   VaultStatus,
 } from "./bindings";
 
@@ -151,6 +153,19 @@ export const api = {
   settings: () => call<Settings>("settings_get"),
   saveSettings: (settings: Settings) => call<Settings>("settings_set", { settings }),
 
+  // sync through a folder (the status follows as `sync-status` events)
+  syncStatus: () => call<SyncView>("sync_status"),
+  syncDevices: () => call<SyncDevice[]>("sync_devices"),
+  syncStart: (folder: string, deviceName: string | null) => call<SyncView>("sync_start", { folder, deviceName }),
+  syncNow: () => call<SyncView>("sync_now"),
+  syncStop: () => call<SyncView>("sync_stop"),
+  /** Creates this device's vault from a sync folder; a wrong password
+   *  creates nothing. */
+  syncJoin: (folder: string, password: string, deviceName: string | null) =>
+    call<VaultStatus>("sync_join", { folder, password, deviceName }),
+  /** Opens the native folder dialog; the choice comes as `onFolderPicked`. */
+  syncPickFolder: () => call<void>("sync_pick_folder"),
+
   // account (through the client crate, to the bundled or chosen backend)
   accountStatus: () => call<AccountStatus>("account_status"),
   signup: (login: string, password: string) => call<AccountStatus>("account_signup", { login, password }),
@@ -222,4 +237,19 @@ export function onPaletteOpen(handler: () => void): Promise<UnlistenFn> {
 /** The vault was unlocked from the palette. */
 export function onUnlocked(handler: () => void): Promise<UnlistenFn> {
   return listen("vault-unlocked", () => handler());
+}
+
+/** The sync status changed. */
+export function onSyncStatus(handler: (v: SyncView) => void): Promise<UnlistenFn> {
+  return listen<SyncView>("sync-status", (e) => handler(e.payload));
+}
+
+/** A sync brought changes into the vault: reload what is shown. */
+export function onVaultChanged(handler: () => void): Promise<UnlistenFn> {
+  return listen("vault-changed", () => handler());
+}
+
+/** The native folder dialog closed: the chosen path, or null. */
+export function onFolderPicked(handler: (path: string | null) => void): Promise<UnlistenFn> {
+  return listen<string | null>("sync-folder-picked", (e) => handler(e.payload));
 }

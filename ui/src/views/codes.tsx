@@ -4,7 +4,7 @@
 // what a launch hands over (a URI or file opens the add or import dialog).
 // The dialogs themselves are routed in dialogs.tsx.
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { api, messageOf, onLaunch, type CodeView, type EntryView, type Settings } from "../ipc";
+import { api, messageOf, onLaunch, onVaultChanged, type CodeView, type EntryView, type Settings } from "../ipc";
 import { filterEntries, flatten, moveInOrder, sections } from "../lib/filter";
 import { nextRefreshMs } from "../lib/format";
 import { Icon } from "../components/icons";
@@ -65,6 +65,9 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
 
   useEffect(() => {
     void reload();
+    // A sync brought changes from another device.
+    const un = onVaultChanged(() => void reload());
+    return () => void un.then((f) => f());
   }, []);
 
   // A URI or file the app was started with, or that a second launch

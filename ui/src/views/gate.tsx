@@ -3,6 +3,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api, messageOf, type VaultStatus } from "../ipc";
 import { StrengthMeter } from "../components/meter";
 import { autoFocus } from "../lib/focus";
+import { JoinVault } from "./sync";
 
 function Logo() {
   return <img class="logo" src="./icon.png" alt="" />;
@@ -14,6 +15,7 @@ export function CreateVault({ status, onDone }: { status: VaultStatus; onDone: (
   const [useKeyring, setUseKeyring] = useState(status.keyringUnavailable === null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [join, setJoin] = useState(false);
   const mismatch = pw2.length > 0 && pw !== pw2;
   const canCreate = pw.length >= 8 && pw === pw2 && !busy;
 
@@ -33,6 +35,13 @@ export function CreateVault({ status, onDone }: { status: VaultStatus; onDone: (
       setBusy(false);
     }
   }
+
+  if (join)
+    return (
+      <div class="gate">
+        <JoinVault onDone={onDone} onCancel={() => setJoin(false)} />
+      </div>
+    );
 
   return (
     <div class="gate">
@@ -96,6 +105,11 @@ export function CreateVault({ status, onDone }: { status: VaultStatus; onDone: (
         <button class="btn primary" style="width:100%" type="submit" data-testid="vault-create" disabled={busy}>
           {busy ? "Creating…" : "Create vault"}
         </button>
+        <p class="small" style="margin:10px 0 0">
+          <button type="button" class="linklike" data-testid="sync-join-open" onClick={() => setJoin(true)}>
+            Join a vault synced from another computer…
+          </button>
+        </p>
         <p class="small muted" style="margin-bottom:0">
           Stored in {status.dataDir}
         </p>

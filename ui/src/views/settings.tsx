@@ -1,12 +1,13 @@
 // Settings: auto-lock, clipboard clearing, hidden codes, the order and the
-// theme, the account server, the clock check, the keyring slot, the
-// vault's password and its backups.
+// theme, the account server, the clock check, the keyring slot, sync
+// through a folder, the vault's password and its backups.
 import { useEffect, useState } from "preact/hooks";
 import { api, messageOf, type BackupView, type DesktopInfo, type Settings, type SortOrder, type Theme } from "../ipc";
 import { Dialog } from "../components/dialog";
 import { StrengthMeter } from "../components/meter";
 import { useToast } from "../components/toast";
 import { autoFocus } from "../lib/focus";
+import { SyncSettings } from "./sync";
 
 /** The vault's password: the current one, then the new one twice. */
 function ChangePassword() {
@@ -473,6 +474,7 @@ export function SettingsDialog({
           </div>
         )}
       </div>
+      <SyncSettings />
       <ChangePassword />
       <Backups onRestored={onVaultChanged} />
       {error && <div class="error-box">{error}</div>}

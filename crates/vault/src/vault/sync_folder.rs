@@ -137,6 +137,9 @@ fn list(folder: &Path) -> Result<Vec<PathBuf>, VaultError> {
         let what = match e.kind() {
             std::io::ErrorKind::NotFound => "does not exist".to_string(),
             std::io::ErrorKind::PermissionDenied => "cannot be read (permission denied)".into(),
+            std::io::ErrorKind::NotADirectory => {
+                "cannot be read (it is a file, not a folder)".into()
+            }
             _ => format!("cannot be read ({e})"),
         };
         VaultError::Sync(format!("the sync folder {} {what}", folder.display()))
@@ -261,6 +264,16 @@ impl Vault {
         self.sync_with(&absolute, move |local| {
             local.folder = Some(text);
             local.device_name = name;
+        })
+    }
+
+    /// Stops syncing: forgets the remembered folder (the folder and this
+    /// device's file in it stay as they are; the vault keeps its entries).
+    /// Nothing is written when no folder is remembered.
+    pub fn sync_forget(&mut self) -> Result<(), VaultError> {
+        self.commit_state(|_, _, local, _| {
+            local.folder = None;
+            Ok(((), false))
         })
     }
 
