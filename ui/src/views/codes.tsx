@@ -395,7 +395,7 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
         </div>
         {/* kept visible too for the shortcut-less: the import entry point */}
       </div>
-      <div class="list" ref={listRef} role="list" onScroll={onScroll}>
+      <div class="list" ref={listRef} onScroll={onScroll}>
         {loaded && entries.length === 0 && (
           <div class="empty">
             <h2>No accounts yet</h2>
@@ -423,7 +423,7 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
           </div>
         )}
         {secs.map((s) => (
-          <div key={s.key} role="group" aria-label={s.title || "Accounts"}>
+          <div key={s.key} role="list" aria-label={s.title || "Accounts"}>
             {s.title && index + 1 < limit && <div class="section-title">{s.title}</div>}
             {s.entries.map((e) => {
               index++;
