@@ -2,12 +2,14 @@
 // under `faketime` three minutes ahead, the banner says this clock is 3 min
 // behind; against a local SNTP responder 100 s behind it says 1 min 40 s
 // ahead, and with "correct the codes" on, the codes shown are the ones of
-// the corrected time. Then a right clock: no banner.
+// the corrected time. Then a right clock: no banner. Last, a reply of the
+// account server (a refused sign-in), not the check at start, brings the
+// banner: every reply's Date is looked at.
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { DATA_DIR, all, click, entries, findVisible, screenshot, totp, typeLines, waitFor } from "./helpers.js";
-import { createVault, freshDataDir, shiftedServer, sntpResponder, startAppWith } from "./desktop-helpers.js";
+import { DATA_DIR, all, click, entries, findVisible, screenshot, sleep, totp, type, typeLines, waitFor } from "./helpers.js";
+import { createVault, freePort, freshDataDir, shiftedServer, sntpResponder, startAppWith } from "./desktop-helpers.js";
 
 const SECRET = "JBSWY3DPEHPK3PXP";
 let driver;
@@ -87,5 +89,30 @@ describe("the clock warning", () => {
     } finally {
       ntp.close();
     }
+  });
+
+  test("a reply of the account server, not only the check at start, brings the warning", async () => {
+    if (driver) await driver.quit();
+    driver = null;
+    // At start nothing listens at the server's address: the check fails,
+    // no banner.
+    const port = await freePort();
+    freshDataDir({ clipboardClearSecs: 0, autoLockSecs: 0, serverUrl: `http://127.0.0.1:${port}` });
+    driver = await startAppWith([]);
+    await createVault(driver);
+    await sleep(1500);
+    assert.equal((await all(driver, "clock-warning")).length, 0, "no warning before any reply");
+    // Then the server (three minutes ahead) is up, and a sign-in is
+    // refused: that reply's Date is enough.
+    const server = await shiftedServer("+180s", join(DATA_DIR, "..", "faketime-reply.db"), `127.0.0.1:${port}`);
+    stop = server.stop;
+    await click(driver, "nav-account");
+    await type(driver, "signin-login", "nobody@example.com");
+    await type(driver, "signin-password", "not a password 1");
+    await click(driver, "signin-submit");
+    await findVisible(driver, "signin-error", 20000);
+    const t = await warningText();
+    assert.match(t, /3 min behind/, t);
+    await screenshot(driver, "clock-warning-reply");
   });
 });

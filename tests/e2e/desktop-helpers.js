@@ -5,6 +5,7 @@
 import { Builder } from "selenium-webdriver";
 import { execFile, execFileSync, spawn } from "node:child_process";
 import { createSocket } from "node:dgram";
+import { createServer } from "node:net";
 import { APP, DRIVER, PASSWORD, all, findVisible, freshDataDir, type, click, sleep, waitFor } from "./helpers.js";
 
 /** Starts the app in a WebDriver session with command-line arguments. */
@@ -83,14 +84,15 @@ export function sntpResponder(shiftS) {
 }
 
 /** The account server (`apiq-server`, APIQ_SERVER_BIN) under `faketime -f
- *  SHIFT` on a fresh database; resolves to {url, stop}. */
-export function shiftedServer(shift, dbPath) {
+ *  SHIFT` on a fresh database, listening on `listen` (any free port by
+ *  default); resolves to {url, stop}. */
+export function shiftedServer(shift, dbPath, listen = "127.0.0.1:0") {
   const bin = process.env.APIQ_SERVER_BIN;
   if (!bin) throw new Error("APIQ_SERVER_BIN is not set: run through scripts/test-e2e.sh");
   // Its own process group: `faketime` runs the server as a child of its
   // own, so the whole group is killed (killing `faketime` alone left the
   // server, and the pipe it holds kept this test's process alive forever).
-  const child = spawn("faketime", ["-f", shift, bin, "--db", dbPath, "--listen", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const child = spawn("faketime", ["-f", shift, bin, "--db", dbPath, "--listen", listen], { stdio: ["ignore", "pipe", "pipe"], detached: true });
   return new Promise((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error(`apiq-server did not start: ${out}`)), 20000);
@@ -103,6 +105,18 @@ export function shiftedServer(shift, dbPath) {
       }
     });
     child.on("exit", (code) => reject(new Error(`apiq-server exited ${code}: ${out}`)));
+  });
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
   });
 }
 

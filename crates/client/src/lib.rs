@@ -13,6 +13,11 @@
 //! Secret values in replies (sessions, TOTP secrets, recovery codes, token
 //! values) are [`Sensitive`]: wiped on drop and hidden from `Debug`.
 //!
+//! Every reply's `Date` header (the server's clock, to the second) can be
+//! watched: [`Client::on_reply_date`] is called with a [`ReplyDate`] for
+//! each reply that has one, refusals and errors included; the app checks
+//! this machine's clock with it.
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), apiq_client::ClientError> {
 //! let c = apiq_client::Client::new("http://127.0.0.1:8420")?;
@@ -37,6 +42,8 @@ use apiq_account_proto::{Method, Refusal};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
+use std::sync::Arc;
+use std::time::SystemTime;
 
 /// The default address of the bundled backend.
 pub const DEFAULT_SERVER: &str = "http://127.0.0.1:8420";
@@ -52,11 +59,50 @@ fn is_loopback(host: &str) -> bool {
     d == "localhost" || d.ends_with(".localhost")
 }
 
+/// The `Date` of one reply (RFC 9110: when the server made it, truncated
+/// to the second), with when the request left and the reply's headers
+/// arrived, both on this machine's clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReplyDate {
+    /// The server's `Date`.
+    pub server: SystemTime,
+    /// When the request was sent (local clock).
+    pub sent: SystemTime,
+    /// When the reply's headers arrived (local clock).
+    pub received: SystemTime,
+}
+
+impl ReplyDate {
+    /// Reads a `Date` header's value (an HTTP date); `None` if it is not
+    /// one.
+    pub fn parse(date: &str, sent: SystemTime, received: SystemTime) -> Option<ReplyDate> {
+        let server = httpdate::parse_http_date(date.trim()).ok()?;
+        Some(ReplyDate {
+            server,
+            sent,
+            received,
+        })
+    }
+}
+
+/// What is called with each reply's [`ReplyDate`].
+type DateWatcher = Arc<dyn Fn(&ReplyDate) + Send + Sync>;
+
 /// A client of one server. Cheap to clone; holds no session.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
     base: String,
+    on_date: Option<DateWatcher>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base", &self.base)
+            .field("watches_dates", &self.on_date.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Client {
@@ -89,7 +135,21 @@ impl Client {
         let http = builder
             .build()
             .map_err(|e| ClientError::BadUrl(e.to_string()))?;
-        Ok(Client { http, base })
+        Ok(Client {
+            http,
+            base,
+            on_date: None,
+        })
+    }
+
+    /// Calls `watch` with the `Date` of every reply this client (and its
+    /// clones made after this) gets, whatever the reply says (a refusal,
+    /// an HTTP error); replies without a readable `Date` are skipped.
+    /// Called on the task that made the request, before the body is read:
+    /// it should be quick.
+    pub fn on_reply_date(mut self, watch: impl Fn(&ReplyDate) + Send + Sync + 'static) -> Self {
+        self.on_date = Some(Arc::new(watch));
+        self
     }
 
     /// The server's base URL.
@@ -105,6 +165,7 @@ impl Client {
         request: &R,
     ) -> Result<Value, ClientError> {
         let url = format!("{}{}", self.base, m.path());
+        let sent = SystemTime::now();
         let resp = self
             .http
             .post(&url)
@@ -115,6 +176,15 @@ impl Client {
                 url: self.base.clone(),
                 reason: error::describe(&e),
             })?;
+        if let Some(watch) = &self.on_date {
+            let date = resp.headers().get(reqwest::header::DATE);
+            if let Some(d) = date
+                .and_then(|d| d.to_str().ok())
+                .and_then(|d| ReplyDate::parse(d, sent, SystemTime::now()))
+            {
+                watch(&d);
+            }
+        }
         let status = resp.status().as_u16();
         let body: Value = match resp.json().await {
             Ok(v) => v,

@@ -220,3 +220,88 @@ fn plain_http_is_only_for_this_machine() {
         );
     }
 }
+
+/// The `Date` of every reply reaches the watcher, refusals included.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_replys_date_is_watched() {
+    use std::sync::Mutex;
+    use std::time::{Duration, SystemTime};
+    let (c, _clock, _dir) = server().await;
+    let seen: Arc<Mutex<Vec<apiq_client::ReplyDate>>> = Arc::default();
+    let s2 = Arc::clone(&seen);
+    let c = c.on_reply_date(move |d| s2.lock().unwrap().push(*d));
+    assert!(format!("{c:?}").contains("watches_dates: true"));
+    c.create_account("d@x.io", PW, None).await.unwrap();
+    let e = c.signin("d@x.io", "not the password").await.unwrap_err();
+    assert!(e.code().is_some(), "{e:?}");
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 2, "one per reply, the refusal too");
+    for d in seen {
+        assert!(d.sent <= d.received);
+        // The server's Date is its real clock (the one of this machine),
+        // to the second.
+        let late = d.sent.duration_since(d.server).unwrap_or_default();
+        let early = d.server.duration_since(d.received).unwrap_or_default();
+        assert!(
+            late < Duration::from_secs(2) && early < Duration::from_secs(2),
+            "{d:?}"
+        );
+        assert!(d.server > SystemTime::UNIX_EPOCH);
+    }
+}
+
+/// A server whose clock is elsewhere: its `Date` is read as sent, on a
+/// refusal too; a reply without a readable `Date` is skipped.
+#[tokio::test]
+async fn a_shifted_servers_date_is_read_as_sent() {
+    use std::io::{Read, Write};
+    use std::sync::Mutex;
+    use std::time::{Duration, SystemTime};
+
+    /// A one-shot HTTP server (a thread) answering a refusal with this
+    /// `Date` header, or none.
+    fn one_reply(date: Option<&'static str>) -> String {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", l.local_addr().unwrap());
+        std::thread::spawn(move || {
+            let (mut s, _) = l.accept().unwrap();
+            let mut buf = vec![0u8; 8192];
+            let _ = s.read(&mut buf);
+            let body = r#"{"result":701,"error":"Wrong login or password."}"#;
+            let date = date.map(|d| format!("Date: {d}\r\n")).unwrap_or_default();
+            let reply = format!(
+                "HTTP/1.1 200 OK\r\n{date}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            s.write_all(reply.as_bytes()).unwrap();
+        });
+        url
+    }
+
+    let seen: Arc<Mutex<Vec<apiq_client::ReplyDate>>> = Arc::default();
+    let s2 = Arc::clone(&seen);
+    let url = one_reply(Some("Sun, 06 Nov 1994 08:49:37 GMT"));
+    let c = Client::new(url)
+        .unwrap()
+        .on_reply_date(move |d| s2.lock().unwrap().push(*d));
+    let e = c.signin("a@x.io", "pw").await.unwrap_err();
+    assert_eq!(e.code(), Some(701), "{e:?}");
+    let d = seen.lock().unwrap()[0];
+    assert_eq!(
+        d.server,
+        SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777)
+    );
+
+    for date in [None, Some("yesterday")] {
+        let s3 = Arc::clone(&seen);
+        let c = Client::new(one_reply(date))
+            .unwrap()
+            .on_reply_date(move |d| s3.lock().unwrap().push(*d));
+        let _ = c.signin("a@x.io", "pw").await;
+    }
+    assert_eq!(
+        seen.lock().unwrap().len(),
+        1,
+        "no Date, or not a date: nothing"
+    );
+}

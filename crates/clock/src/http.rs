@@ -6,9 +6,33 @@
 //! local round trip: the error is at most half the round trip plus half a
 //! second, plenty to tell a clock that is a minute off.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::{now_f64, ClockError, Measurement};
+
+/// The measurement given by one reply of `source`: the server's time from
+/// its `Date` (whole seconds, read as the middle of its second), the local
+/// times the request left and the reply arrived (as
+/// [`offset_from_date`]). For the `Date` of replies already received (the
+/// account client's).
+pub fn measurement_from_reply(
+    source: &str,
+    server: SystemTime,
+    sent: SystemTime,
+    received: SystemTime,
+) -> Measurement {
+    let secs = |t: SystemTime| {
+        t.duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs_f64())
+            .unwrap_or(0.0)
+    };
+    let (t_send, t_recv) = (secs(sent), secs(received));
+    Measurement {
+        offset_s: secs(server).trunc() + 0.5 - (t_send + t_recv) / 2.0,
+        source: source.trim_end_matches('/').to_string(),
+        round_trip_s: (t_recv - t_send).max(0.0),
+    }
+}
 
 /// The offset (reference minus local, seconds) given a `Date` header
 /// received for a request sent at `t_send` and answered at `t_recv`
@@ -91,6 +115,28 @@ mod tests {
         )
         .unwrap();
         assert!((o + 22.5).abs() < 1e-9, "{o}");
+    }
+
+    #[test]
+    fn a_reply_already_received_is_measured_like_a_query() {
+        let at = |s: f64| UNIX_EPOCH + Duration::from_secs_f64(s);
+        let m = measurement_from_reply(
+            "https://acct.example/",
+            at(784_111_777.0),
+            at(784_111_657.0),
+            at(784_111_657.2),
+        );
+        assert!((m.offset_s - 120.4).abs() < 1e-6, "{m:?}");
+        assert!((m.round_trip_s - 0.2).abs() < 1e-6, "{m:?}");
+        assert_eq!(m.source, "https://acct.example");
+        assert!(m.is_off());
+        let same = offset_from_date(
+            "Sun, 06 Nov 1994 08:49:37 GMT",
+            784_111_657.0,
+            784_111_657.2,
+        )
+        .unwrap();
+        assert!((m.offset_s - same).abs() < 1e-6);
     }
 
     #[test]

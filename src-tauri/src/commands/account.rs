@@ -23,7 +23,12 @@ pub(super) async fn client(app: &AppState, acc: &mut AccountState) -> AppResult<
         Some(u) => (u, false),
         None => (start_bundled(&app.data_dir).await?, true),
     };
-    let c = Client::new(url).map_err(client_error)?;
+    let mut c = Client::new(url.clone()).map_err(client_error)?;
+    if !bundled {
+        // Each reply's Date checks this machine's clock (the bundled
+        // backend runs on this very clock: it would prove nothing).
+        c = c.on_reply_date(crate::desktop::clock::reply_watcher(url));
+    }
     acc.client = Some(c.clone());
     acc.bundled = bundled;
     Ok(c)

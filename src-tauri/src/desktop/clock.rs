@@ -6,12 +6,20 @@
 //! as the `clock-status` event and shows `clock-warning` while the offset
 //! is beyond 15 s.
 //!
+//! Besides, every reply of a remote account server is a measurement: the
+//! account client hands each reply's `Date` to [`reply_watcher`], which
+//! updates the same view (and tells the window when it changed by a
+//! second or more, or crossed the 15 s line). An NTP server named in
+//! Settings takes precedence (it was chosen, and is precise to the
+//! millisecond where a `Date` is precise to the second): then replies are
+//! not used.
+//!
 //! With Settings' "correct the codes" on, codes are made at this clock
 //! plus the measured offset ([`code_now_ms`]); off (the default), the
 //! offset is only reported.
 
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Condvar, Mutex};
+use std::sync::{Condvar, Mutex, OnceLock};
 use std::time::Duration;
 
 use apiq_clock::{ClockError, Measurement};
@@ -27,6 +35,9 @@ pub const CHECK_EVERY: Duration = Duration::from_secs(3600);
 const TIMEOUT: Duration = Duration::from_secs(8);
 /// The event carrying a new [`ClockView`].
 pub const EVENT: &str = "clock-status";
+
+/// The app, for [`reply_watcher`] (set by [`start`]).
+static APP: OnceLock<AppHandle> = OnceLock::new();
 
 /// The offset applied to codes, milliseconds (0 unless Settings ask for
 /// the correction and a measurement exists).
@@ -102,13 +113,20 @@ impl ClockMonitor {
         let result = measure(&source);
         let mut view = lock(&self.view);
         let next = next_view(&view, &source, result, settings.clock_correct, now_ms());
-        let applied = match (next.corrected, next.offset_s) {
-            (true, Some(o)) => (o * 1000.0).round() as i64,
-            _ => 0,
-        };
-        APPLIED_MS.store(applied, Ordering::SeqCst);
+        apply(&next);
         *view = next.clone();
         next
+    }
+
+    /// A reply of the remote account server at `url` gave measurement `m`
+    /// (its `Date`): the view is updated unless Settings name an NTP
+    /// server. Returns the new view when the window should be told.
+    pub fn observe(&self, url: &str, m: Measurement, settings: &Settings) -> Option<ClockView> {
+        let mut view = lock(&self.view);
+        let (next, tell) = observed_view(&view, url, m, settings, now_ms())?;
+        apply(&next);
+        *view = next.clone();
+        tell.then_some(next)
     }
 
     /// Asks the checker thread to check again now.
@@ -125,6 +143,68 @@ impl ClockMonitor {
             .wait_timeout_while(guard, limit, |rung| !*rung)
             .unwrap_or_else(|p| p.into_inner());
         *guard = false;
+    }
+}
+
+/// Sets the offset codes are made with from a view.
+fn apply(view: &ClockView) {
+    let applied = match (view.corrected, view.offset_s) {
+        (true, Some(o)) => (o * 1000.0).round() as i64,
+        _ => 0,
+    };
+    APPLIED_MS.store(applied, Ordering::SeqCst);
+}
+
+/// The view after a reply of the account server at `url` measured `m`,
+/// and whether it differs enough from `prev` to tell the window (the
+/// warning appears or goes, the source or the correction changed, an
+/// error is cleared, or the offset moved by a second or more: a `Date` is
+/// only precise to the second). `None` when replies are not used (an NTP
+/// server is named in Settings).
+pub fn observed_view(
+    prev: &ClockView,
+    url: &str,
+    m: Measurement,
+    settings: &Settings,
+    now_ms: u64,
+) -> Option<(ClockView, bool)> {
+    if matches!(source_for(settings), Source::Ntp(_)) {
+        return None;
+    }
+    let next = next_view(
+        prev,
+        &Source::Server(url.to_string()),
+        Some(Ok(m)),
+        settings.clock_correct,
+        now_ms,
+    );
+    let moved = match (prev.offset_s, next.offset_s) {
+        (Some(a), Some(b)) => (a - b).abs() >= 1.0,
+        _ => true,
+    };
+    let tell = moved
+        || prev.off != next.off
+        || prev.source != next.source
+        || prev.corrected != next.corrected
+        || prev.error.is_some();
+    Some((next, tell))
+}
+
+/// What the account client of a remote server (at `url`) calls with each
+/// reply's `Date`: the clock monitor measures with it, and the window gets
+/// `clock-status` when the result changed (see [`observed_view`]).
+pub fn reply_watcher(url: String) -> impl Fn(&apiq_client::ReplyDate) + Send + Sync + 'static {
+    move |d| {
+        let Some(app) = APP.get() else { return };
+        let (Some(monitor), Some(state)) =
+            (app.try_state::<ClockMonitor>(), app.try_state::<AppState>())
+        else {
+            return;
+        };
+        let m = apiq_clock::http::measurement_from_reply(&url, d.server, d.sent, d.received);
+        if let Some(view) = monitor.observe(&url, m, &state.settings()) {
+            let _ = app.emit(EVENT, &view);
+        }
     }
 }
 
@@ -174,6 +254,7 @@ pub fn next_view(
 /// Starts the checker thread: a check now, then hourly or when rung.
 pub fn start(app: AppHandle) {
     app.manage(ClockMonitor::default());
+    let _ = APP.set(app.clone());
     std::thread::spawn(move || loop {
         let settings = app.state::<AppState>().settings();
         let monitor = app.state::<ClockMonitor>();
@@ -300,6 +381,44 @@ mod tests {
         );
         assert_eq!(v3.offset_s, None);
         assert!(!v3.off && !v3.corrected);
+    }
+
+    #[test]
+    fn every_reply_of_a_remote_server_measures_unless_ntp_is_named() {
+        let url = "https://acct.example";
+        let m = |o: f64| Measurement {
+            offset_s: o,
+            source: url.into(),
+            round_trip_s: 0.1,
+        };
+        let none = settings("", false);
+        // A server three minutes ahead: the warning, told.
+        let (v1, tell) = observed_view(&ClockView::default(), url, m(180.4), &none, 1).unwrap();
+        assert!(tell && v1.off && !v1.corrected, "{v1:?}");
+        assert_eq!(v1.source, url);
+        assert!(
+            v1.message.as_deref().unwrap().contains("3 min behind"),
+            "{v1:?}"
+        );
+        // The next reply says the same to within the Date's second: kept,
+        // not told again.
+        let (v2, tell) = observed_view(&v1, url, m(180.9), &none, 2).unwrap();
+        assert!(!tell && v2.off && v2.checked_at_ms == 2, "{v2:?}");
+        // The clock was set right: the warning goes, told.
+        let (v3, tell) = observed_view(&v2, url, m(0.4), &none, 3).unwrap();
+        assert!(tell && !v3.off && v3.message.is_none(), "{v3:?}");
+        // With the correction on, the offset is applied to codes.
+        let (v4, tell) = observed_view(&v3, url, m(-60.0), &settings("", true), 4).unwrap();
+        assert!(tell && v4.off && v4.corrected, "{v4:?}");
+        // After a failed check (an error shown), a reply clears it.
+        let failed = ClockView {
+            error: Some("The clock could not be checked".into()),
+            ..v3.clone()
+        };
+        let (v5, tell) = observed_view(&failed, url, m(0.4), &none, 5).unwrap();
+        assert!(tell && v5.error.is_none(), "{v5:?}");
+        // An NTP server named in Settings: replies are not used.
+        assert!(observed_view(&v1, url, m(0.0), &settings("pool.ntp.org", false), 6).is_none());
     }
 
     #[test]

@@ -7,15 +7,24 @@
 //! and hides the palette; Escape hides it. A locked vault asks for the
 //! password there (or the keyring opens it).
 //!
-//! The palette window is made on the first use and then only hidden and
-//! shown again (the warm path measured in `docs/benchmarks.md`).
+//! The palette window is made hidden at start, so that its page is loaded
+//! before the first press and opening it is only a map and a focus (the
+//! warm path measured in `docs/benchmarks.md`). It is never shown before
+//! its page has loaded: a window mapped earlier takes the keyboard but
+//! drops what is typed (the first letters were lost, then Enter copied the
+//! first entry's code instead of the one typed for); a press that comes
+//! that early is kept and the palette opens when the page is ready. The
+//! app still ends with its main window (`lib.rs`: the palette is closed
+//! then).
 //! The shortcut is an X11 key grab ([`super::hotkey`]); where none can be
 //! made (no X display, or another app holds it) the app runs without it
 //! and says so in Settings.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
 
+use tauri::webview::PageLoadEvent;
 use tauri::{AppHandle, Emitter, Manager, State, WebviewUrl, WebviewWindowBuilder};
 
 use super::hotkey::{self, Hotkeys};
@@ -43,6 +52,30 @@ pub struct Palette {
     pressed_at: Mutex<Option<Instant>>,
     /// Why the shortcut could not be registered, if it could not.
     pub problem: Mutex<Option<String>>,
+    /// The palette's page has loaded (it can take keystrokes).
+    ready: AtomicBool,
+    /// A show asked for before the page was ready.
+    pending: AtomicBool,
+}
+
+impl Palette {
+    /// Whether to show now (the page is ready) or later; a later show is
+    /// remembered until [`Palette::loaded`].
+    fn may_show(&self) -> bool {
+        if self.ready.load(Ordering::SeqCst) {
+            return true;
+        }
+        self.pending.store(true, Ordering::SeqCst);
+        // The page may have become ready meanwhile: then nobody else will
+        // see the pending flag.
+        self.ready.load(Ordering::SeqCst) && self.pending.swap(false, Ordering::SeqCst)
+    }
+
+    /// The page has loaded: whether a show is waiting for it.
+    fn loaded(&self) -> bool {
+        self.ready.store(true, Ordering::SeqCst);
+        self.pending.swap(false, Ordering::SeqCst)
+    }
 }
 
 /// Reads a shortcut such as `Ctrl+Alt+A` (see [`hotkey::parse`]).
@@ -50,9 +83,19 @@ pub fn parse_shortcut(text: &str) -> Result<hotkey::Combo, String> {
     hotkey::parse(text)
 }
 
-/// Creates the (hidden) palette window.
+/// Creates the (hidden) palette window; it is shown by [`show`] once its
+/// page has loaded.
 pub fn create_window(app: &AppHandle) -> tauri::Result<()> {
     WebviewWindowBuilder::new(app, LABEL, WebviewUrl::App("index.html".into()))
+        .on_page_load(|w, payload| {
+            if payload.event() != PageLoadEvent::Finished {
+                return;
+            }
+            let app = w.app_handle();
+            if app.try_state::<Palette>().is_some_and(|p| p.loaded()) {
+                show_now(app);
+            }
+        })
         .title(TITLE)
         .inner_size(460.0, 340.0)
         .resizable(false)
@@ -65,22 +108,33 @@ pub fn create_window(app: &AppHandle) -> tauri::Result<()> {
     Ok(())
 }
 
-/// Shows the palette, in front and focused, and tells it to start afresh
-/// (made on first use: a hidden window made at start would keep the app
-/// running after its main window closed).
+/// Shows the palette, in front and focused, and tells it to start afresh;
+/// before its page has loaded, as soon as it has.
 pub fn show(app: &AppHandle) {
     if app.get_webview_window(LABEL).is_none() {
+        // Closed (or never made): made again, shown when loaded.
+        if let Some(p) = app.try_state::<Palette>() {
+            p.ready.store(false, Ordering::SeqCst);
+        }
         if let Err(e) = create_window(app) {
             eprintln!("the quick-copy palette could not be made: {e}");
             return;
         }
     }
+    if app.try_state::<Palette>().is_none_or(|p| p.may_show()) {
+        show_now(app);
+    }
+}
+
+/// Maps and focuses the (loaded) palette. The page is told first, so that
+/// it starts afresh before the first key can reach it.
+fn show_now(app: &AppHandle) {
     if let Some(w) = app.get_webview_window(LABEL) {
+        let _ = app.emit_to(LABEL, EVENT_OPEN, ());
         let _ = w.center();
         let _ = w.show();
         let _ = w.set_always_on_top(true);
         let _ = w.set_focus();
-        let _ = app.emit_to(LABEL, EVENT_OPEN, ());
     }
 }
 
@@ -141,6 +195,9 @@ pub fn register(app: &AppHandle, text: &str) -> AppResult<()> {
 /// without them, saying why).
 pub fn init(app: &AppHandle) {
     app.manage(Palette::default());
+    if let Err(e) = create_window(app) {
+        eprintln!("the quick-copy palette could not be made: {e}");
+    }
     let shortcut = app.state::<AppState>().settings().quick_copy_shortcut;
     if let Err(e) = register(app, &shortcut) {
         eprintln!("quick copy: {e}");
@@ -202,5 +259,23 @@ pub fn palette_shown(palette: State<'_, Palette>, filtered_ms: Option<f64>) {
             "palette shown {:.1} ms after the shortcut",
             t.elapsed().as_secs_f64() * 1000.0
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_show_before_the_page_loaded_waits_for_it_and_happens_once() {
+        let p = Palette::default();
+        assert!(!p.may_show(), "not before the page is ready");
+        assert!(!p.may_show(), "asked twice: still once");
+        assert!(p.loaded(), "the page loaded: the waiting show happens");
+        assert!(!p.loaded(), "and only once");
+        assert!(p.may_show(), "a loaded page shows at once");
+        let q = Palette::default();
+        assert!(!q.loaded(), "loaded with no show waiting: nothing shown");
+        assert!(q.may_show());
     }
 }

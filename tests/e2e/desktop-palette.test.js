@@ -6,8 +6,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { PASSWORD, SHOTS, all, click, findVisible, readClipboard, sleep, startWithNewVault, totpAround, type, typeLines, waitFor, writeClipboard } from "../helpers.js";
-import { screenShot, waitWindow, xdo } from "../desktop-helpers.js";
+import { PASSWORD, SHOTS, all, click, findVisible, readClipboard, sleep, startWithNewVault, totpAround, type, typeLines, waitFor, writeClipboard } from "./helpers.js";
+import { screenShot, waitWindow, xdo } from "./desktop-helpers.js";
 
 const TITLE = "Apiq Quick Copy";
 const ACCOUNTS = [
