@@ -106,6 +106,10 @@ impl From<StoreError> for ApiError {
 pub enum StoreError {
     #[error("database: {0}")]
     Db(#[from] rusqlite::Error),
+    #[error("database: {0}")]
+    Pg(#[from] postgres::Error),
+    #[error("database: {0}")]
+    Config(String),
     #[error("database migration: {0}")]
     Migration(String),
     #[error("blocking task failed")]
