@@ -7,7 +7,9 @@
 # Floors (measured on this machine class): BENCH_FLOOR_DB=46000 req/s,
 # BENCH_FLOOR_ARGON2=80 hashes/s. Duration per run: BENCH_SECONDS (10).
 # Needs wrk (scripts/deps-server.sh --bench) and curl. Exits 1 when a target is missed.
+# With --postgres: the PostgreSQL benchmarks instead (scripts/bench-server-pg.sh).
 set -euo pipefail
+if [ "${1:-}" = "--postgres" ]; then exec bash "$(dirname "$0")/bench-server-pg.sh"; fi
 cd "$(dirname "$0")/.."
 
 FLOOR_DB=${BENCH_FLOOR_DB:-46000}

@@ -50,6 +50,7 @@ stage "supply chain (cargo deny)" bash scripts/deny.sh
 stage "cargo test" cargo test --workspace --locked --no-fail-fast
 stage "keyring (Secret Service, kernel keyring)" bash scripts/test-keyring.sh
 stage "python: py-jelastic and schemathesis against apiq-server" python3 -m pytest -q tests/py
+stage "postgresql: the server suites, three instances, python clients" bash scripts/test-postgres.sh
 stage "fuzz every parser briefly" bash scripts/fuzz.sh "${APIQ_FUZZ_SECONDS:-5}"
 stage "desktop app end to end (Xvfb)" bash scripts/test-e2e.sh
 

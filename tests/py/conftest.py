@@ -2,6 +2,10 @@
 
 The binary is `$APIQ_SERVER_BIN`, else `$CARGO_TARGET_DIR/debug/apiq-server`,
 else `target/debug/apiq-server`; it is built with cargo when missing.
+
+The database is a new SQLite file, or, when `$APIQ_TEST_PG_URL` is set (as
+scripts/test-postgres.sh does), a new PostgreSQL database on that server
+(created with `psql`), with its key file in the test's folder.
 """
 
 import base64
@@ -38,12 +42,23 @@ def cli_binary() -> Path:
     return binary("apiq", "apiq-cli", "APIQ_CLI_BIN")
 
 
+def database_args(tmp_path) -> list[str]:
+    """`--db …` for a fresh database: SQLite, or PostgreSQL when asked."""
+    admin = os.environ.get("APIQ_TEST_PG_URL")
+    if not admin:
+        return ["--db", str(tmp_path / "apiq.db")]
+    name = "apiq_py_" + os.urandom(6).hex()
+    subprocess.run(["psql", "-q", admin, "-c", f"CREATE DATABASE {name}"], check=True)
+    base, _, _ = admin.rpartition("/")
+    return ["--db", f"{base}/{name}", "--key-file", str(tmp_path / "server.key")]
+
+
 @pytest.fixture()
 def server(tmp_path):
     """Starts apiq-server on a free port; yields its base URL."""
     log = open(tmp_path / "server.log", "wb")
     proc = subprocess.Popen(
-        [str(server_binary()), "--db", str(tmp_path / "apiq.db"), "--listen", "127.0.0.1:0"],
+        [str(server_binary()), *database_args(tmp_path), "--listen", "127.0.0.1:0"],
         stdout=subprocess.PIPE,
         stderr=log,
     )

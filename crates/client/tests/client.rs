@@ -7,6 +7,8 @@ use apiq_server::{AppState, Clock, Config, ManualClock};
 
 const PW: &str = "client password 1";
 
+static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 async fn server() -> (Client, ManualClock, tempfile::TempDir) {
     server_with(|_| {}).await
 }
@@ -14,7 +16,31 @@ async fn server() -> (Client, ManualClock, tempfile::TempDir) {
 async fn server_with(tweak: impl FnOnce(&mut Config)) -> (Client, ManualClock, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let clock = ManualClock::new(1_700_000_010);
-    let mut cfg = Config::new(dir.path().join("c.db"));
+    let mut cfg = match std::env::var("APIQ_TEST_PG_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        // scripts/test-postgres.sh: a new database on its PostgreSQL server.
+        Some(admin) => {
+            let name = format!(
+                "apiq_c_{}",
+                std::process::id() as u64 * 1000
+                    + SEQ.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+            );
+            let (a, sql) = (admin.clone(), format!("CREATE DATABASE {name}"));
+            std::thread::spawn(move || {
+                postgres::Client::connect(&a, postgres::NoTls)
+                    .unwrap()
+                    .batch_execute(&sql)
+                    .unwrap()
+            })
+            .join()
+            .unwrap();
+            let (base, _) = admin.rsplit_once('/').unwrap();
+            Config::postgres(format!("{base}/{name}"), dir.path().join("c.key"))
+        }
+        None => Config::new(dir.path().join("c.db")),
+    };
     cfg.clock = Arc::new(clock.clone());
     tweak(&mut cfg);
     let state = AppState::new(cfg).unwrap();

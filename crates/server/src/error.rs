@@ -106,12 +106,37 @@ impl From<StoreError> for ApiError {
 pub enum StoreError {
     #[error("database: {0}")]
     Db(#[from] rusqlite::Error),
+    /// With its causes in the text (the driver's own text is only "db
+    /// error"), so a log line or the start-up error says what happened.
+    #[error("database: {}", pg_text(.0))]
+    Pg(postgres::Error),
+    #[error("database: {0}")]
+    Config(String),
     #[error("database migration: {0}")]
     Migration(String),
     #[error("blocking task failed")]
     Join,
     #[error("a sealed value failed to open (wrong server key?)")]
     Unseal,
+}
+
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> Self {
+        StoreError::Pg(e)
+    }
+}
+
+/// A PostgreSQL error and its causes on one line (never the URL: the
+/// driver's errors do not repeat it).
+fn pg_text(e: &postgres::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
 }
 
 /// Why the server could not start.

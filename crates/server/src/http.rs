@@ -204,6 +204,15 @@ fn too_large() -> Response {
 }
 
 /// The envelope of a transport fault (404, 413): result 4 with the text.
+fn transport_refusal(error: &str) -> Refusal {
+    Refusal {
+        result: ResultCode::InvalidParam.code(),
+        error: error.into(),
+        retry_after: None,
+        reason: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_loopback_host;
@@ -234,14 +243,5 @@ mod tests {
         ] {
             assert!(!is_loopback_host(h), "{h}");
         }
-    }
-}
-
-fn transport_refusal(error: &str) -> Refusal {
-    Refusal {
-        result: ResultCode::InvalidParam.code(),
-        error: error.into(),
-        retry_after: None,
-        reason: None,
     }
 }

@@ -25,7 +25,9 @@
 //!   panics caught into an envelope (never a 5xx).
 //! - `api`: one handler per method: sign-in, 2FA, recovery codes, sessions,
 //!   tokens, audit.
-//! - `store`: all SQL (SQLite, pooled, migrated at start).
+//! - `store`: all SQL, behind one interface with two engines: SQLite (one
+//!   file, the default) and PostgreSQL (any number of instances on one
+//!   database); pooled, migrated at start.
 //! - `crypto`, `password`, `totp`, `throttle`, `clock`: the pieces, each
 //!   pure or nearly so.
 
@@ -49,13 +51,16 @@ pub use clock::{format_utc, parse_utc, Clock, ManualClock, SystemClock};
 pub use crypto::KeySource;
 pub use error::{ApiError, ServerError, StoreError};
 pub use http::{router, OPENAPI_JSON};
+pub use store::Database;
 
 /// How to run the server. [`Config::new`] gives the defaults.
 #[derive(Clone)]
 pub struct Config {
-    /// The SQLite database file (created and migrated when missing).
-    pub db_path: PathBuf,
-    /// The server key; default: the file `<db>.key` beside the database.
+    /// Where the data lives: an SQLite file (created and migrated when
+    /// missing) or a PostgreSQL database (migrated at start).
+    pub database: Database,
+    /// The server key; default: the file `<db>.key` beside an SQLite
+    /// database. Every instance on one PostgreSQL database needs the same.
     pub key: KeySource,
     /// Hashing threads: Argon2id hashes computed at once (default: the
     /// number of CPUs).
@@ -68,7 +73,8 @@ pub struct Config {
     pub db_pool: usize,
     /// Largest request body in bytes (default 64 KiB); more is a 413.
     pub body_limit: usize,
-    /// Failed attempts one IP address may make per `addr_window` seconds.
+    /// Failed attempts one IP address may make per `addr_window` seconds
+    /// (counted in the database: shared by every instance).
     pub addr_max_failures: u32,
     pub addr_window: u64,
     /// Accounts one IP address may create per `signup_window` seconds
@@ -86,11 +92,28 @@ pub struct Config {
 }
 
 impl Config {
+    /// An SQLite file, with its key file beside it.
     pub fn new(db_path: impl Into<PathBuf>) -> Self {
-        let db_path = db_path.into();
+        let db_path: PathBuf = db_path.into();
+        Self::with(
+            Database::Sqlite(db_path.clone()),
+            KeySource::beside(&db_path),
+        )
+    }
+
+    /// A PostgreSQL database (`postgres://…`) and the key file every
+    /// instance shares.
+    pub fn postgres(url: impl Into<String>, key_file: impl Into<PathBuf>) -> Self {
+        Self::with(
+            Database::Postgres(url.into()),
+            KeySource::File(key_file.into()),
+        )
+    }
+
+    fn with(database: Database, key: KeySource) -> Self {
         Config {
-            key: KeySource::beside(&db_path),
-            db_path,
+            key,
+            database,
             hash_threads: std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(2),
@@ -120,8 +143,6 @@ struct Inner {
     store: store::Store,
     key: crypto::ServerKey,
     hasher: password::Hasher,
-    limiter: throttle::AddressLimiter,
-    signups: throttle::AddressLimiter,
 }
 
 impl AppState {
@@ -129,19 +150,14 @@ impl AppState {
     /// prepares the hashing pool. Blocking: call it at start-up.
     pub fn new(config: Config) -> Result<Self, ServerError> {
         let key = crypto::ServerKey::load(&config.key)?;
-        let store = store::Store::open(&config.db_path, config.db_pool)?;
+        let store = store::Store::open(&config.database, config.db_pool)?;
         let hasher = password::Hasher::new(config.hash_threads, config.hash_queue);
-        let limiter = throttle::AddressLimiter::new(config.addr_max_failures, config.addr_window);
-        let signups =
-            throttle::AddressLimiter::new(config.signup_max_per_addr, config.signup_window);
         Ok(AppState {
             inner: Arc::new(Inner {
                 config,
                 store,
                 key,
                 hasher,
-                limiter,
-                signups,
             }),
         })
     }

@@ -1,9 +1,13 @@
-//! `apiq-server`: runs the account backend on an SQLite file.
+//! `apiq-server`: runs the account backend on an SQLite file or on
+//! PostgreSQL (any number of instances on one database).
 //!
 //! ```text
-//! apiq-server --db PATH [--listen 127.0.0.1:8420] [--key-file PATH]
+//! apiq-server --db PATH|sqlite:PATH [--listen 127.0.0.1:8420] [--key-file PATH]
 //!             [--tls-cert PEM --tls-key PEM | --insecure-http]
+//! apiq-server --db postgres://USER[:PASSWORD]@HOST[:PORT]/DB --key-file PATH [...]
 //! ```
+//!
+//! Failing to start is one line on stderr, `error: …`, and exit status 1.
 //!
 //! On a non-loopback address the server speaks HTTPS (`--tls-cert`,
 //! `--tls-key`) or refuses to start, unless `--insecure-http` says that a
@@ -15,8 +19,10 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use anyhow::{bail, Context};
+use apiq_server::Database;
 use clap::Parser;
 use std::io::Write;
 
@@ -30,14 +36,16 @@ const DEFAULT_LISTEN: &str = "127.0.0.1:8420";
     about = "The Apiq account backend (account-api.md)"
 )]
 struct Args {
-    /// The SQLite database file (created and migrated when missing).
+    /// The SQLite database file (created and migrated when missing), or a
+    /// PostgreSQL URL `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE`.
     #[arg(long)]
-    db: PathBuf,
+    db: String,
     /// Address to listen on; port 0 picks a free port.
     #[arg(long, default_value = DEFAULT_LISTEN)]
     listen: SocketAddr,
     /// The server key file (32 bytes, mode 0600; created when missing).
-    /// Default: `<db>.key` beside the database.
+    /// Default: `<db>.key` beside an SQLite database; required with a
+    /// PostgreSQL URL (the same file for every instance).
     #[arg(long)]
     key_file: Option<PathBuf>,
     /// The TLS certificate chain (PEM): serve HTTPS.
@@ -60,9 +68,24 @@ struct Args {
     /// Accounts one IP address may create per hour (default 20).
     #[arg(long)]
     signup_limit: Option<u32>,
+    /// Database connections of this instance (default 4).
+    #[arg(long)]
+    db_pool: Option<usize>,
 }
 
-fn main() -> anyhow::Result<()> {
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // One line, whatever the causes say.
+            let text = format!("{e:#}").replace(['\n', '\r'], " ");
+            eprintln!("error: {text}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> anyhow::Result<()> {
     let args = Args::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -83,9 +106,25 @@ fn main() -> anyhow::Result<()> {
             args.listen
         );
     }
-    let mut config = apiq_server::Config::new(&args.db);
-    if let Some(k) = args.key_file {
-        config.key = apiq_server::KeySource::File(k);
+    let mut config = match Database::parse(&args.db) {
+        Database::Sqlite(path) => {
+            let mut c = apiq_server::Config::new(path);
+            if let Some(k) = args.key_file {
+                c.key = apiq_server::KeySource::File(k);
+            }
+            c
+        }
+        Database::Postgres(url) => {
+            let Some(key) = args.key_file else {
+                bail!(
+                    "--key-file is required with a database URL (the same file for every instance)"
+                );
+            };
+            apiq_server::Config::postgres(url, key)
+        }
+    };
+    if let Some(n) = args.db_pool {
+        config.db_pool = n.max(1);
     }
     if let Some(n) = args.hash_threads {
         config.hash_threads = n.max(1);

@@ -16,13 +16,11 @@
 //! counter is raised *before* the code is checked, by a compare-and-set on
 //! the counter), so parallel guesses cannot slip through one window.
 //!
-//! **Per address**: an in-memory fixed window counts failed attempts from
-//! one IP address (`max_failures` per `window` seconds); when full, every
-//! authentication attempt from it gets 704 until the window ends.
-
-use std::collections::HashMap;
-use std::net::IpAddr;
-use std::sync::Mutex;
+//! **Per address**: a fixed window counts failed attempts from one IP
+//! address (`addr_max_failures` per `addr_window` seconds); when full, every
+//! authentication attempt from it gets 704 until the window ends. Accounts
+//! created per address are limited the same way. Both counts live in the
+//! database (`store`'s `address_limits`), so every instance sees them.
 
 /// Failures allowed without any delay.
 pub const FREE_FAILURES: u32 = 5;
@@ -55,48 +53,6 @@ pub fn retry_after(failures: u32, last_failure: u64, now: u64) -> Option<u64> {
     }
 }
 
-/// The per-address failure window.
-pub struct AddressLimiter {
-    max_failures: u32,
-    window: u64,
-    slots: Mutex<HashMap<IpAddr, (u64, u32)>>,
-}
-
-impl AddressLimiter {
-    pub fn new(max_failures: u32, window: u64) -> Self {
-        AddressLimiter {
-            max_failures,
-            window: window.max(1),
-            slots: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// `Some(seconds)` when `addr` must wait.
-    pub fn check(&self, addr: IpAddr, now: u64) -> Option<u64> {
-        let slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
-        match slots.get(&addr) {
-            Some(&(start, n)) if n >= self.max_failures && now < start + self.window => {
-                Some((start + self.window - now).max(1))
-            }
-            _ => None,
-        }
-    }
-
-    /// Counts one event (a failure, or an account created) for `addr`.
-    pub fn record(&self, addr: IpAddr, now: u64) {
-        let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
-        if slots.len() > 100_000 {
-            let window = self.window;
-            slots.retain(|_, (start, _)| now < *start + window);
-        }
-        let slot = slots.entry(addr).or_insert((now, 0));
-        if now >= slot.0 + self.window {
-            *slot = (now, 0);
-        }
-        slot.1 = slot.1.saturating_add(1);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,22 +79,5 @@ mod tests {
         assert_eq!(retry_after(5, 100, 100), Some(1));
         assert_eq!(retry_after(5, 100, 101), None);
         assert_eq!(retry_after(8, 100, 103), Some(5));
-    }
-
-    #[test]
-    fn address_window() {
-        let l = AddressLimiter::new(3, 60);
-        let a: IpAddr = "127.0.0.1".parse().unwrap();
-        let b: IpAddr = "127.0.0.2".parse().unwrap();
-        for _ in 0..3 {
-            assert_eq!(l.check(a, 10), None);
-            l.record(a, 10);
-        }
-        assert_eq!(l.check(a, 10), Some(60));
-        assert_eq!(l.check(b, 10), None);
-        assert_eq!(l.check(a, 69), Some(1));
-        assert_eq!(l.check(a, 70), None);
-        l.record(a, 70);
-        assert_eq!(l.check(a, 71), None);
     }
 }

@@ -1,10 +1,13 @@
 //! The `apiq-server` binary as a process: the first stdout line, the
-//! loopback rule, and no secret in its logs (debug level) or files.
+//! loopback rule, and no secret in its logs (debug level) or files, on the
+//! engine under test (`tests/common`).
 
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Stdio};
 
 use serde_json::Value;
+
+mod common;
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_apiq-server"))
@@ -23,7 +26,7 @@ fn refuses_a_non_loopback_address_without_the_flag() {
     assert!(out.stdout.is_empty());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.starts_with("Error: refusing to serve plain HTTP"),
+        err.starts_with("error: refusing to serve plain HTTP"),
         "{err}"
     );
     assert!(
@@ -200,9 +203,16 @@ fn insecure_http_is_said_on_purpose() {
 fn walks_a_flow_and_logs_no_secret() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("srv.db");
-    let mut child = bin()
-        .arg("--db")
-        .arg(&db)
+    let mut cmd = bin();
+    // The engine under test: SQLite, or PostgreSQL (scripts/test-postgres.sh)
+    // with the key file where SQLite would put it.
+    match common::pg_admin_url() {
+        Some(admin) => cmd
+            .args(["--db", &common::new_pg_database(&admin), "--key-file"])
+            .arg(dir.path().join("srv.db.key")),
+        None => cmd.arg("--db").arg(&db),
+    };
+    let mut child = cmd
         .args(["--listen", "127.0.0.1:0"])
         .env("RUST_LOG", "debug")
         .stdout(Stdio::piped())

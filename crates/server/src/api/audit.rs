@@ -16,7 +16,7 @@ pub(super) fn log_event(uid: Option<i64>, event: &str, detail: &str) {
 }
 
 pub(super) fn audit(
-    db: &mut Db,
+    db: &mut dyn Db,
     uid: Option<i64>,
     cx_now: u64,
     addr: &str,
@@ -31,7 +31,7 @@ pub(super) fn audit(
 /// After a failure raised the counter to `failures`: audit the moments the
 /// account becomes throttled and locked.
 pub(super) fn audit_threshold(
-    db: &mut Db,
+    db: &mut dyn Db,
     uid: i64,
     now: u64,
     addr: &str,

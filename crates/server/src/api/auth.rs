@@ -10,7 +10,7 @@ use super::{authenticate, ok, Cx, Reply, PENDING_ATTEMPTS};
 use crate::crypto::{self, CodeShape};
 use crate::error::ApiError;
 use crate::params::Params;
-use crate::store::{Claim, Consumed};
+use crate::store::{Claim, Consumed, Limit};
 use crate::throttle;
 
 /// Logins are e-mail addresses, compared without case.
@@ -42,23 +42,30 @@ pub(super) async fn create_account(cx: &Cx, p: &Params) -> Reply {
         return Err(ApiError::param("name", "at most 256 printable characters"));
     }
     // Accounts one address may create per window (each costs a hash and a
-    // row): past it, 704 with the wait, before any hashing.
-    if let Some(retry_after) = cx.st.inner.signups.check(cx.addr, cx.now) {
-        return Err(ApiError::TooManyAttempts { retry_after });
-    }
-    let phc = cx.st.inner.hasher.hash(password).await?;
-    let (now, addr) = (cx.now, cx.addr.to_string());
-    let uid = cx
-        .db(move |db| {
+    // row): a slot is claimed before any hashing (one conditional upsert,
+    // so parallel requests on any number of instances never pass the
+    // limit); past it, 704 with the wait. A refusal gives the slot back.
+    cx.limit_take(Limit::Signups).await?;
+    let created = async {
+        let phc = cx.st.inner.hasher.hash(password).await?;
+        let (now, addr) = (cx.now, cx.addr.to_string());
+        cx.db(move |db| {
             let uid = db
                 .insert_user(&login, &name, &phc, now)?
                 .ok_or(ApiError::LoginTaken)?;
             audit(db, Some(uid), now, &addr, "account.created", "")?;
             Ok(uid)
         })
-        .await?;
-    cx.st.inner.signups.record(cx.addr, cx.now);
-    ok(&proto::Created { uid })
+        .await
+    }
+    .await;
+    match created {
+        Ok(uid) => ok(&proto::Created { uid }),
+        Err(e) => {
+            cx.limit_give_back(Limit::Signups).await?;
+            Err(e)
+        }
+    }
 }
 
 async fn new_session(
@@ -93,7 +100,7 @@ async fn new_session(
 pub(super) async fn signin(cx: &Cx, p: &Params) -> Reply {
     let login = p.req("login")?;
     let password = p.secret("password")?;
-    cx.addr_check()?;
+    cx.addr_check().await?;
     // Failures against a login with no account are counted too (by a keyed
     // hash of it), so a throttled answer never tells which logins exist.
     let login_hash = cx.st.inner.key.login_lookup(&login.trim().to_lowercase());
@@ -136,7 +143,7 @@ pub(super) async fn signin(cx: &Cx, p: &Params) -> Reply {
             })
         }
         user => {
-            cx.addr_failed();
+            cx.addr_failed().await?;
             let (now, addr) = (cx.now, cx.addr.to_string());
             let uid = user.map(|u| u.id);
             cx.db(move |db| {
@@ -162,7 +169,7 @@ pub(super) async fn signin(cx: &Cx, p: &Params) -> Reply {
 pub(super) async fn verify_code(cx: &Cx, p: &Params) -> Reply {
     let raw = p.secret("session")?;
     let code = p.secret("code")?;
-    cx.addr_check()?;
+    cx.addr_check().await?;
     let st = cx.st.clone();
     let (now, addr) = (cx.now, cx.addr.to_string());
     let absolute = now + st.inner.config.session_absolute;
@@ -249,7 +256,7 @@ pub(super) async fn verify_code(cx: &Cx, p: &Params) -> Reply {
             two_factor_required: false,
         })
     } else {
-        cx.addr_failed();
+        cx.addr_failed().await?;
         Err(ApiError::InvalidCode)
     }
 }

@@ -22,7 +22,7 @@ use serde::Serialize;
 use crate::crypto;
 use crate::error::ApiError;
 use crate::params::Params;
-use crate::store::{Db, SessionRow, TokenRow, UserRow};
+use crate::store::{Db, Limit, SessionRow, TokenRow, UserRow};
 use crate::throttle;
 use crate::AppState;
 use audit::{audit, audit_threshold};
@@ -57,21 +57,70 @@ pub struct Cx {
 impl Cx {
     async fn db<T, F>(&self, f: F) -> Result<T, ApiError>
     where
-        F: FnOnce(&mut Db) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut dyn Db) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
         self.st.inner.store.call(f).await
     }
 
-    fn addr_check(&self) -> Result<(), ApiError> {
-        match self.st.inner.limiter.check(self.addr, self.now) {
+    /// The budget and window of a per-address limit.
+    fn limit_of(&self, limit: Limit) -> (u32, u64) {
+        let cfg = &self.st.inner.config;
+        match limit {
+            Limit::Failures => (cfg.addr_max_failures, cfg.addr_window),
+            Limit::Signups => (cfg.signup_max_per_addr, cfg.signup_window),
+        }
+    }
+
+    /// 704 when this address has used up `limit` in its window. The
+    /// counts live in the database, so every instance sees the same.
+    async fn limit_check(&self, limit: Limit) -> Result<(), ApiError> {
+        let (max, window) = self.limit_of(limit);
+        let (addr, now) = (self.addr.to_string(), self.now);
+        let wait = self
+            .db(move |db| Ok(db.address_wait(limit, &addr, now, max, window)?))
+            .await?;
+        match wait {
             Some(retry_after) => Err(ApiError::TooManyAttempts { retry_after }),
             None => Ok(()),
         }
     }
 
-    fn addr_failed(&self) {
-        self.st.inner.limiter.record(self.addr, self.now);
+    /// Claims one event of `limit` for this address: 704 when its window
+    /// is full (atomic across instances: the count lives in the database).
+    async fn limit_take(&self, limit: Limit) -> Result<(), ApiError> {
+        let (max, window) = self.limit_of(limit);
+        let (addr, now) = (self.addr.to_string(), self.now);
+        let wait = self
+            .db(move |db| Ok(db.address_take(limit, &addr, now, max, window)?))
+            .await?;
+        match wait {
+            Some(retry_after) => Err(ApiError::TooManyAttempts { retry_after }),
+            None => Ok(()),
+        }
+    }
+
+    /// Gives back an event claimed by [`Cx::limit_take`].
+    async fn limit_give_back(&self, limit: Limit) -> Result<(), ApiError> {
+        let addr = self.addr.to_string();
+        self.db(move |db| Ok(db.address_give_back(limit, &addr)?))
+            .await
+    }
+
+    /// Counts one event of `limit` for this address.
+    async fn limit_count(&self, limit: Limit) -> Result<(), ApiError> {
+        let (_, window) = self.limit_of(limit);
+        let (addr, now) = (self.addr.to_string(), self.now);
+        self.db(move |db| Ok(db.address_count(limit, &addr, now, window)?))
+            .await
+    }
+
+    async fn addr_check(&self) -> Result<(), ApiError> {
+        self.limit_check(Limit::Failures).await
+    }
+
+    async fn addr_failed(&self) -> Result<(), ApiError> {
+        self.limit_count(Limit::Failures).await
     }
 }
 
@@ -98,7 +147,7 @@ impl Principal {
 /// Resolves `raw` (a session or a token) for a call of `m`, enforcing the
 /// method's access rule. Runs on a database thread.
 fn authenticate(
-    db: &mut Db,
+    db: &mut dyn Db,
     st: &AppState,
     now: u64,
     raw: &str,
@@ -183,7 +232,7 @@ async fn auth(cx: &Cx, p: &Params, m: Method) -> Result<Principal, ApiError> {
 /// against the account and the address like a failed sign-in.
 async fn check_password(cx: &Cx, user: &UserRow, p: &Params) -> Result<(), ApiError> {
     let password = p.secret("password")?;
-    cx.addr_check()?;
+    cx.addr_check().await?;
     if let Some(retry_after) = throttle::retry_after(user.failures, user.last_failure, cx.now) {
         return Err(ApiError::TooManyAttempts { retry_after });
     }
@@ -196,7 +245,7 @@ async fn check_password(cx: &Cx, user: &UserRow, p: &Params) -> Result<(), ApiEr
     if ok {
         return Ok(());
     }
-    cx.addr_failed();
+    cx.addr_failed().await?;
     let (uid, now, addr) = (user.id, cx.now, cx.addr.to_string());
     cx.db(move |db| {
         let n = db.record_failure(uid, now)?;

@@ -128,7 +128,7 @@ pub(super) async fn enable_2fa(cx: &Cx, p: &Params) -> Reply {
     match codes {
         Some(recovery_codes) => ok(&proto::NewCodes { recovery_codes }),
         None => {
-            cx.addr_failed();
+            cx.addr_failed().await?;
             Err(ApiError::InvalidCode)
         }
     }

@@ -1,5 +1,9 @@
 //! Test harness: a real `apiq-server` router on 127.0.0.1 over TCP, with a
 //! hand-moved clock, spoken to with plain HTTP as an outside client would.
+//!
+//! The engine: SQLite (a new file per test), or PostgreSQL when
+//! `APIQ_TEST_PG_URL` names a server (scripts/test-postgres.sh sets it):
+//! then every test gets a new database there, and the same suite runs.
 
 #![allow(dead_code)]
 
@@ -18,6 +22,41 @@ pub struct Srv {
     pub dir: tempfile::TempDir,
     pub http: reqwest::Client,
     pub db: std::path::PathBuf,
+    /// The PostgreSQL database of this test, when the engine is PostgreSQL.
+    pub pg_url: Option<String>,
+}
+
+/// The PostgreSQL server to test against, if any.
+pub fn pg_admin_url() -> Option<String> {
+    std::env::var("APIQ_TEST_PG_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// A new empty database on the test PostgreSQL server; its URL.
+pub fn new_pg_database(admin: &str) -> String {
+    let name = format!("apiq_t_{:016x}", rand::random::<u64>());
+    let (admin_c, sql) = (admin.to_owned(), format!("CREATE DATABASE {name}"));
+    std::thread::spawn(move || {
+        let mut c = postgres::Client::connect(&admin_c, postgres::NoTls).unwrap();
+        c.batch_execute(&sql).unwrap();
+    })
+    .join()
+    .unwrap();
+    let (base, _) = admin.rsplit_once('/').unwrap();
+    format!("{base}/{name}")
+}
+
+/// The configuration of a fresh database of the engine under test, its
+/// files (SQLite, key) in `dir`.
+pub fn test_config(dir: &std::path::Path) -> (Config, Option<String>) {
+    match pg_admin_url() {
+        Some(admin) => {
+            let url = new_pg_database(&admin);
+            (Config::postgres(&url, dir.join("server.key")), Some(url))
+        }
+        None => (Config::new(dir.join("apiq.db")), None),
+    }
 }
 
 pub async fn start() -> Srv {
@@ -28,7 +67,7 @@ pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Srv {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("apiq.db");
     let clock = ManualClock::new(T0);
-    let mut cfg = Config::new(&db);
+    let (mut cfg, pg_url) = test_config(dir.path());
     cfg.clock = Arc::new(clock.clone());
     cfg.hash_threads = 2;
     cfg.addr_max_failures = 10_000;
@@ -44,6 +83,7 @@ pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Srv {
         dir,
         http: reqwest::Client::new(),
         db,
+        pg_url,
     }
 }
 

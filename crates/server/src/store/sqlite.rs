@@ -1,30 +1,18 @@
-//! Storage: every SQL statement of the server lives in this module, so
-//! another database can follow by replacing it.
-//!
-//! SQLite through rusqlite: WAL journal, foreign keys on, a busy timeout,
-//! `synchronous = NORMAL`; the schema is migrated at start (`user_version`).
-//! A small pool of connections is used from blocking threads only
-//! ([`Store::call`] runs a closure on tokio's blocking pool with a pooled
-//! connection, at most `pool_size` at once).
-//!
-//! Changes that must happen once are one conditional statement whose row
-//! count is checked: consuming a TOTP step (`totp_last_step < ?`), a recovery
-//! code (`used_at IS NULL`), a pending session's attempt (`attempts < 5`),
-//! an account's attempt slot (compare-and-set on `failures`). Multi-row
-//! changes run in `BEGIN IMMEDIATE` transactions.
-//!
-//! Nothing secret is stored in the clear: passwords as Argon2id PHC strings,
-//! sessions and tokens as SHA-256, TOTP secrets and recovery codes sealed
-//! with the server key, recovery codes found through a keyed hash.
+//! The SQLite engine: one file, one process. WAL journal, foreign keys on,
+//! a busy timeout, `synchronous = NORMAL`; the schema is migrated at start
+//! (`user_version`) in one `BEGIN IMMEDIATE` transaction. Multi-row
+//! changes run in `BEGIN IMMEDIATE` transactions, so writers are
+//! serialized and every compare-and-set of the module doc holds.
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
-use tokio::sync::Semaphore;
 
+use super::{
+    id_filter, prefixed, AuditRow, Consumed, Db, NewCode, RecoveryRow, SessionRow, TokenRow,
+    UserRow, SESSION_COLS, TOKEN_COLS, UNKNOWN_LOGIN_TTL, USER_COLS,
+};
 use crate::error::StoreError;
-use crate::throttle;
 
 const MIGRATIONS: &[&str] = &[
     // 1: the first schema.
@@ -95,35 +83,36 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX unknown_logins_age ON unknown_logins(last_failure);
     "#,
+    // 3: per-address limits (failed attempts, accounts created), kept in the
+    // database so that they survive restarts and, on PostgreSQL, hold across
+    // instances.
+    r#"
+    CREATE TABLE address_limits (
+        kind         TEXT NOT NULL,
+        address      TEXT NOT NULL,
+        window_start INTEGER NOT NULL,
+        count        INTEGER NOT NULL,
+        PRIMARY KEY (kind, address)
+    ) WITHOUT ROWID;
+    CREATE INDEX address_limits_age ON address_limits(kind, window_start);
+    "#,
 ];
 
-/// Rows of `unknown_logins` idle this long are dropped: longer than the
-/// longest throttle delay, so forgetting them changes no answer.
-const UNKNOWN_LOGIN_TTL: u64 = 2 * 24 * 3600;
-
-/// The connection pool.
-#[derive(Clone)]
-pub struct Store {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    path: PathBuf,
-    idle: Mutex<Vec<Connection>>,
-    permits: Arc<Semaphore>,
-}
-
-fn open_conn(path: &Path) -> Result<Connection, StoreError> {
+pub fn open_conn(path: &Path) -> Result<Connection, StoreError> {
     let conn = Connection::open(path)?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     conn.execute_batch(
-        "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+        // A page cache of up to 16 MiB per connection and reads through
+        // mmap: with a million accounts the B-trees are deeper than the
+        // default 2 MiB cache holds (both grow only with use).
+        "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;
+         PRAGMA cache_size = -16384; PRAGMA mmap_size = 268435456;",
     )?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(conn)
 }
 
-fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let known = MIGRATIONS.len() as i64;
@@ -139,132 +128,6 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     tx.commit()?;
     Ok(())
 }
-
-impl Store {
-    /// Opens (creating if needed) and migrates the database at `path`.
-    pub fn open(path: &Path, pool_size: usize) -> Result<Self, StoreError> {
-        let mut conn = open_conn(path)?;
-        migrate(&mut conn)?;
-        Ok(Store {
-            inner: Arc::new(Inner {
-                path: path.to_path_buf(),
-                idle: Mutex::new(vec![conn]),
-                permits: Arc::new(Semaphore::new(pool_size.max(1))),
-            }),
-        })
-    }
-
-    /// Runs `f` with a pooled connection on a blocking thread.
-    pub async fn call<T, E, F>(&self, f: F) -> Result<T, E>
-    where
-        F: FnOnce(&mut Db) -> Result<T, E> + Send + 'static,
-        T: Send + 'static,
-        E: From<StoreError> + Send + 'static,
-    {
-        let permit = self
-            .inner
-            .permits
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|_| E::from(StoreError::Join))?;
-        let inner = self.inner.clone();
-        tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            let taken = inner.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
-            let mut conn = match taken {
-                Some(c) => c,
-                None => open_conn(&inner.path)?,
-            };
-            let out = f(&mut Db { conn: &mut conn });
-            inner
-                .idle
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(conn);
-            out
-        })
-        .await
-        .map_err(|_| E::from(StoreError::Join))?
-    }
-}
-
-/// One account.
-#[derive(Clone)]
-pub struct UserRow {
-    pub id: i64,
-    pub login: String,
-    pub name: String,
-    pub password_hash: String,
-    pub totp_secret: Option<Vec<u8>>,
-    pub totp_pending: Option<Vec<u8>>,
-    pub failures: u32,
-    pub last_failure: u64,
-}
-
-pub struct SessionRow {
-    pub id: i64,
-    pub pending: bool,
-    pub created: u64,
-    pub last_used: u64,
-    pub expires: u64,
-}
-
-pub struct TokenRow {
-    pub id: i64,
-    pub description: String,
-    pub api_list: String,
-    pub expires_at: Option<u64>,
-    pub created: u64,
-    pub last_used: Option<u64>,
-    pub last4: String,
-}
-
-pub struct RecoveryRow {
-    pub sealed: Vec<u8>,
-    pub used: bool,
-}
-
-pub struct AuditRow {
-    pub id: i64,
-    pub at: u64,
-    pub event: String,
-    pub address: String,
-    pub detail: String,
-}
-
-/// A new recovery code, sealed, with its keyed lookup hash.
-pub struct NewCode {
-    pub lookup: [u8; 32],
-    pub sealed: Vec<u8>,
-}
-
-/// What a code-consuming change did.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Consumed {
-    /// The code was consumed and the session is now full.
-    Done,
-    /// The step was already used, or the code is unknown or used.
-    Refused,
-    /// The pending session disappeared meanwhile (nothing consumed).
-    SessionGone,
-}
-
-/// Result of claiming an account's attempt slot.
-pub enum Claim {
-    /// Allowed; the failure counter now reads this.
-    Allowed(u32),
-    /// Throttled for this many seconds.
-    Wait(u64),
-}
-
-/// A connection lent by the pool.
-pub struct Db<'a> {
-    conn: &'a mut Connection,
-}
-
-const USER_COLS: &str =
-    "id, login, name, password_hash, totp_secret, totp_pending, failures, last_failure";
 
 fn user_row(r: &rusqlite::Row) -> rusqlite::Result<UserRow> {
     user_row_at(r, 0)
@@ -284,16 +147,6 @@ fn user_row_at(r: &rusqlite::Row, i: usize) -> rusqlite::Result<UserRow> {
     })
 }
 
-/// `a, b` → `t.a, t.b`.
-fn prefixed(table: &str, cols: &str) -> String {
-    cols.split(", ")
-        .map(|c| format!("{table}.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-const SESSION_COLS: &str = "id, pending, created, last_used, expires";
-
 fn session_row(r: &rusqlite::Row) -> rusqlite::Result<SessionRow> {
     Ok(SessionRow {
         id: r.get(0)?,
@@ -303,8 +156,6 @@ fn session_row(r: &rusqlite::Row) -> rusqlite::Result<SessionRow> {
         expires: r.get(4)?,
     })
 }
-
-const TOKEN_COLS: &str = "id, description, api_list, expires_at, created, last_used, last4";
 
 fn token_row(r: &rusqlite::Row) -> rusqlite::Result<TokenRow> {
     Ok(TokenRow {
@@ -318,34 +169,23 @@ fn token_row(r: &rusqlite::Row) -> rusqlite::Result<TokenRow> {
     })
 }
 
-/// `id IN (…)` for a list of ids (integers only: no injection possible).
-fn id_filter(ids: Option<&[i64]>) -> String {
-    match ids {
-        None => String::new(),
-        Some(ids) => {
-            let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
-            format!(" AND id IN ({})", list.join(","))
-        }
-    }
-}
-
-impl Db<'_> {
+impl Db for Connection {
     // ---- users -------------------------------------------------------
 
     /// `None` when the login is taken.
-    pub fn insert_user(
+    fn insert_user(
         &mut self,
         login: &str,
         name: &str,
         phc: &str,
         now: u64,
     ) -> Result<Option<i64>, StoreError> {
-        let r = self.conn.execute(
+        let r = self.execute(
             "INSERT INTO users (login, name, password_hash, created) VALUES (?1, ?2, ?3, ?4)",
             params![login, name, phc, now],
         );
         match r {
-            Ok(_) => Ok(Some(self.conn.last_insert_rowid())),
+            Ok(_) => Ok(Some(self.last_insert_rowid())),
             Err(rusqlite::Error::SqliteFailure(e, _))
                 if e.code == rusqlite::ErrorCode::ConstraintViolation =>
             {
@@ -355,45 +195,32 @@ impl Db<'_> {
         }
     }
 
-    pub fn user_by_login(&mut self, login: &str) -> Result<Option<UserRow>, StoreError> {
+    fn user_by_login(&mut self, login: &str) -> Result<Option<UserRow>, StoreError> {
         Ok(self
-            .conn
             .prepare_cached(&format!("SELECT {USER_COLS} FROM users WHERE login = ?1"))?
             .query_row([login], user_row)
             .optional()?)
     }
 
-    /// Claims an attempt slot of account `uid`: raises its failure counter
-    /// by compare-and-set when the throttle allows an attempt now.
-    pub fn claim_attempt(&mut self, uid: i64, now: u64) -> Result<Claim, StoreError> {
-        loop {
-            let Some((failures, last)) = self
-                .conn
-                .prepare_cached("SELECT failures, last_failure FROM users WHERE id = ?1")?
-                .query_row([uid], |r| Ok((r.get::<_, u32>(0)?, r.get::<_, u64>(1)?)))
-                .optional()?
-            else {
-                return Ok(Claim::Wait(1));
-            };
-            if let Some(wait) = throttle::retry_after(failures, last, now) {
-                return Ok(Claim::Wait(wait));
-            }
-            let changed = self
-                .conn
-                .prepare_cached(
-                    "UPDATE users SET failures = ?1, last_failure = ?2 WHERE id = ?3 AND failures = ?4",
-                )?
-                .execute(params![failures + 1, now, uid, failures])?;
-            if changed == 1 {
-                return Ok(Claim::Allowed(failures + 1));
-            }
-        }
+    fn failure_state(&mut self, uid: i64) -> Result<Option<(u32, u64)>, StoreError> {
+        Ok(self
+            .prepare_cached("SELECT failures, last_failure FROM users WHERE id = ?1")?
+            .query_row([uid], |r| Ok((r.get::<_, u32>(0)?, r.get::<_, u64>(1)?)))
+            .optional()?)
+    }
+
+    fn cas_failures(&mut self, uid: i64, seen: u32, now: u64) -> Result<bool, StoreError> {
+        Ok(self
+            .prepare_cached(
+                "UPDATE users SET failures = ?1, last_failure = ?2 WHERE id = ?3 AND failures = ?4",
+            )?
+            .execute(params![seen + 1, now, uid, seen])?
+            == 1)
     }
 
     /// Records one failed attempt; returns the new counter.
-    pub fn record_failure(&mut self, uid: i64, now: u64) -> Result<u32, StoreError> {
+    fn record_failure(&mut self, uid: i64, now: u64) -> Result<u32, StoreError> {
         Ok(self
-            .conn
             .prepare_cached(
                 "UPDATE users SET failures = failures + 1, last_failure = ?1 WHERE id = ?2 RETURNING failures",
             )?
@@ -404,12 +231,11 @@ impl Db<'_> {
 
     /// Failures recorded against a login that has no account: `(failures,
     /// last_failure)` by the login's keyed hash.
-    pub fn unknown_login_failures(
+    fn unknown_login_failures(
         &mut self,
         login_hash: &[u8; 32],
     ) -> Result<Option<(u32, u64)>, StoreError> {
         Ok(self
-            .conn
             .prepare_cached(
                 "SELECT failures, last_failure FROM unknown_logins WHERE login_hash = ?1",
             )?
@@ -420,16 +246,14 @@ impl Db<'_> {
     /// Records a failed sign-in against a login that has no account; returns
     /// the new counter. Also drops rows idle past [`UNKNOWN_LOGIN_TTL`], so
     /// the table stays bounded by recent traffic (itself bounded per address).
-    pub fn record_unknown_login_failure(
+    fn record_unknown_login_failure(
         &mut self,
         login_hash: &[u8; 32],
         now: u64,
     ) -> Result<u32, StoreError> {
-        self.conn
-            .prepare_cached("DELETE FROM unknown_logins WHERE last_failure < ?1")?
+        self.prepare_cached("DELETE FROM unknown_logins WHERE last_failure < ?1")?
             .execute([now.saturating_sub(UNKNOWN_LOGIN_TTL)])?;
         Ok(self
-            .conn
             .prepare_cached(
                 "INSERT INTO unknown_logins (login_hash, failures, last_failure) VALUES (?1, 1, ?2)
                  ON CONFLICT(login_hash) DO UPDATE
@@ -439,15 +263,80 @@ impl Db<'_> {
             .query_row(params![&login_hash[..], now], |r| r.get(0))?)
     }
 
-    pub fn reset_failures(&mut self, uid: i64) -> Result<(), StoreError> {
-        self.conn
-            .prepare_cached("UPDATE users SET failures = 0 WHERE id = ?1 AND failures != 0")?
+    fn address_state(
+        &mut self,
+        kind: &str,
+        address: &str,
+    ) -> Result<Option<(u64, u32)>, StoreError> {
+        Ok(self
+            .prepare_cached(
+                "SELECT window_start, count FROM address_limits WHERE kind = ?1 AND address = ?2",
+            )?
+            .query_row(params![kind, address], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
+    fn address_record(
+        &mut self,
+        kind: &str,
+        address: &str,
+        now: u64,
+        window: u64,
+    ) -> Result<(), StoreError> {
+        self.prepare_cached("DELETE FROM address_limits WHERE kind = ?1 AND window_start < ?2")?
+            .execute(params![kind, now.saturating_sub(window)])?;
+        self.prepare_cached(
+            "INSERT INTO address_limits (kind, address, window_start, count) VALUES (?1, ?2, ?3, 1)
+             ON CONFLICT (kind, address) DO UPDATE SET
+               count = CASE WHEN excluded.window_start >= window_start + ?4
+                            THEN 1 ELSE count + 1 END,
+               window_start = CASE WHEN excluded.window_start >= window_start + ?4
+                            THEN excluded.window_start ELSE window_start END",
+        )?
+        .execute(params![kind, address, now, window])?;
+        Ok(())
+    }
+
+    fn address_claim(
+        &mut self,
+        kind: &str,
+        address: &str,
+        now: u64,
+        max: u32,
+        window: u64,
+    ) -> Result<bool, StoreError> {
+        self.prepare_cached("DELETE FROM address_limits WHERE kind = ?1 AND window_start < ?2")?
+            .execute(params![kind, now.saturating_sub(window)])?;
+        let changed = self
+            .prepare_cached(
+                "INSERT INTO address_limits (kind, address, window_start, count) VALUES (?1, ?2, ?3, 1)
+                 ON CONFLICT (kind, address) DO UPDATE SET
+                   count = CASE WHEN excluded.window_start >= window_start + ?4
+                                THEN 1 ELSE count + 1 END,
+                   window_start = CASE WHEN excluded.window_start >= window_start + ?4
+                                THEN excluded.window_start ELSE window_start END
+                 WHERE excluded.window_start >= window_start + ?4 OR count < ?5",
+            )?
+            .execute(params![kind, address, now, window, max])?;
+        Ok(changed == 1)
+    }
+
+    fn address_release(&mut self, kind: &str, address: &str) -> Result<(), StoreError> {
+        self.prepare_cached(
+            "UPDATE address_limits SET count = count - 1 WHERE kind = ?1 AND address = ?2 AND count > 0",
+        )?
+        .execute(params![kind, address])?;
+        Ok(())
+    }
+
+    fn reset_failures(&mut self, uid: i64) -> Result<(), StoreError> {
+        self.prepare_cached("UPDATE users SET failures = 0 WHERE id = ?1 AND failures != 0")?
             .execute([uid])?;
         Ok(())
     }
 
-    pub fn set_pending_secret(&mut self, uid: i64, sealed: &[u8]) -> Result<(), StoreError> {
-        self.conn.execute(
+    fn set_pending_secret(&mut self, uid: i64, sealed: &[u8]) -> Result<(), StoreError> {
+        self.execute(
             "UPDATE users SET totp_pending = ?1 WHERE id = ?2",
             params![sealed, uid],
         )?;
@@ -457,16 +346,14 @@ impl Db<'_> {
     /// Turns the pending secret `pending` on, consuming `step`, with fresh
     /// recovery codes. False when 2FA is on already or the pending secret
     /// changed meanwhile.
-    pub fn enable_totp(
+    fn enable_totp(
         &mut self,
         uid: i64,
         pending: &[u8],
         step: u64,
         codes: &[NewCode],
     ) -> Result<bool, StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let changed = tx.execute(
             "UPDATE users SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = ?1, failures = 0
              WHERE id = ?2 AND totp_secret IS NULL AND totp_pending = ?3",
@@ -482,7 +369,7 @@ impl Db<'_> {
 
     /// Consumes TOTP `step` of `uid` (only a step later than the last one
     /// used) and makes pending session `sid` full, atomically.
-    pub fn consume_step_and_promote(
+    fn consume_step_and_promote(
         &mut self,
         uid: i64,
         step: u64,
@@ -490,9 +377,7 @@ impl Db<'_> {
         now: u64,
         expires: u64,
     ) -> Result<Consumed, StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let changed = tx.execute(
             "UPDATE users SET totp_last_step = ?1
              WHERE id = ?2 AND totp_secret IS NOT NULL AND (totp_last_step IS NULL OR totp_last_step < ?1)",
@@ -510,7 +395,7 @@ impl Db<'_> {
 
     /// Consumes the recovery code with keyed hash `lookup` (one conditional
     /// update that must change exactly one row) and promotes `sid`.
-    pub fn consume_code_and_promote(
+    fn consume_code_and_promote(
         &mut self,
         uid: i64,
         lookup: &[u8; 32],
@@ -518,9 +403,7 @@ impl Db<'_> {
         now: u64,
         expires: u64,
     ) -> Result<Consumed, StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let changed = tx.execute(
             "UPDATE recovery_codes SET used_at = ?1
              WHERE user_id = ?2 AND lookup = ?3 AND used_at IS NULL
@@ -537,8 +420,8 @@ impl Db<'_> {
         Ok(Consumed::Done)
     }
 
-    pub fn recovery_codes(&mut self, uid: i64) -> Result<Vec<RecoveryRow>, StoreError> {
-        let mut st = self.conn.prepare_cached(
+    fn recovery_codes(&mut self, uid: i64) -> Result<Vec<RecoveryRow>, StoreError> {
+        let mut st = self.prepare_cached(
             "SELECT sealed, used_at IS NOT NULL FROM recovery_codes WHERE user_id = ?1 ORDER BY position",
         )?;
         let rows = st.query_map([uid], |r| {
@@ -550,9 +433,8 @@ impl Db<'_> {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    pub fn recovery_remaining(&mut self, uid: i64) -> Result<u32, StoreError> {
+    fn recovery_remaining(&mut self, uid: i64) -> Result<u32, StoreError> {
         Ok(self
-            .conn
             .prepare_cached(
                 "SELECT count(*) FROM recovery_codes WHERE user_id = ?1 AND used_at IS NULL",
             )?
@@ -560,10 +442,8 @@ impl Db<'_> {
     }
 
     /// Replaces every recovery code at once; false when 2FA is off.
-    pub fn replace_codes(&mut self, uid: i64, codes: &[NewCode]) -> Result<bool, StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    fn replace_codes(&mut self, uid: i64, codes: &[NewCode]) -> Result<bool, StoreError> {
+        let tx = self.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let on: bool = tx.query_row(
             "SELECT totp_secret IS NOT NULL FROM users WHERE id = ?1",
             [uid],
@@ -580,10 +460,8 @@ impl Db<'_> {
 
     /// Deletes the secret and the codes and every session of `uid` but
     /// `keep`; false when 2FA was off.
-    pub fn disable_totp(&mut self, uid: i64, keep: i64) -> Result<bool, StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    fn disable_totp(&mut self, uid: i64, keep: i64) -> Result<bool, StoreError> {
+        let tx = self.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let changed = tx.execute(
             "UPDATE users SET totp_secret = NULL, totp_pending = NULL, totp_last_step = NULL
              WHERE id = ?1 AND totp_secret IS NOT NULL",
@@ -603,7 +481,7 @@ impl Db<'_> {
 
     // ---- sessions ----------------------------------------------------
 
-    pub fn insert_session(
+    fn insert_session(
         &mut self,
         uid: i64,
         hash: &[u8; 32],
@@ -611,22 +489,20 @@ impl Db<'_> {
         now: u64,
         expires: u64,
     ) -> Result<i64, StoreError> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO sessions (user_id, token_hash, pending, created, last_used, expires)
+        self.prepare_cached(
+            "INSERT INTO sessions (user_id, token_hash, pending, created, last_used, expires)
                  VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
-            )?
-            .execute(params![uid, &hash[..], pending, now, expires])?;
-        Ok(self.conn.last_insert_rowid())
+        )?
+        .execute(params![uid, &hash[..], pending, now, expires])?;
+        Ok(self.last_insert_rowid())
     }
 
     /// The session with hash `hash` and its account, in one query.
-    pub fn session_with_user(
+    fn session_with_user(
         &mut self,
         hash: &[u8; 32],
     ) -> Result<Option<(SessionRow, UserRow)>, StoreError> {
         Ok(self
-            .conn
             .prepare_cached(&format!(
                 "SELECT {}, {} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1",
                 prefixed("s", SESSION_COLS),
@@ -640,25 +516,22 @@ impl Db<'_> {
             .optional()?)
     }
 
-    pub fn touch_session(&mut self, sid: i64, now: u64) -> Result<(), StoreError> {
-        self.conn
-            .prepare_cached("UPDATE sessions SET last_used = ?1 WHERE id = ?2")?
+    fn touch_session(&mut self, sid: i64, now: u64) -> Result<(), StoreError> {
+        self.prepare_cached("UPDATE sessions SET last_used = ?1 WHERE id = ?2")?
             .execute(params![now, sid])?;
         Ok(())
     }
 
-    pub fn delete_session(&mut self, sid: i64) -> Result<(), StoreError> {
-        self.conn
-            .prepare_cached("DELETE FROM sessions WHERE id = ?1")?
+    fn delete_session(&mut self, sid: i64) -> Result<(), StoreError> {
+        self.prepare_cached("DELETE FROM sessions WHERE id = ?1")?
             .execute([sid])?;
         Ok(())
     }
 
     /// Counts one code attempt of pending session `sid`; `None` when it
     /// has no attempt left (or is gone, or is not pending).
-    pub fn claim_session_attempt(&mut self, sid: i64, max: u32) -> Result<Option<u32>, StoreError> {
+    fn claim_session_attempt(&mut self, sid: i64, max: u32) -> Result<Option<u32>, StoreError> {
         Ok(self
-            .conn
             .prepare_cached(
                 "UPDATE sessions SET attempts = attempts + 1
                  WHERE id = ?1 AND pending = 1 AND attempts < ?2 RETURNING attempts",
@@ -667,8 +540,8 @@ impl Db<'_> {
             .optional()?)
     }
 
-    pub fn sessions_of(&mut self, uid: i64) -> Result<Vec<SessionRow>, StoreError> {
-        let mut st = self.conn.prepare_cached(&format!(
+    fn sessions_of(&mut self, uid: i64) -> Result<Vec<SessionRow>, StoreError> {
+        let mut st = self.prepare_cached(&format!(
             "SELECT {SESSION_COLS} FROM sessions WHERE user_id = ?1 ORDER BY id"
         ))?;
         let rows = st.query_map([uid], session_row)?;
@@ -676,7 +549,7 @@ impl Db<'_> {
     }
 
     /// Deletes sessions of `uid`: those in `ids`, or all but `except`.
-    pub fn delete_sessions(
+    fn delete_sessions(
         &mut self,
         uid: i64,
         ids: Option<&[i64]>,
@@ -686,13 +559,12 @@ impl Db<'_> {
         if let Some(keep) = except {
             sql.push_str(&format!(" AND id != {keep}"));
         }
-        Ok(self.conn.execute(&sql, [uid])?)
+        Ok(self.execute(&sql, [uid])?)
     }
 
     /// Deletes sessions past their absolute expiry.
-    pub fn purge_sessions(&mut self, now: u64) -> Result<(), StoreError> {
-        self.conn
-            .prepare_cached("DELETE FROM sessions WHERE expires <= ?1")?
+    fn purge_sessions(&mut self, now: u64) -> Result<(), StoreError> {
+        self.prepare_cached("DELETE FROM sessions WHERE expires <= ?1")?
             .execute([now])?;
         Ok(())
     }
@@ -700,7 +572,7 @@ impl Db<'_> {
     // ---- tokens ------------------------------------------------------
 
     #[allow(clippy::too_many_arguments)]
-    pub fn insert_token(
+    fn insert_token(
         &mut self,
         uid: i64,
         hash: &[u8; 32],
@@ -710,21 +582,20 @@ impl Db<'_> {
         now: u64,
         last4: &str,
     ) -> Result<i64, StoreError> {
-        self.conn.execute(
+        self.execute(
             "INSERT INTO tokens (user_id, token_hash, description, api_list, expires_at, created, last4)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![uid, &hash[..], description, api_list, expires_at, now, last4],
         )?;
-        Ok(self.conn.last_insert_rowid())
+        Ok(self.last_insert_rowid())
     }
 
     /// The token with hash `hash` and its account, in one query.
-    pub fn token_with_user(
+    fn token_with_user(
         &mut self,
         hash: &[u8; 32],
     ) -> Result<Option<(TokenRow, UserRow)>, StoreError> {
         Ok(self
-            .conn
             .prepare_cached(&format!(
                 "SELECT {}, {} FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?1",
                 prefixed("t", TOKEN_COLS),
@@ -738,19 +609,14 @@ impl Db<'_> {
             .optional()?)
     }
 
-    pub fn touch_token(&mut self, id: i64, now: u64) -> Result<(), StoreError> {
-        self.conn
-            .prepare_cached("UPDATE tokens SET last_used = ?1 WHERE id = ?2")?
+    fn touch_token(&mut self, id: i64, now: u64) -> Result<(), StoreError> {
+        self.prepare_cached("UPDATE tokens SET last_used = ?1 WHERE id = ?2")?
             .execute(params![now, id])?;
         Ok(())
     }
 
-    pub fn tokens_of(
-        &mut self,
-        uid: i64,
-        ids: Option<&[i64]>,
-    ) -> Result<Vec<TokenRow>, StoreError> {
-        let mut st = self.conn.prepare(&format!(
+    fn tokens_of(&mut self, uid: i64, ids: Option<&[i64]>) -> Result<Vec<TokenRow>, StoreError> {
+        let mut st = self.prepare(&format!(
             "SELECT {TOKEN_COLS} FROM tokens WHERE user_id = ?1{} ORDER BY id",
             id_filter(ids)
         ))?;
@@ -758,8 +624,8 @@ impl Db<'_> {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    pub fn delete_tokens(&mut self, uid: i64, ids: Option<&[i64]>) -> Result<usize, StoreError> {
-        Ok(self.conn.execute(
+    fn delete_tokens(&mut self, uid: i64, ids: Option<&[i64]>) -> Result<usize, StoreError> {
+        Ok(self.execute(
             &format!("DELETE FROM tokens WHERE user_id = ?1{}", id_filter(ids)),
             [uid],
         )?)
@@ -767,7 +633,7 @@ impl Db<'_> {
 
     // ---- audit -------------------------------------------------------
 
-    pub fn audit(
+    fn audit(
         &mut self,
         uid: Option<i64>,
         now: u64,
@@ -775,16 +641,15 @@ impl Db<'_> {
         address: &str,
         detail: &str,
     ) -> Result<(), StoreError> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO audit (user_id, at, event, address, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![uid, now, event, address, detail])?;
+        self.prepare_cached(
+            "INSERT INTO audit (user_id, at, event, address, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![uid, now, event, address, detail])?;
         Ok(())
     }
 
-    pub fn audit_of(&mut self, uid: i64, limit: u32) -> Result<Vec<AuditRow>, StoreError> {
-        let mut st = self.conn.prepare_cached(
+    fn audit_of(&mut self, uid: i64, limit: u32) -> Result<Vec<AuditRow>, StoreError> {
+        let mut st = self.prepare_cached(
             "SELECT id, at, event, address, detail FROM audit WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2",
         )?;
         let rows = st.query_map(params![uid, limit], |r| {

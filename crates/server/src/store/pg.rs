@@ -1,0 +1,784 @@
+//! The PostgreSQL engine: any number of server instances on one database.
+//!
+//! Connections come from the `postgres` crate (the blocking face of
+//! `tokio-postgres`), used on the blocking threads of [`Store::call`] like
+//! SQLite's, so the request code and its transactions are the same for both
+//! engines. Each connection keeps its prepared statements.
+//!
+//! Every change that must happen once is one conditional statement whose
+//! row count is checked, exactly as on SQLite; under PostgreSQL's default
+//! READ COMMITTED isolation a concurrent `UPDATE … WHERE` waits for the row
+//! lock and re-checks its condition on the committed row, so of two
+//! instances consuming one TOTP step or one recovery code, one changes the
+//! row and the other changes nothing. Multi-row changes run in transactions
+//! (a row lock `FOR UPDATE` where a read decides the write).
+//!
+//! Migrations are versioned in the table `apiq_schema` and run at start in
+//! one transaction under an advisory lock, so instances starting together
+//! on a fresh database migrate it once, and a failed migration leaves
+//! nothing behind (PostgreSQL's DDL is transactional).
+//!
+//! [`Store::call`]: super::Store::call
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::time::Duration;
+
+use postgres::types::ToSql;
+use postgres::{Client, NoTls, Row, Statement};
+
+use super::{
+    id_filter, AuditRow, Db, NewCode, RecoveryRow, SessionRow, TokenRow, UserRow, TOKEN_COLS,
+    UNKNOWN_LOGIN_TTL,
+};
+use crate::error::StoreError;
+
+/// Key of the advisory lock held while migrating ("apiq" in ASCII).
+const MIGRATION_LOCK: i64 = 0x6170_6971;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: the whole schema of SQLite's versions 1 to 3.
+    r#"
+    CREATE TABLE users (
+        id             BIGSERIAL PRIMARY KEY,
+        login          TEXT NOT NULL UNIQUE,
+        name           TEXT NOT NULL DEFAULT '',
+        password_hash  TEXT NOT NULL,
+        created        BIGINT NOT NULL,
+        totp_secret    BYTEA,
+        totp_pending   BYTEA,
+        totp_last_step BIGINT,
+        failures       BIGINT NOT NULL DEFAULT 0,
+        last_failure   BIGINT NOT NULL DEFAULT 0
+    );
+    CREATE TABLE sessions (
+        id         BIGSERIAL PRIMARY KEY,
+        user_id    BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        token_hash BYTEA NOT NULL UNIQUE,
+        pending    BOOLEAN NOT NULL,
+        created    BIGINT NOT NULL,
+        last_used  BIGINT NOT NULL,
+        expires    BIGINT NOT NULL,
+        attempts   BIGINT NOT NULL DEFAULT 0
+    );
+    CREATE INDEX sessions_user ON sessions(user_id);
+    CREATE INDEX sessions_expires ON sessions(expires);
+    CREATE TABLE recovery_codes (
+        id       BIGSERIAL PRIMARY KEY,
+        user_id  BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        position BIGINT NOT NULL,
+        lookup   BYTEA NOT NULL,
+        sealed   BYTEA NOT NULL,
+        used_at  BIGINT,
+        UNIQUE (user_id, lookup)
+    );
+    CREATE TABLE tokens (
+        id          BIGSERIAL PRIMARY KEY,
+        user_id     BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        token_hash  BYTEA NOT NULL UNIQUE,
+        description TEXT NOT NULL,
+        api_list    TEXT NOT NULL,
+        expires_at  BIGINT,
+        created     BIGINT NOT NULL,
+        last_used   BIGINT,
+        last4       TEXT NOT NULL
+    );
+    CREATE INDEX tokens_user ON tokens(user_id);
+    CREATE TABLE audit (
+        id      BIGSERIAL PRIMARY KEY,
+        user_id BIGINT REFERENCES users(id) ON DELETE SET NULL,
+        at      BIGINT NOT NULL,
+        event   TEXT NOT NULL,
+        address TEXT NOT NULL DEFAULT '',
+        detail  TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX audit_user ON audit(user_id, id);
+    CREATE TABLE unknown_logins (
+        login_hash   BYTEA PRIMARY KEY,
+        failures     BIGINT NOT NULL,
+        last_failure BIGINT NOT NULL
+    );
+    CREATE INDEX unknown_logins_age ON unknown_logins(last_failure);
+    CREATE TABLE address_limits (
+        kind         TEXT NOT NULL,
+        address      TEXT NOT NULL,
+        window_start BIGINT NOT NULL,
+        count        BIGINT NOT NULL,
+        PRIMARY KEY (kind, address)
+    );
+    CREATE INDEX address_limits_age ON address_limits(kind, window_start);
+    "#,
+];
+
+/// Parses `url` (a `postgres://` or `postgresql://` URL) into a
+/// connection configuration; the error never repeats the URL (it may hold
+/// a password).
+pub fn config(url: &str) -> Result<postgres::Config, StoreError> {
+    let mut cfg = postgres::Config::from_str(url)
+        .map_err(|e| StoreError::Config(format!("not a PostgreSQL URL: {e}")))?;
+    cfg.connect_timeout(Duration::from_secs(5));
+    cfg.application_name("apiq-server");
+    Ok(cfg)
+}
+
+/// One pooled connection and its prepared statements.
+pub struct Conn {
+    /// Always `Some` until dropped.
+    client: Option<Client>,
+    cache: HashMap<&'static str, Statement>,
+}
+
+/// Closing a blocking client runs its own small runtime, which may not
+/// happen on an async thread (a store dropped with its server task): such
+/// a drop is moved to a thread of its own.
+impl Drop for Conn {
+    fn drop(&mut self) {
+        if let Some(c) = self.client.take() {
+            if tokio::runtime::Handle::try_current().is_ok() {
+                let _ = std::thread::Builder::new().spawn(move || drop(c));
+            }
+        }
+    }
+}
+
+impl Conn {
+    pub fn connect(cfg: &postgres::Config) -> Result<Conn, StoreError> {
+        let client = cfg.connect(NoTls)?;
+        Ok(Conn {
+            client: Some(client),
+            cache: HashMap::new(),
+        })
+    }
+
+    fn c(&mut self) -> &mut Client {
+        self.client.as_mut().expect("a pooled connection is open")
+    }
+
+    /// False once the server closed the connection (restart, network):
+    /// the pool then drops it and opens a new one.
+    pub fn is_usable(&self) -> bool {
+        self.client.as_ref().is_some_and(|c| !c.is_closed())
+    }
+
+    fn st(&mut self, sql: &'static str) -> Result<Statement, StoreError> {
+        if let Some(s) = self.cache.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.c().prepare(sql)?;
+        self.cache.insert(sql, s.clone());
+        Ok(s)
+    }
+
+    fn opt(
+        &mut self,
+        sql: &'static str,
+        p: &[&(dyn ToSql + Sync)],
+    ) -> Result<Option<Row>, StoreError> {
+        let s = self.st(sql)?;
+        Ok(self.c().query_opt(&s, p)?)
+    }
+
+    fn one(&mut self, sql: &'static str, p: &[&(dyn ToSql + Sync)]) -> Result<Row, StoreError> {
+        let s = self.st(sql)?;
+        Ok(self.c().query_one(&s, p)?)
+    }
+
+    fn exec(&mut self, sql: &'static str, p: &[&(dyn ToSql + Sync)]) -> Result<u64, StoreError> {
+        let s = self.st(sql)?;
+        Ok(self.c().execute(&s, p)?)
+    }
+
+    fn all(
+        &mut self,
+        sql: &'static str,
+        p: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>, StoreError> {
+        let s = self.st(sql)?;
+        Ok(self.c().query(&s, p)?)
+    }
+}
+
+/// Creates or upgrades the schema; refuses a database of a newer schema.
+pub fn migrate(conn: &mut Conn) -> Result<(), StoreError> {
+    let mut tx = conn.c().transaction()?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS apiq_schema (version BIGINT NOT NULL)")?;
+    let version: i64 = match tx.query_opt("SELECT version FROM apiq_schema", &[])? {
+        Some(r) => r.get(0),
+        None => {
+            tx.execute("INSERT INTO apiq_schema (version) VALUES (0)", &[])?;
+            0
+        }
+    };
+    let known = MIGRATIONS.len() as i64;
+    if version > known {
+        return Err(StoreError::Migration(format!(
+            "database schema version {version} is newer than this server ({known})"
+        )));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        tx.batch_execute(sql)?;
+        tx.execute("UPDATE apiq_schema SET version = $1", &[&((i + 1) as i64)])?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+fn u(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+fn user_at(r: &Row, i: usize) -> UserRow {
+    UserRow {
+        id: r.get(i),
+        login: r.get(i + 1),
+        name: r.get(i + 2),
+        password_hash: r.get(i + 3),
+        totp_secret: r.get(i + 4),
+        totp_pending: r.get(i + 5),
+        failures: r.get::<_, i64>(i + 6) as u32,
+        last_failure: r.get::<_, i64>(i + 7) as u64,
+    }
+}
+
+fn session_at(r: &Row) -> SessionRow {
+    SessionRow {
+        id: r.get(0),
+        pending: r.get(1),
+        created: r.get::<_, i64>(2) as u64,
+        last_used: r.get::<_, i64>(3) as u64,
+        expires: r.get::<_, i64>(4) as u64,
+    }
+}
+
+fn token_at(r: &Row) -> TokenRow {
+    TokenRow {
+        id: r.get(0),
+        description: r.get(1),
+        api_list: r.get(2),
+        expires_at: r.get::<_, Option<i64>>(3).map(|v| v as u64),
+        created: r.get::<_, i64>(4) as u64,
+        last_used: r.get::<_, Option<i64>>(5).map(|v| v as u64),
+        last4: r.get(6),
+    }
+}
+
+impl Db for Conn {
+    fn insert_user(
+        &mut self,
+        login: &str,
+        name: &str,
+        phc: &str,
+        now: u64,
+    ) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .opt(
+                "INSERT INTO users (login, name, password_hash, created) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (login) DO NOTHING RETURNING id",
+                &[&login, &name, &phc, &u(now)],
+            )?
+            .map(|r| r.get(0)))
+    }
+
+    fn user_by_login(&mut self, login: &str) -> Result<Option<UserRow>, StoreError> {
+        Ok(self
+            .opt(
+                "SELECT u.id, u.login, u.name, u.password_hash, u.totp_secret, u.totp_pending, u.failures, u.last_failure
+                 FROM users u WHERE u.login = $1",
+                &[&login],
+            )?
+            .map(|r| user_at(&r, 0)))
+    }
+
+    fn failure_state(&mut self, uid: i64) -> Result<Option<(u32, u64)>, StoreError> {
+        Ok(self
+            .opt(
+                "SELECT failures, last_failure FROM users WHERE id = $1",
+                &[&uid],
+            )?
+            .map(|r| (r.get::<_, i64>(0) as u32, r.get::<_, i64>(1) as u64)))
+    }
+
+    fn cas_failures(&mut self, uid: i64, seen: u32, now: u64) -> Result<bool, StoreError> {
+        Ok(self.exec(
+            "UPDATE users SET failures = $1, last_failure = $2 WHERE id = $3 AND failures = $4",
+            &[&(seen as i64 + 1), &u(now), &uid, &(seen as i64)],
+        )? == 1)
+    }
+
+    fn record_failure(&mut self, uid: i64, now: u64) -> Result<u32, StoreError> {
+        Ok(self
+            .opt(
+                "UPDATE users SET failures = failures + 1, last_failure = $1 WHERE id = $2 RETURNING failures",
+                &[&u(now), &uid],
+            )?
+            .map(|r| r.get::<_, i64>(0) as u32)
+            .unwrap_or(0))
+    }
+
+    fn unknown_login_failures(
+        &mut self,
+        login_hash: &[u8; 32],
+    ) -> Result<Option<(u32, u64)>, StoreError> {
+        Ok(self
+            .opt(
+                "SELECT failures, last_failure FROM unknown_logins WHERE login_hash = $1",
+                &[&&login_hash[..]],
+            )?
+            .map(|r| (r.get::<_, i64>(0) as u32, r.get::<_, i64>(1) as u64)))
+    }
+
+    fn record_unknown_login_failure(
+        &mut self,
+        login_hash: &[u8; 32],
+        now: u64,
+    ) -> Result<u32, StoreError> {
+        self.exec(
+            "DELETE FROM unknown_logins WHERE last_failure < $1",
+            &[&u(now.saturating_sub(UNKNOWN_LOGIN_TTL))],
+        )?;
+        Ok(self
+            .one(
+                "INSERT INTO unknown_logins (login_hash, failures, last_failure) VALUES ($1, 1, $2)
+                 ON CONFLICT (login_hash) DO UPDATE
+                 SET failures = unknown_logins.failures + 1, last_failure = EXCLUDED.last_failure
+                 RETURNING failures",
+                &[&&login_hash[..], &u(now)],
+            )?
+            .get::<_, i64>(0) as u32)
+    }
+
+    fn reset_failures(&mut self, uid: i64) -> Result<(), StoreError> {
+        self.exec(
+            "UPDATE users SET failures = 0 WHERE id = $1 AND failures != 0",
+            &[&uid],
+        )?;
+        Ok(())
+    }
+
+    fn address_state(
+        &mut self,
+        kind: &str,
+        address: &str,
+    ) -> Result<Option<(u64, u32)>, StoreError> {
+        Ok(self
+            .opt(
+                "SELECT window_start, count FROM address_limits WHERE kind = $1 AND address = $2",
+                &[&kind, &address],
+            )?
+            .map(|r| (r.get::<_, i64>(0) as u64, r.get::<_, i64>(1) as u32)))
+    }
+
+    fn address_record(
+        &mut self,
+        kind: &str,
+        address: &str,
+        now: u64,
+        window: u64,
+    ) -> Result<(), StoreError> {
+        self.exec(
+            "DELETE FROM address_limits WHERE kind = $1 AND window_start < $2",
+            &[&kind, &u(now.saturating_sub(window))],
+        )?;
+        self.exec(
+            "INSERT INTO address_limits (kind, address, window_start, count) VALUES ($1, $2, $3, 1)
+             ON CONFLICT (kind, address) DO UPDATE SET
+               count = CASE WHEN EXCLUDED.window_start >= address_limits.window_start + $4
+                            THEN 1 ELSE address_limits.count + 1 END,
+               window_start = CASE WHEN EXCLUDED.window_start >= address_limits.window_start + $4
+                            THEN EXCLUDED.window_start ELSE address_limits.window_start END",
+            &[&kind, &address, &u(now), &u(window)],
+        )?;
+        Ok(())
+    }
+
+    fn address_claim(
+        &mut self,
+        kind: &str,
+        address: &str,
+        now: u64,
+        max: u32,
+        window: u64,
+    ) -> Result<bool, StoreError> {
+        self.exec(
+            "DELETE FROM address_limits WHERE kind = $1 AND window_start < $2",
+            &[&kind, &u(now.saturating_sub(window))],
+        )?;
+        // The row lock of ON CONFLICT DO UPDATE serializes claims on one
+        // address; its WHERE sees the committed count.
+        let changed = self.exec(
+            "INSERT INTO address_limits (kind, address, window_start, count) VALUES ($1, $2, $3, 1)
+             ON CONFLICT (kind, address) DO UPDATE SET
+               count = CASE WHEN EXCLUDED.window_start >= address_limits.window_start + $4
+                            THEN 1 ELSE address_limits.count + 1 END,
+               window_start = CASE WHEN EXCLUDED.window_start >= address_limits.window_start + $4
+                            THEN EXCLUDED.window_start ELSE address_limits.window_start END
+             WHERE EXCLUDED.window_start >= address_limits.window_start + $4
+                OR address_limits.count < $5",
+            &[&kind, &address, &u(now), &u(window), &(max as i64)],
+        )?;
+        Ok(changed == 1)
+    }
+
+    fn address_release(&mut self, kind: &str, address: &str) -> Result<(), StoreError> {
+        self.exec(
+            "UPDATE address_limits SET count = count - 1 WHERE kind = $1 AND address = $2 AND count > 0",
+            &[&kind, &address],
+        )?;
+        Ok(())
+    }
+
+    fn set_pending_secret(&mut self, uid: i64, sealed: &[u8]) -> Result<(), StoreError> {
+        self.exec(
+            "UPDATE users SET totp_pending = $1 WHERE id = $2",
+            &[&sealed, &uid],
+        )?;
+        Ok(())
+    }
+
+    fn enable_totp(
+        &mut self,
+        uid: i64,
+        pending: &[u8],
+        step: u64,
+        codes: &[NewCode],
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.c().transaction()?;
+        let changed = tx.execute(
+            "UPDATE users SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = $1, failures = 0
+             WHERE id = $2 AND totp_secret IS NULL AND totp_pending = $3",
+            &[&u(step), &uid, &pending],
+        )?;
+        if changed != 1 {
+            return Ok(false);
+        }
+        insert_codes(&mut tx, uid, codes)?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    fn consume_step_and_promote(
+        &mut self,
+        uid: i64,
+        step: u64,
+        sid: i64,
+        now: u64,
+        expires: u64,
+    ) -> Result<super::Consumed, StoreError> {
+        let mut tx = self.c().transaction()?;
+        let changed = tx.execute(
+            "UPDATE users SET totp_last_step = $1
+             WHERE id = $2 AND totp_secret IS NOT NULL AND (totp_last_step IS NULL OR totp_last_step < $1)",
+            &[&u(step), &uid],
+        )?;
+        if changed != 1 {
+            return Ok(super::Consumed::Refused);
+        }
+        if !promote(&mut tx, uid, sid, now, expires)? {
+            return Ok(super::Consumed::SessionGone);
+        }
+        tx.commit()?;
+        Ok(super::Consumed::Done)
+    }
+
+    fn consume_code_and_promote(
+        &mut self,
+        uid: i64,
+        lookup: &[u8; 32],
+        sid: i64,
+        now: u64,
+        expires: u64,
+    ) -> Result<super::Consumed, StoreError> {
+        let mut tx = self.c().transaction()?;
+        let changed = tx.execute(
+            "UPDATE recovery_codes SET used_at = $1
+             WHERE user_id = $2 AND lookup = $3 AND used_at IS NULL
+               AND EXISTS (SELECT 1 FROM users WHERE id = $2 AND totp_secret IS NOT NULL)",
+            &[&u(now), &uid, &&lookup[..]],
+        )?;
+        if changed != 1 {
+            return Ok(super::Consumed::Refused);
+        }
+        if !promote(&mut tx, uid, sid, now, expires)? {
+            return Ok(super::Consumed::SessionGone);
+        }
+        tx.commit()?;
+        Ok(super::Consumed::Done)
+    }
+
+    fn recovery_codes(&mut self, uid: i64) -> Result<Vec<RecoveryRow>, StoreError> {
+        Ok(self
+            .all(
+                "SELECT sealed, used_at IS NOT NULL FROM recovery_codes WHERE user_id = $1 ORDER BY position",
+                &[&uid],
+            )?
+            .iter()
+            .map(|r| RecoveryRow {
+                sealed: r.get(0),
+                used: r.get(1),
+            })
+            .collect())
+    }
+
+    fn recovery_remaining(&mut self, uid: i64) -> Result<u32, StoreError> {
+        Ok(self
+            .one(
+                "SELECT count(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL",
+                &[&uid],
+            )?
+            .get::<_, i64>(0) as u32)
+    }
+
+    fn replace_codes(&mut self, uid: i64, codes: &[NewCode]) -> Result<bool, StoreError> {
+        let mut tx = self.c().transaction()?;
+        let on: Option<bool> = tx
+            .query_opt(
+                "SELECT totp_secret IS NOT NULL FROM users WHERE id = $1 FOR UPDATE",
+                &[&uid],
+            )?
+            .map(|r| r.get(0));
+        if on != Some(true) {
+            return Ok(false);
+        }
+        tx.execute("DELETE FROM recovery_codes WHERE user_id = $1", &[&uid])?;
+        insert_codes(&mut tx, uid, codes)?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    fn disable_totp(&mut self, uid: i64, keep: i64) -> Result<bool, StoreError> {
+        let mut tx = self.c().transaction()?;
+        let changed = tx.execute(
+            "UPDATE users SET totp_secret = NULL, totp_pending = NULL, totp_last_step = NULL
+             WHERE id = $1 AND totp_secret IS NOT NULL",
+            &[&uid],
+        )?;
+        if changed != 1 {
+            return Ok(false);
+        }
+        tx.execute("DELETE FROM recovery_codes WHERE user_id = $1", &[&uid])?;
+        tx.execute(
+            "DELETE FROM sessions WHERE user_id = $1 AND id != $2",
+            &[&uid, &keep],
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    fn insert_session(
+        &mut self,
+        uid: i64,
+        hash: &[u8; 32],
+        pending: bool,
+        now: u64,
+        expires: u64,
+    ) -> Result<i64, StoreError> {
+        Ok(self
+            .one(
+                "INSERT INTO sessions (user_id, token_hash, pending, created, last_used, expires)
+                 VALUES ($1, $2, $3, $4, $4, $5) RETURNING id",
+                &[&uid, &&hash[..], &pending, &u(now), &u(expires)],
+            )?
+            .get(0))
+    }
+
+    fn session_with_user(
+        &mut self,
+        hash: &[u8; 32],
+    ) -> Result<Option<(SessionRow, UserRow)>, StoreError> {
+        Ok(self
+            .opt(
+                "SELECT s.id, s.pending, s.created, s.last_used, s.expires,
+                        u.id, u.login, u.name, u.password_hash, u.totp_secret, u.totp_pending, u.failures, u.last_failure
+                 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
+                &[&&hash[..]],
+            )?
+            .map(|r| (session_at(&r), user_at(&r, 5))))
+    }
+
+    fn touch_session(&mut self, sid: i64, now: u64) -> Result<(), StoreError> {
+        self.exec(
+            "UPDATE sessions SET last_used = $1 WHERE id = $2",
+            &[&u(now), &sid],
+        )?;
+        Ok(())
+    }
+
+    fn delete_session(&mut self, sid: i64) -> Result<(), StoreError> {
+        self.exec("DELETE FROM sessions WHERE id = $1", &[&sid])?;
+        Ok(())
+    }
+
+    fn claim_session_attempt(&mut self, sid: i64, max: u32) -> Result<Option<u32>, StoreError> {
+        Ok(self
+            .opt(
+                "UPDATE sessions SET attempts = attempts + 1
+                 WHERE id = $1 AND pending AND attempts < $2 RETURNING attempts",
+                &[&sid, &(max as i64)],
+            )?
+            .map(|r| r.get::<_, i64>(0) as u32))
+    }
+
+    fn sessions_of(&mut self, uid: i64) -> Result<Vec<SessionRow>, StoreError> {
+        Ok(self
+            .all(
+                "SELECT id, pending, created, last_used, expires FROM sessions WHERE user_id = $1 ORDER BY id",
+                &[&uid],
+            )?
+            .iter()
+            .map(session_at)
+            .collect())
+    }
+
+    fn delete_sessions(
+        &mut self,
+        uid: i64,
+        ids: Option<&[i64]>,
+        except: Option<i64>,
+    ) -> Result<usize, StoreError> {
+        let mut sql = format!("DELETE FROM sessions WHERE user_id = $1{}", id_filter(ids));
+        if let Some(keep) = except {
+            sql.push_str(&format!(" AND id != {keep}"));
+        }
+        Ok(self.c().execute(&sql, &[&uid])? as usize)
+    }
+
+    fn purge_sessions(&mut self, now: u64) -> Result<(), StoreError> {
+        self.exec("DELETE FROM sessions WHERE expires <= $1", &[&u(now)])?;
+        Ok(())
+    }
+
+    fn insert_token(
+        &mut self,
+        uid: i64,
+        hash: &[u8; 32],
+        description: &str,
+        api_list: &str,
+        expires_at: Option<u64>,
+        now: u64,
+        last4: &str,
+    ) -> Result<i64, StoreError> {
+        Ok(self
+            .one(
+                "INSERT INTO tokens (user_id, token_hash, description, api_list, expires_at, created, last4)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                &[
+                    &uid,
+                    &&hash[..],
+                    &description,
+                    &api_list,
+                    &expires_at.map(u),
+                    &u(now),
+                    &last4,
+                ],
+            )?
+            .get(0))
+    }
+
+    fn token_with_user(
+        &mut self,
+        hash: &[u8; 32],
+    ) -> Result<Option<(TokenRow, UserRow)>, StoreError> {
+        Ok(self
+            .opt(
+                "SELECT t.id, t.description, t.api_list, t.expires_at, t.created, t.last_used, t.last4,
+                        u.id, u.login, u.name, u.password_hash, u.totp_secret, u.totp_pending, u.failures, u.last_failure
+                 FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
+                &[&&hash[..]],
+            )?
+            .map(|r| (token_at(&r), user_at(&r, 7))))
+    }
+
+    fn touch_token(&mut self, id: i64, now: u64) -> Result<(), StoreError> {
+        self.exec(
+            "UPDATE tokens SET last_used = $1 WHERE id = $2",
+            &[&u(now), &id],
+        )?;
+        Ok(())
+    }
+
+    fn tokens_of(&mut self, uid: i64, ids: Option<&[i64]>) -> Result<Vec<TokenRow>, StoreError> {
+        let sql = format!(
+            "SELECT {TOKEN_COLS} FROM tokens WHERE user_id = $1{} ORDER BY id",
+            id_filter(ids)
+        );
+        Ok(self
+            .c()
+            .query(&sql, &[&uid])?
+            .iter()
+            .map(token_at)
+            .collect())
+    }
+
+    fn delete_tokens(&mut self, uid: i64, ids: Option<&[i64]>) -> Result<usize, StoreError> {
+        let sql = format!("DELETE FROM tokens WHERE user_id = $1{}", id_filter(ids));
+        Ok(self.c().execute(&sql, &[&uid])? as usize)
+    }
+
+    fn audit(
+        &mut self,
+        uid: Option<i64>,
+        now: u64,
+        event: &str,
+        address: &str,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        self.exec(
+            "INSERT INTO audit (user_id, at, event, address, detail) VALUES ($1, $2, $3, $4, $5)",
+            &[&uid, &u(now), &event, &address, &detail],
+        )?;
+        Ok(())
+    }
+
+    fn audit_of(&mut self, uid: i64, limit: u32) -> Result<Vec<AuditRow>, StoreError> {
+        Ok(self
+            .all(
+                "SELECT id, at, event, address, detail FROM audit WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
+                &[&uid, &(limit as i64)],
+            )?
+            .iter()
+            .map(|r| AuditRow {
+                id: r.get(0),
+                at: r.get::<_, i64>(1) as u64,
+                event: r.get(2),
+                address: r.get(3),
+                detail: r.get(4),
+            })
+            .collect())
+    }
+}
+
+fn insert_codes(
+    tx: &mut postgres::Transaction,
+    uid: i64,
+    codes: &[NewCode],
+) -> Result<(), StoreError> {
+    let st = tx.prepare(
+        "INSERT INTO recovery_codes (user_id, position, lookup, sealed) VALUES ($1, $2, $3, $4)",
+    )?;
+    for (i, c) in codes.iter().enumerate() {
+        tx.execute(&st, &[&uid, &(i as i64), &&c.lookup[..], &c.sealed])?;
+    }
+    Ok(())
+}
+
+/// Pending session `sid` of `uid` becomes full; the account's failure
+/// counter is reset.
+fn promote(
+    tx: &mut postgres::Transaction,
+    uid: i64,
+    sid: i64,
+    now: u64,
+    expires: u64,
+) -> Result<bool, StoreError> {
+    let changed = tx.execute(
+        "UPDATE sessions SET pending = FALSE, last_used = $1, expires = $2
+         WHERE id = $3 AND user_id = $4 AND pending",
+        &[&u(now), &u(expires), &sid, &uid],
+    )?;
+    if changed != 1 {
+        return Ok(false);
+    }
+    tx.execute("UPDATE users SET failures = 0 WHERE id = $1", &[&uid])?;
+    Ok(true)
+}
