@@ -103,3 +103,39 @@ async fn a_foreign_origin_is_refused_and_its_own_is_not() {
     assert_eq!(status, 200, "no Origin (a script): {body}");
     assert!(exists(&url, "script@x.io").await);
 }
+
+/// Issue 14 item 3: the database, its WAL and its folder are the owner's
+/// alone, whoever creates them; an older database others could read is
+/// tightened.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_database_and_its_folder_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("new-folder").join("account.db");
+    let mut cfg = Config::new(&db);
+    cfg.clock = Arc::new(ManualClock::new(1_700_000_010));
+    cfg.hash_threads = 2;
+    let state = AppState::new(cfg).unwrap();
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", l.local_addr().unwrap());
+    tokio::spawn(apiq_server::serve(l, state));
+    let (status, _) = create(&url, "perm@x.io", &[]).await;
+    assert_eq!(status, 200);
+    assert_eq!(mode(db.parent().unwrap()), 0o700);
+    for suffix in ["", "-wal", "-shm"] {
+        let f = std::path::PathBuf::from(format!("{}{suffix}", db.display()));
+        if f.exists() {
+            assert_eq!(mode(&f), 0o600, "{}", f.display());
+        }
+    }
+    assert!(std::path::PathBuf::from(format!("{}-wal", db.display())).exists());
+
+    // An older database left readable by others is tightened at start.
+    let old = dir.path().join("old.db");
+    drop(AppState::new(Config::new(&old)).unwrap());
+    std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
+    drop(AppState::new(Config::new(&old)).unwrap());
+    assert_eq!(mode(&old), 0o600);
+}

@@ -240,7 +240,15 @@ export function SettingsDialog({
   const [keyringMsg, setKeyringMsg] = useState<string | null>(null);
   const [keyringSlot, setKeyringSlot] = useState<boolean | null>(null);
   const [desktop, setDesktop] = useState<DesktopInfo | null>(null);
-  useEffect(() => void api.desktopInfo().then(setDesktop, () => {}), []);
+  useEffect(
+    () =>
+      void api
+        .desktopInfo()
+        .then(setDesktop, (e) =>
+          setDesktop({ tray: false, shortcutProblem: `What this desktop offers is unknown: ${messageOf(e)}` }),
+        ),
+    [],
+  );
 
   async function save() {
     try {
@@ -281,203 +289,212 @@ export function SettingsDialog({
         </>
       }
     >
-      <div class="grid2">
-        <div class="field">
-          <label for="settings-idle-lock">Lock after idle (minutes, 0 = never)</label>
-          <input
-            id="settings-idle-lock"
-            class="input"
-            type="number"
-            min={0}
-            data-testid="settings-autolock"
-            value={Math.round(s.autoLockSecs / 60)}
-            onInput={(e) => setS({ ...s, autoLockSecs: Math.max(0, Number(e.currentTarget.value) || 0) * 60 })}
-          />
-        </div>
-        <div class="field">
-          <label for="settings-clipboard-clear">Clear copied codes after (seconds, 0 = never)</label>
-          <input
-            id="settings-clipboard-clear"
-            class="input"
-            type="number"
-            min={0}
-            data-testid="settings-clipboard"
-            value={s.clipboardClearSecs}
-            onInput={(e) => setS({ ...s, clipboardClearSecs: Math.max(0, Number(e.currentTarget.value) || 0) })}
-          />
-        </div>
-      </div>
-      <div class="field">
-        <label for="remind">When the keyring opens the vault, ask for its password every (days, 0 = never)</label>
-        <input
-          id="remind"
-          class="input"
-          type="number"
-          min={0}
-          data-testid="settings-reminder-days"
-          value={s.passwordReminderDays}
-          onInput={(e) => setS({ ...s, passwordReminderDays: Math.max(0, Number(e.currentTarget.value) || 0) })}
-        />
-      </div>
-      <div class="field">
-        <label for="remember">
-          A plain export or a QR code asks for the vault password; after it, do not ask again for (minutes, 0 = ask
-          every time)
-        </label>
-        <input
-          id="remember"
-          class="input"
-          type="number"
-          min={0}
-          max={60}
-          data-testid="settings-remember-password"
-          value={s.rememberPasswordMins}
-          onInput={(e) =>
-            setS({ ...s, rememberPasswordMins: Math.min(60, Math.max(0, Number(e.currentTarget.value) || 0)) })
-          }
-        />
-      </div>
-      <div class="field">
-        <label for="sort">Order of the codes</label>
-        <select
-          id="sort"
-          class="input"
-          data-testid="settings-sort"
-          value={s.sort}
-          onChange={(e) => setS({ ...s, sort: e.currentTarget.value as SortOrder })}
-        >
-          <option value="issuer">By service (A to Z)</option>
-          <option value="account">By account (A to Z)</option>
-          <option value="newest">Newest first</option>
-          <option value="oldest">Oldest first</option>
-          <option value="manual">My own order (drag, or Alt+Up/Down)</option>
-        </select>
-      </div>
-      <div class="field">
-        <label for="theme">Theme</label>
-        <select
-          id="theme"
-          class="input"
-          data-testid="settings-theme"
-          value={s.theme}
-          onChange={(e) => setS({ ...s, theme: e.currentTarget.value as Theme })}
-        >
-          <option value="system">As the desktop</option>
-          <option value="light">Light</option>
-          <option value="dark">Dark</option>
-        </select>
-      </div>
-      <label class="check">
-        <input
-          type="checkbox"
-          data-testid="settings-hide"
-          checked={s.hideCodes}
-          onChange={(e) => setS({ ...s, hideCodes: e.currentTarget.checked })}
-        />
-        <span>Hide codes until clicked</span>
-      </label>
-      <div class="field">
-        <label for="settings-server">Account server (empty: the one built into this app)</label>
-        <input
-          id="settings-server"
-          class="input"
-          data-testid="settings-server"
-          placeholder="http://127.0.0.1:8080"
-          value={s.serverUrl}
-          onInput={(e) => setS({ ...s, serverUrl: e.currentTarget.value })}
-        />
-      </div>
-      <div class="field">
-        <label for="ntp">Check this computer's clock against an NTP server (empty: the account server only)</label>
-        <input
-          id="ntp"
-          class="input"
-          data-testid="settings-ntp"
-          placeholder="pool.ntp.org"
-          value={s.ntpServer}
-          onInput={(e) => setS({ ...s, ntpServer: e.currentTarget.value })}
-        />
-      </div>
-      <label class="check">
-        <input
-          type="checkbox"
-          data-testid="settings-clock-correct"
-          checked={s.clockCorrect}
-          onChange={(e) => setS({ ...s, clockCorrect: e.currentTarget.checked })}
-        />
-        <span>When the clock is off, make codes with the measured time</span>
-      </label>
-      <div class="section" data-testid="settings-desktop">
-        <h3>Desktop</h3>
-        <div class="field">
-          <label for="qc">Quick copy from anywhere: shortcut (empty: none)</label>
-          <input
-            id="qc"
-            class="input"
-            data-testid="settings-shortcut"
-            placeholder="Ctrl+Alt+A"
-            value={s.quickCopyShortcut}
-            onInput={(e) => setS({ ...s, quickCopyShortcut: e.currentTarget.value })}
-          />
-          {desktop?.shortcutProblem && (
-            <span class="field-error" data-testid="settings-shortcut-problem">
-              {desktop.shortcutProblem}
-            </span>
-          )}
-        </div>
-        <label class="check">
-          <input
-            type="checkbox"
-            data-testid="settings-close-to-tray"
-            checked={s.closeToTray}
-            disabled={desktop !== null && !desktop.tray}
-            onChange={(e) => setS({ ...s, closeToTray: e.currentTarget.checked })}
-          />
-          <span>
-            Closing the window keeps the app in the tray
-            {desktop !== null && !desktop.tray ? " (this desktop has no tray: closing quits)" : ""}
-          </span>
-        </label>
-        <label class="check">
-          <input
-            type="checkbox"
-            data-testid="settings-autostart"
-            checked={s.autostart}
-            onChange={(e) => setS({ ...s, autostart: e.currentTarget.checked })}
-          />
-          <span>Start at login{desktop?.tray ? ", hidden in the tray" : ""}</span>
-        </label>
-      </div>
-      <div class="field">
-        <label for="settings-keyring-password">System keyring</label>
-        <div class="row">
-          <input
-            id="settings-keyring-password"
-            class="input grow"
-            type="password"
-            placeholder="Vault password"
-            data-testid="settings-keyring-password"
-            value={keyringPw}
-            onInput={(e) => setKeyringPw(e.currentTarget.value)}
-          />
-          <button type="button" class="btn" disabled={!keyringPw} onClick={() => keyring(true)}>
-            Use
-          </button>
-          <button type="button" class="btn" disabled={!keyringPw} onClick={() => keyring(false)}>
-            Stop using
-          </button>
-        </div>
-        {keyringMsg && (
-          <div class="small muted">
-            {keyringMsg}
-            {keyringSlot === null ? "" : ""}
+      {/* The body comes whole, once what the desktop can do is known: a
+          line added after the dialog showed (no tray here) moved every
+          control below it under a click already aimed at it. */}
+      {desktop === null ? (
+        <p class="small muted">Loading…</p>
+      ) : (
+        <>
+          <div class="grid2">
+            <div class="field">
+              <label for="settings-idle-lock">Lock after idle (minutes, 0 = never)</label>
+              <input
+                id="settings-idle-lock"
+                class="input"
+                type="number"
+                min={0}
+                data-testid="settings-autolock"
+                value={Math.round(s.autoLockSecs / 60)}
+                onInput={(e) => setS({ ...s, autoLockSecs: Math.max(0, Number(e.currentTarget.value) || 0) * 60 })}
+              />
+            </div>
+            <div class="field">
+              <label for="settings-clipboard-clear">Clear copied codes after (seconds, 0 = never)</label>
+              <input
+                id="settings-clipboard-clear"
+                class="input"
+                type="number"
+                min={0}
+                data-testid="settings-clipboard"
+                value={s.clipboardClearSecs}
+                onInput={(e) => setS({ ...s, clipboardClearSecs: Math.max(0, Number(e.currentTarget.value) || 0) })}
+              />
+            </div>
           </div>
-        )}
-      </div>
-      <SyncSettings />
-      <ChangePassword />
-      <Backups onRestored={onVaultChanged} />
-      {error && <div class="error-box">{error}</div>}
+          <div class="field">
+            <label for="remind">When the keyring opens the vault, ask for its password every (days, 0 = never)</label>
+            <input
+              id="remind"
+              class="input"
+              type="number"
+              min={0}
+              data-testid="settings-reminder-days"
+              value={s.passwordReminderDays}
+              onInput={(e) => setS({ ...s, passwordReminderDays: Math.max(0, Number(e.currentTarget.value) || 0) })}
+            />
+          </div>
+          <div class="field">
+            <label for="remember">
+              A plain export or a QR code asks for the vault password; after it, do not ask again for (minutes, 0 = ask
+              every time)
+            </label>
+            <input
+              id="remember"
+              class="input"
+              type="number"
+              min={0}
+              max={60}
+              data-testid="settings-remember-password"
+              value={s.rememberPasswordMins}
+              onInput={(e) =>
+                setS({ ...s, rememberPasswordMins: Math.min(60, Math.max(0, Number(e.currentTarget.value) || 0)) })
+              }
+            />
+          </div>
+          <div class="field">
+            <label for="sort">Order of the codes</label>
+            <select
+              id="sort"
+              class="input"
+              data-testid="settings-sort"
+              value={s.sort}
+              onChange={(e) => setS({ ...s, sort: e.currentTarget.value as SortOrder })}
+            >
+              <option value="issuer">By service (A to Z)</option>
+              <option value="account">By account (A to Z)</option>
+              <option value="newest">Newest first</option>
+              <option value="oldest">Oldest first</option>
+              <option value="manual">My own order (drag, or Alt+Up/Down)</option>
+            </select>
+          </div>
+          <div class="field">
+            <label for="theme">Theme</label>
+            <select
+              id="theme"
+              class="input"
+              data-testid="settings-theme"
+              value={s.theme}
+              onChange={(e) => setS({ ...s, theme: e.currentTarget.value as Theme })}
+            >
+              <option value="system">As the desktop</option>
+              <option value="light">Light</option>
+              <option value="dark">Dark</option>
+            </select>
+          </div>
+          <label class="check">
+            <input
+              type="checkbox"
+              data-testid="settings-hide"
+              checked={s.hideCodes}
+              onChange={(e) => setS({ ...s, hideCodes: e.currentTarget.checked })}
+            />
+            <span>Hide codes until clicked</span>
+          </label>
+          <div class="field">
+            <label for="settings-server">Account server (empty: the one built into this app)</label>
+            <input
+              id="settings-server"
+              class="input"
+              data-testid="settings-server"
+              placeholder="http://127.0.0.1:8080"
+              value={s.serverUrl}
+              onInput={(e) => setS({ ...s, serverUrl: e.currentTarget.value })}
+            />
+          </div>
+          <div class="field">
+            <label for="ntp">Check this computer's clock against an NTP server (empty: the account server only)</label>
+            <input
+              id="ntp"
+              class="input"
+              data-testid="settings-ntp"
+              placeholder="pool.ntp.org"
+              value={s.ntpServer}
+              onInput={(e) => setS({ ...s, ntpServer: e.currentTarget.value })}
+            />
+          </div>
+          <label class="check">
+            <input
+              type="checkbox"
+              data-testid="settings-clock-correct"
+              checked={s.clockCorrect}
+              onChange={(e) => setS({ ...s, clockCorrect: e.currentTarget.checked })}
+            />
+            <span>When the clock is off, make codes with the measured time</span>
+          </label>
+          <div class="section" data-testid="settings-desktop">
+            <h3>Desktop</h3>
+            <div class="field">
+              <label for="qc">Quick copy from anywhere: shortcut (empty: none)</label>
+              <input
+                id="qc"
+                class="input"
+                data-testid="settings-shortcut"
+                placeholder="Ctrl+Alt+A"
+                value={s.quickCopyShortcut}
+                onInput={(e) => setS({ ...s, quickCopyShortcut: e.currentTarget.value })}
+              />
+              {desktop?.shortcutProblem && (
+                <span class="field-error" data-testid="settings-shortcut-problem">
+                  {desktop.shortcutProblem}
+                </span>
+              )}
+            </div>
+            <label class="check">
+              <input
+                type="checkbox"
+                data-testid="settings-close-to-tray"
+                checked={s.closeToTray}
+                disabled={desktop !== null && !desktop.tray}
+                onChange={(e) => setS({ ...s, closeToTray: e.currentTarget.checked })}
+              />
+              <span>
+                Closing the window keeps the app in the tray
+                {desktop !== null && !desktop.tray ? " (this desktop has no tray: closing quits)" : ""}
+              </span>
+            </label>
+            <label class="check">
+              <input
+                type="checkbox"
+                data-testid="settings-autostart"
+                checked={s.autostart}
+                onChange={(e) => setS({ ...s, autostart: e.currentTarget.checked })}
+              />
+              <span>Start at login{desktop?.tray ? ", hidden in the tray" : ""}</span>
+            </label>
+          </div>
+          <div class="field">
+            <label for="settings-keyring-password">System keyring</label>
+            <div class="row">
+              <input
+                id="settings-keyring-password"
+                class="input grow"
+                type="password"
+                placeholder="Vault password"
+                data-testid="settings-keyring-password"
+                value={keyringPw}
+                onInput={(e) => setKeyringPw(e.currentTarget.value)}
+              />
+              <button type="button" class="btn" disabled={!keyringPw} onClick={() => keyring(true)}>
+                Use
+              </button>
+              <button type="button" class="btn" disabled={!keyringPw} onClick={() => keyring(false)}>
+                Stop using
+              </button>
+            </div>
+            {keyringMsg && (
+              <div class="small muted">
+                {keyringMsg}
+                {keyringSlot === null ? "" : ""}
+              </div>
+            )}
+          </div>
+          <SyncSettings />
+          <ChangePassword />
+          <Backups onRestored={onVaultChanged} />
+          {error && <div class="error-box">{error}</div>}
+        </>
+      )}
     </Dialog>
   );
 }

@@ -98,7 +98,58 @@ const MIGRATIONS: &[&str] = &[
     "#,
 ];
 
+/// Makes the database file owner-only before SQLite opens it: its folder
+/// 0700 when this creates it, the file 0600 (SQLite gives the `-wal` and
+/// `-shm` files the database file's mode), and an existing file others
+/// could read tightened. The database holds logins, password hashes and
+/// audit rows with addresses.
+#[cfg(unix)]
+fn owner_only(path: &Path) -> Result<(), StoreError> {
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+    let io = |what: &str, e: std::io::Error| {
+        StoreError::Config(format!("{what} {}: {e}", path.display()))
+    };
+    if path.as_os_str().is_empty() || path == Path::new(":memory:") {
+        return Ok(());
+    }
+    if let Some(dir) = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty() && !d.exists())
+    {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| io("cannot create the folder of", e))?;
+    }
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            for suffix in ["", "-wal", "-shm"] {
+                let mut f = path.as_os_str().to_owned();
+                f.push(suffix);
+                let f = std::path::PathBuf::from(f);
+                if let Ok(m) = std::fs::metadata(&f) {
+                    if m.permissions().mode() & 0o077 != 0 {
+                        std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o600))
+                            .map_err(|e| io("cannot make owner-only", e))?;
+                    }
+                }
+            }
+        }
+        Err(e) => return Err(io("cannot create", e)),
+    }
+    Ok(())
+}
+
 pub fn open_conn(path: &Path) -> Result<Connection, StoreError> {
+    #[cfg(unix)]
+    owner_only(path)?;
     let conn = Connection::open(path)?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     conn.execute_batch(
