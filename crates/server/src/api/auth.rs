@@ -26,27 +26,30 @@ fn normalize_login(login: &str) -> Option<String> {
 }
 
 pub(super) async fn create_account(cx: &Cx, p: &Params) -> Reply {
-    let email = p.req("email")?;
-    let login =
-        normalize_login(email).ok_or_else(|| ApiError::param("email", "not an e-mail address"))?;
-    let password = p.secret("password")?;
-    let n = password.chars().count();
-    if !(8..=1024).contains(&n) {
-        return Err(ApiError::param(
-            "password",
-            "must have 8 to 1024 characters",
-        ));
-    }
-    let name = p.opt("name").unwrap_or("").to_owned();
-    if name.chars().count() > 256 || name.chars().any(char::is_control) {
-        return Err(ApiError::param("name", "at most 256 printable characters"));
-    }
     // Accounts one address may create per window (each costs a hash and a
-    // row): a slot is claimed before any hashing (one conditional upsert,
+    // row): a slot is claimed before anything else (one conditional upsert,
     // so parallel requests on any number of instances never pass the
-    // limit); past it, 704 with the wait. A refusal gives the slot back.
+    // limit); past it, 704 with the wait. Refusals (708 "taken", 4 "bad
+    // parameter") keep their slot: otherwise `createaccount` would list the
+    // taken logins at full speed. Only a failure of ours (busy, internal)
+    // gives the slot back.
     cx.limit_take(Limit::Signups).await?;
     let created = async {
+        let email = p.req("email")?;
+        let login = normalize_login(email)
+            .ok_or_else(|| ApiError::param("email", "not an e-mail address"))?;
+        let password = p.secret("password")?;
+        let n = password.chars().count();
+        if !(8..=1024).contains(&n) {
+            return Err(ApiError::param(
+                "password",
+                "must have 8 to 1024 characters",
+            ));
+        }
+        let name = p.opt("name").unwrap_or("").to_owned();
+        if name.chars().count() > 256 || name.chars().any(char::is_control) {
+            return Err(ApiError::param("name", "at most 256 printable characters"));
+        }
         let phc = cx.st.inner.hasher.hash(password).await?;
         let (now, addr) = (cx.now, cx.addr.to_string());
         cx.db(move |db| {
@@ -61,6 +64,7 @@ pub(super) async fn create_account(cx: &Cx, p: &Params) -> Reply {
     .await;
     match created {
         Ok(uid) => ok(&proto::Created { uid }),
+        Err(e @ (ApiError::LoginTaken | ApiError::InvalidParam(_))) => Err(e),
         Err(e) => {
             cx.limit_give_back(Limit::Signups).await?;
             Err(e)
