@@ -169,7 +169,15 @@ async fn handle(st: AppState, m: Method, req: Request) -> Response {
                 st,
                 addr,
             };
-            api::dispatch(cx, m, p).await
+            // On its own task, so a request runs to its end even when the
+            // client goes away: a claimed password check is always
+            // settled, a multi-step change never cut in the middle.
+            tokio::spawn(api::dispatch(cx, m, p))
+                .await
+                .unwrap_or_else(|e| {
+                    tracing::error!(error = %e, "request task failed");
+                    Err(ApiError::Internal)
+                })
         }
         Err(e) => Err(e),
     };

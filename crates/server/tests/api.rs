@@ -624,6 +624,123 @@ async fn throttling_does_not_reveal_which_logins_exist() {
     }
 }
 
+/// Issue 14, item 1: a sign-in used to check the wait, hash, and only then
+/// record the failure, so 40 simultaneous wrong passwords were all checked
+/// inside one window. The check is now claimed before the hash: of 40 at
+/// once at most 5 are checked (the free attempts), the rest are told
+/// "busy" (checks in flight) or "throttled" (failures); a login with no
+/// account answers exactly alike, so the flood tells nothing either.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forty_parallel_wrong_passwords_are_at_most_five_checks() {
+    let s = std::sync::Arc::new(start().await);
+    s.signup("guess@x.io", PW).await;
+    for login in ["guess@x.io", "nobody@x.io"] {
+        let replies = futures_join_all((0..40).map(|i| {
+            let s = s.clone();
+            async move { s.signin(login, &format!("wrong password {i}")).await }
+        }))
+        .await;
+        let checked = replies.iter().filter(|r| r["result"] == 701).count();
+        for r in replies.iter().filter(|r| r["result"] != 701) {
+            assert_eq!(r["result"], 704, "{login}: {r}");
+            assert!(r["reason"] == "busy" || r["reason"] == "throttled", "{r}");
+            assert!(r["retryAfter"].as_u64().unwrap() >= 1, "{r}");
+        }
+        // Every refusal came from 5 checks in flight or 5 failures, and
+        // each check in flight ends as a failure: exactly the free five.
+        assert_eq!(checked, 5, "{login}: {checked} of 40 were checked");
+        // The five failures throttle the login, the right password too.
+        let r = s.signin(login, PW).await;
+        assert_eq!(
+            (r["result"].clone(), r["reason"].clone()),
+            (704.into(), "throttled".into()),
+            "{r}"
+        );
+    }
+    s.clock.advance(1);
+    assert_eq!(result(&s.signin("guess@x.io", PW).await), 0);
+}
+
+/// The same claim guards the password the 2FA methods ask for: 30 parallel
+/// wrong passwords on `get2faconfig` from a signed-in session are at most
+/// five checks, and the account's counter says five failures.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_wrong_passwords_on_a_2fa_method_are_at_most_five_checks() {
+    let s = std::sync::Arc::new(start().await);
+    s.signup("confirm@x.io", PW).await;
+    let sess = s.session("confirm@x.io", PW).await;
+    let replies = futures_join_all((0..30).map(|_| {
+        let (s, sess) = (s.clone(), sess.clone());
+        async move {
+            s.get(
+                "account/rest/get2faconfig",
+                &[("session", &sess), ("password", "not the password")],
+            )
+            .await
+        }
+    }))
+    .await;
+    let checked = replies.iter().filter(|r| r["result"] == 701).count();
+    assert_eq!(checked, 5, "{replies:?}");
+    assert!(replies
+        .iter()
+        .all(|r| r["result"] == 701 || r["result"] == 704));
+    let r = s
+        .get(
+            "account/rest/get2faconfig",
+            &[("session", &sess), ("password", PW)],
+        )
+        .await;
+    assert_eq!(r["reason"], "throttled", "{r}");
+}
+
+/// Checks claimed by an instance that died before settling them hold the
+/// account only for their lease (60 s after the newest claim), not for
+/// ever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn checks_left_in_flight_by_a_crash_end_with_their_lease() {
+    let s = start().await;
+    s.signup("crash@x.io", PW).await;
+    s.exec_sql(&format!(
+        "UPDATE users SET checks = 5, checks_since = {} WHERE login = 'crash@x.io'",
+        s.now()
+    ));
+    let r = s.signin("crash@x.io", PW).await;
+    assert_eq!(
+        (r["result"].clone(), r["reason"].clone()),
+        (704.into(), "busy".into()),
+        "{r}"
+    );
+    s.clock.advance(59);
+    assert_eq!(s.signin("crash@x.io", PW).await["reason"], "busy");
+    s.clock.advance(1);
+    assert_eq!(result(&s.signin("crash@x.io", PW).await), 0);
+}
+
+/// Right passwords in parallel are never counted as failures: a burst
+/// past the checks an account may have in flight is told "busy" (retry at
+/// once), and the account signs in normally after it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_right_passwords_are_busy_never_throttled() {
+    let s = std::sync::Arc::new(start().await);
+    s.signup("many@x.io", PW).await;
+    let replies = futures_join_all((0..20).map(|_| {
+        let s = s.clone();
+        async move { s.signin("many@x.io", PW).await }
+    }))
+    .await;
+    let ok = replies.iter().filter(|r| r["result"] == 0).count();
+    assert!(ok >= 1, "{replies:?}");
+    for r in replies.iter().filter(|r| r["result"] != 0) {
+        assert_eq!(
+            (r["result"].clone(), r["reason"].clone()),
+            (704.into(), "busy".into()),
+            "{r}"
+        );
+    }
+    assert_eq!(result(&s.signin("many@x.io", PW).await), 0);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lockout_is_not_reset_by_a_new_signin_and_grows_to_a_lock() {
     let s = start().await;

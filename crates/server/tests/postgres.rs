@@ -319,6 +319,37 @@ async fn a_lockout_reached_through_one_instance_holds_on_the_others() {
     }
 }
 
+/// 40 simultaneous wrong passwords for one login, spread over three
+/// instances: the claim before the hash lives in the database, so at most
+/// the five free attempts are checked in all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL: scripts/test-postgres.sh"]
+async fn forty_parallel_wrong_passwords_over_instances_are_at_most_five_checks() {
+    let c = Arc::new(Cluster::start(3, &[]));
+    c.signup(0, "spread@x.io").await;
+    let calls: Vec<_> = (0..40)
+        .map(|i| {
+            let c = c.clone();
+            tokio::spawn(async move { c.signin(i % 3, "spread@x.io", "wrong password").await })
+        })
+        .collect();
+    let mut checked = 0;
+    for t in calls {
+        let r = t.await.unwrap();
+        match r["result"].as_i64() {
+            Some(701) => checked += 1,
+            Some(704) => assert!(r["reason"] == "busy" || r["reason"] == "throttled", "{r}"),
+            _ => panic!("unexpected reply {r}"),
+        }
+    }
+    assert!((1..=5).contains(&checked), "{checked} of 40 were checked");
+    let failures = query_i64(
+        &c.db,
+        "SELECT failures FROM users WHERE login = 'spread@x.io'",
+    );
+    assert_eq!(failures, Some(checked));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs PostgreSQL: scripts/test-postgres.sh"]
 async fn the_sign_up_limit_is_shared_by_the_instances() {
@@ -342,9 +373,11 @@ async fn the_sign_up_limit_is_shared_by_the_instances() {
 #[ignore = "needs PostgreSQL: scripts/test-postgres.sh"]
 fn instances_starting_together_migrate_once_and_share_one_key() {
     let c = Cluster::start(3, &[]);
+    // Migrated once to the newest version (2: the schema, then password
+    // checks in flight): one version row.
     assert_eq!(
         query_i64(&c.db, "SELECT max(version) FROM apiq_schema"),
-        Some(1)
+        Some(2)
     );
     assert_eq!(
         query_i64(&c.db, "SELECT count(*) FROM apiq_schema"),

@@ -6,12 +6,11 @@ use apiq_account_proto::{self as proto, Method};
 use zeroize::Zeroizing;
 
 use super::audit::{audit, audit_threshold, log_event};
-use super::{authenticate, ok, Cx, Reply, PENDING_ATTEMPTS};
+use super::{authenticate, checked_password, ok, Cx, Reply, PENDING_ATTEMPTS};
 use crate::crypto::{self, CodeShape};
 use crate::error::ApiError;
 use crate::params::Params;
-use crate::store::{Claim, Consumed, Limit};
-use crate::throttle;
+use crate::store::{Checked, Claim, Consumed, Limit};
 
 /// Logins are e-mail addresses, compared without case.
 fn normalize_login(login: &str) -> Option<String> {
@@ -104,34 +103,19 @@ async fn new_session(
 pub(super) async fn signin(cx: &Cx, p: &Params) -> Reply {
     let login = p.req("login")?;
     let password = p.secret("password")?;
-    cx.addr_check().await?;
-    // Failures against a login with no account are counted too (by a keyed
-    // hash of it), so a throttled answer never tells which logins exist.
-    let login_hash = cx.st.inner.key.login_lookup(&login.trim().to_lowercase());
-    let (user, unknown_failures) = match normalize_login(login) {
-        Some(l) => {
-            cx.db(move |db| {
-                let user = db.user_by_login(&l)?;
-                let unknown = match user {
-                    Some(_) => None,
-                    None => db.unknown_login_failures(&login_hash)?,
-                };
-                Ok((user, unknown))
-            })
-            .await?
-        }
-        None => (None, None),
+    let user = match normalize_login(login) {
+        Some(l) => cx.db(move |db| Ok(db.user_by_login(&l)?)).await?,
+        None => None,
     };
-    let (failures, last_failure) = match (&user, unknown_failures) {
-        (Some(u), _) => (u.failures, u.last_failure),
-        (None, Some(f)) => f,
-        (None, None) => (0, 0),
+    // Checks against a login with no account are counted too (by a keyed
+    // hash of it), so neither a throttled nor a busy answer tells which
+    // logins exist.
+    let who = match &user {
+        Some(u) => Checked::User(u.id),
+        None => Checked::Unknown(cx.st.inner.key.login_lookup(&login.trim().to_lowercase())),
     };
-    if let Some(retry_after) = throttle::retry_after(failures, last_failure, cx.now) {
-        return Err(ApiError::TooManyAttempts { retry_after });
-    }
     let phc = user.as_ref().map(|u| u.password_hash.clone());
-    let matched = cx.st.inner.hasher.verify(password, phc).await?;
+    let (matched, failures) = checked_password(cx, who, password, phc).await?;
     match user {
         Some(u) if matched => {
             let two_factor = u.totp_secret.is_some();
@@ -147,20 +131,15 @@ pub(super) async fn signin(cx: &Cx, p: &Params) -> Reply {
             })
         }
         user => {
-            cx.addr_failed().await?;
             let (now, addr) = (cx.now, cx.addr.to_string());
             let uid = user.map(|u| u.id);
             cx.db(move |db| {
                 match uid {
                     Some(uid) => {
-                        let n = db.record_failure(uid, now)?;
                         audit(db, Some(uid), now, &addr, "signin.failed", "wrong password")?;
-                        audit_threshold(db, uid, now, &addr, n)?;
+                        audit_threshold(db, uid, now, &addr, failures)?;
                     }
-                    None => {
-                        db.record_unknown_login_failure(&login_hash, now)?;
-                        log_event(None, "signin.failed", "unknown login");
-                    }
+                    None => log_event(None, "signin.failed", "unknown login"),
                 }
                 Ok(())
             })
@@ -173,7 +152,10 @@ pub(super) async fn signin(cx: &Cx, p: &Params) -> Reply {
 pub(super) async fn verify_code(cx: &Cx, p: &Params) -> Reply {
     let raw = p.secret("session")?;
     let code = p.secret("code")?;
-    cx.addr_check().await?;
+    // A failed-attempt slot of this address is claimed first (given back
+    // unless the code was wrong), so parallel guesses from one address
+    // cannot pass its window either.
+    cx.limit_take(Limit::Failures).await?;
     let st = cx.st.clone();
     let (now, addr) = (cx.now, cx.addr.to_string());
     let absolute = now + st.inner.config.session_absolute;
@@ -253,14 +235,16 @@ pub(super) async fn verify_code(cx: &Cx, p: &Params) -> Reply {
                 }
             }
         })
-        .await?;
-    if outcome {
+        .await;
+    if !matches!(outcome, Ok(false)) {
+        cx.limit_give_back(Limit::Failures).await?;
+    }
+    if outcome? {
         ok(&proto::SigninReply {
             session: raw.into(),
             two_factor_required: false,
         })
     } else {
-        cx.addr_failed().await?;
         Err(ApiError::InvalidCode)
     }
 }

@@ -22,10 +22,10 @@ use serde::Serialize;
 use crate::crypto;
 use crate::error::ApiError;
 use crate::params::Params;
-use crate::store::{Db, Limit, SessionRow, TokenRow, UserRow};
-use crate::throttle;
+use crate::store::{CheckClaim, Checked, Db, Limit, SessionRow, TokenRow, UserRow};
 use crate::AppState;
 use audit::{audit, audit_threshold};
+use zeroize::Zeroizing;
 
 /// Failed codes a pending session survives.
 pub const PENDING_ATTEMPTS: u32 = 5;
@@ -72,20 +72,6 @@ impl Cx {
         }
     }
 
-    /// 704 when this address has used up `limit` in its window. The
-    /// counts live in the database, so every instance sees the same.
-    async fn limit_check(&self, limit: Limit) -> Result<(), ApiError> {
-        let (max, window) = self.limit_of(limit);
-        let (addr, now) = (self.addr.to_string(), self.now);
-        let wait = self
-            .db(move |db| Ok(db.address_wait(limit, &addr, now, max, window)?))
-            .await?;
-        match wait {
-            Some(retry_after) => Err(ApiError::TooManyAttempts { retry_after }),
-            None => Ok(()),
-        }
-    }
-
     /// Claims one event of `limit` for this address: 704 when its window
     /// is full (atomic across instances: the count lives in the database).
     async fn limit_take(&self, limit: Limit) -> Result<(), ApiError> {
@@ -105,22 +91,6 @@ impl Cx {
         let addr = self.addr.to_string();
         self.db(move |db| Ok(db.address_give_back(limit, &addr)?))
             .await
-    }
-
-    /// Counts one event of `limit` for this address.
-    async fn limit_count(&self, limit: Limit) -> Result<(), ApiError> {
-        let (_, window) = self.limit_of(limit);
-        let (addr, now) = (self.addr.to_string(), self.now);
-        self.db(move |db| Ok(db.address_count(limit, &addr, now, window)?))
-            .await
-    }
-
-    async fn addr_check(&self) -> Result<(), ApiError> {
-        self.limit_check(Limit::Failures).await
-    }
-
-    async fn addr_failed(&self) -> Result<(), ApiError> {
-        self.limit_count(Limit::Failures).await
     }
 }
 
@@ -228,29 +198,56 @@ async fn auth(cx: &Cx, p: &Params, m: Method) -> Result<Principal, ApiError> {
     cx.db(move |db| authenticate(db, &st, now, &raw, m)).await
 }
 
+/// Checks `password` against `phc` (`None`: a login with no account,
+/// checked against the dummy hash) with the attempt claimed **before** the
+/// hash is computed, so parallel guesses cannot all pass one window: first
+/// a failed-attempt slot of this address, then a check of `who`
+/// ([`Db::claim_check`]: busy when as many checks as the account may have
+/// are in flight, throttled when it must wait). A right password gives the
+/// address slot back; a wrong one keeps it and counts a failure of `who`.
+/// Returns whether it matched and `who`'s failure counter after it.
+async fn checked_password(
+    cx: &Cx,
+    who: Checked,
+    password: Zeroizing<String>,
+    phc: Option<String>,
+) -> Result<(bool, u32), ApiError> {
+    cx.limit_take(Limit::Failures).await?;
+    let now = cx.now;
+    let refusal = match cx.db(move |db| Ok(db.claim_check(&who, now)?)).await {
+        Ok(CheckClaim::Allowed) => None,
+        Ok(CheckClaim::Busy) => Some(ApiError::Busy { retry_after: 1 }),
+        Ok(CheckClaim::Wait(retry_after)) => Some(ApiError::TooManyAttempts { retry_after }),
+        Err(e) => Some(e),
+    };
+    if let Some(e) = refusal {
+        cx.limit_give_back(Limit::Failures).await?;
+        return Err(e);
+    }
+    let verified = cx.st.inner.hasher.verify(password, phc).await;
+    let failed = matches!(verified, Ok(false));
+    let failures = cx
+        .db(move |db| Ok(db.settle_check(&who, failed, now)?))
+        .await?;
+    if !failed {
+        cx.limit_give_back(Limit::Failures).await?;
+    }
+    Ok((verified?, failures))
+}
+
 /// Checks the account password of an authenticated caller; a failure counts
 /// against the account and the address like a failed sign-in.
 async fn check_password(cx: &Cx, user: &UserRow, p: &Params) -> Result<(), ApiError> {
     let password = p.secret("password")?;
-    cx.addr_check().await?;
-    if let Some(retry_after) = throttle::retry_after(user.failures, user.last_failure, cx.now) {
-        return Err(ApiError::TooManyAttempts { retry_after });
-    }
-    let ok = cx
-        .st
-        .inner
-        .hasher
-        .verify(password, Some(user.password_hash.clone()))
-        .await?;
+    let phc = Some(user.password_hash.clone());
+    let (ok, failures) = checked_password(cx, Checked::User(user.id), password, phc).await?;
     if ok {
         return Ok(());
     }
-    cx.addr_failed().await?;
     let (uid, now, addr) = (user.id, cx.now, cx.addr.to_string());
     cx.db(move |db| {
-        let n = db.record_failure(uid, now)?;
         audit(db, Some(uid), now, &addr, "password.failed", "")?;
-        audit_threshold(db, uid, now, &addr, n)
+        audit_threshold(db, uid, now, &addr, failures)
     })
     .await?;
     Err(ApiError::AuthFailed)

@@ -11,7 +11,7 @@ use super::{auth, check_password, full_user, ok, Cx, Principal, Reply, ISSUER, R
 use crate::crypto::{self, CodeShape};
 use crate::error::ApiError;
 use crate::params::Params;
-use crate::store::{Claim, NewCode};
+use crate::store::{Claim, Limit, NewCode};
 
 /// A full session and the password: what every 2FA method needs.
 async fn full_with_password(cx: &Cx, p: &Params, m: Method) -> Result<Principal, ApiError> {
@@ -94,6 +94,9 @@ pub(super) async fn enable_2fa(cx: &Cx, p: &Params) -> Reply {
     let Some(pending) = pr.user.totp_pending.clone() else {
         return Err(ApiError::NotEnabled);
     };
+    // The address's failed-attempt slot first, given back unless the
+    // code was wrong (as in `verify2facode`).
+    cx.limit_take(Limit::Failures).await?;
     let st = cx.st.clone();
     let (uid, now, addr) = (pr.user.id, cx.now, cx.addr.to_string());
     let codes = cx
@@ -124,13 +127,13 @@ pub(super) async fn enable_2fa(cx: &Cx, p: &Params) -> Reply {
             audit(db, Some(uid), now, &addr, "2fa.enabled", "")?;
             Ok(Some(shown))
         })
-        .await?;
-    match codes {
+        .await;
+    if !matches!(codes, Ok(None)) {
+        cx.limit_give_back(Limit::Failures).await?;
+    }
+    match codes? {
         Some(recovery_codes) => ok(&proto::NewCodes { recovery_codes }),
-        None => {
-            cx.addr_failed().await?;
-            Err(ApiError::InvalidCode)
-        }
+        None => Err(ApiError::InvalidCode),
     }
 }
 

@@ -198,8 +198,6 @@ pub struct UserRow {
     pub password_hash: String,
     pub totp_secret: Option<Vec<u8>>,
     pub totp_pending: Option<Vec<u8>>,
-    pub failures: u32,
-    pub last_failure: u64,
 }
 
 pub struct SessionRow {
@@ -250,6 +248,43 @@ pub enum Consumed {
     SessionGone,
 }
 
+/// Whose password checks are counted.
+#[derive(Debug, Clone, Copy)]
+pub enum Checked {
+    /// An account.
+    User(i64),
+    /// A login with no account, by its keyed hash (so that throttling
+    /// answers an unknown login exactly as it answers a known one).
+    Unknown([u8; 32]),
+}
+
+/// The password-check state of one account or unknown login.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckState {
+    pub failures: u32,
+    pub last_failure: u64,
+    /// Checks claimed and not yet settled …
+    pub checks: u32,
+    /// … and when the newest of them was claimed.
+    pub since: u64,
+}
+
+/// Seconds after the newest claim that the checks in flight are
+/// forgotten (a check takes well under a second; a crashed instance's
+/// claims must not hold an account for ever).
+pub const CHECK_LEASE: u64 = 60;
+
+/// Result of claiming a password check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckClaim {
+    /// Allowed: hash, then settle with [`Db::settle_check`].
+    Allowed,
+    /// As many checks as the account may have are in flight.
+    Busy,
+    /// Throttled for this many seconds.
+    Wait(u64),
+}
+
 /// Result of claiming an account's attempt slot.
 pub enum Claim {
     /// Allowed; the failure counter now reads this.
@@ -277,8 +312,7 @@ impl Limit {
 }
 
 /// The columns of [`UserRow`], in its field order.
-const USER_COLS: &str =
-    "id, login, name, password_hash, totp_secret, totp_pending, failures, last_failure";
+const USER_COLS: &str = "id, login, name, password_hash, totp_secret, totp_pending";
 /// The columns of [`SessionRow`], in its field order.
 const SESSION_COLS: &str = "id, pending, created, last_used, expires";
 /// The columns of [`TokenRow`], in its field order.
@@ -324,21 +358,59 @@ pub trait Db {
     /// Raises the counter of `uid` from `seen` to `seen + 1` if it still
     /// reads `seen` (compare-and-set); true when it did.
     fn cas_failures(&mut self, uid: i64, seen: u32, now: u64) -> Result<bool, StoreError>;
-    /// Records one failed attempt; returns the new counter.
-    fn record_failure(&mut self, uid: i64, now: u64) -> Result<u32, StoreError>;
-    /// Failures recorded against a login that has no account: `(failures,
-    /// last_failure)` by the login's keyed hash.
-    fn unknown_login_failures(
+    /// Password checks of `who`: its failures and the checks in flight.
+    /// For a login with no account a zero row is made first (so the
+    /// checks in flight have a row to be counted on).
+    fn check_state(&mut self, who: &Checked, now: u64) -> Result<Option<CheckState>, StoreError>;
+    /// Sets the checks in flight of `who` to `checks` (their lease from
+    /// `now`) if its state still reads `seen` (compare-and-set); true when
+    /// it did.
+    fn cas_checks(
         &mut self,
-        login_hash: &[u8; 32],
-    ) -> Result<Option<(u32, u64)>, StoreError>;
-    /// Records a failed sign-in against a login that has no account; returns
-    /// the new counter. Also drops rows idle past [`UNKNOWN_LOGIN_TTL`].
-    fn record_unknown_login_failure(
-        &mut self,
-        login_hash: &[u8; 32],
+        who: &Checked,
+        seen: &CheckState,
+        checks: u32,
         now: u64,
-    ) -> Result<u32, StoreError>;
+    ) -> Result<bool, StoreError>;
+    /// Ends one check of `who` claimed by [`Db::claim_check`]: one fewer in
+    /// flight and, when `failed`, one more failure at `now`. Returns the
+    /// failure counter. For logins with no account it also drops rows idle
+    /// past [`UNKNOWN_LOGIN_TTL`] with nothing in flight.
+    fn settle_check(&mut self, who: &Checked, failed: bool, now: u64) -> Result<u32, StoreError>;
+
+    /// Claims a password check of `who` before the password is hashed, so
+    /// parallel guesses cannot all pass one throttle window: at most
+    /// `FREE_FAILURES - failures` checks in flight while the account has
+    /// free attempts left, one at a time after that, none while it must
+    /// wait. A refusal because of failures is [`CheckClaim::Wait`]
+    /// (throttled); because of checks in flight, [`CheckClaim::Busy`]
+    /// (nothing failed: the caller may retry at once). A claim's lease
+    /// ends [`CHECK_LEASE`] seconds after the newest claim, so a crashed
+    /// instance cannot hold an account's checks for ever.
+    fn claim_check(&mut self, who: &Checked, now: u64) -> Result<CheckClaim, StoreError> {
+        loop {
+            let Some(seen) = self.check_state(who, now)? else {
+                // The account is gone: nothing to check against.
+                return Ok(CheckClaim::Wait(1));
+            };
+            if let Some(wait) = throttle::retry_after(seen.failures, seen.last_failure, now) {
+                return Ok(CheckClaim::Wait(wait));
+            }
+            let in_flight = if now >= seen.since.saturating_add(CHECK_LEASE) {
+                0
+            } else {
+                seen.checks
+            };
+            let allowed = throttle::FREE_FAILURES.saturating_sub(seen.failures).max(1);
+            if in_flight >= allowed {
+                return Ok(CheckClaim::Busy);
+            }
+            if self.cas_checks(who, &seen, in_flight + 1, now)? {
+                return Ok(CheckClaim::Allowed);
+            }
+        }
+    }
+
     fn reset_failures(&mut self, uid: i64) -> Result<(), StoreError>;
 
     /// Claims an attempt slot of account `uid`: raises its failure counter
@@ -365,15 +437,6 @@ pub trait Db {
         kind: &str,
         address: &str,
     ) -> Result<Option<(u64, u32)>, StoreError>;
-    /// Counts one event for `address` in a fixed window of `window`
-    /// seconds (a new window starts when the last one ended).
-    fn address_record(
-        &mut self,
-        kind: &str,
-        address: &str,
-        now: u64,
-        window: u64,
-    ) -> Result<(), StoreError>;
 
     /// `Some(seconds)` when `address` has used up `max` events of `limit`
     /// in its current window.
@@ -430,16 +493,6 @@ pub trait Db {
 
     fn address_give_back(&mut self, limit: Limit, address: &str) -> Result<(), StoreError> {
         self.address_release(limit.key(), address)
-    }
-
-    fn address_count(
-        &mut self,
-        limit: Limit,
-        address: &str,
-        now: u64,
-        window: u64,
-    ) -> Result<(), StoreError> {
-        self.address_record(limit.key(), address, now, window.max(1))
     }
 
     // ---- two-factor state ----------------------------------------------

@@ -88,6 +88,24 @@ pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Srv {
 }
 
 impl Srv {
+    /// Runs SQL statements straight on this test's database (either
+    /// engine), as a crashed instance or an operator would leave it.
+    pub fn exec_sql(&self, sql: &str) {
+        let (pg, db, sql) = (self.pg_url.clone(), self.db.clone(), sql.to_owned());
+        std::thread::spawn(move || match pg {
+            Some(url) => {
+                let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+                c.batch_execute(&sql).unwrap();
+            }
+            None => rusqlite::Connection::open(db)
+                .unwrap()
+                .execute_batch(&sql)
+                .unwrap(),
+        })
+        .join()
+        .unwrap();
+    }
+
     /// GET `/1.0/users/{path}` with query parameters (py-jelastic's way).
     pub async fn get(&self, path: &str, params: &[(&str, &str)]) -> Value {
         let r = self

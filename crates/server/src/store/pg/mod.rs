@@ -20,11 +20,12 @@
 //!
 //! [`Store::call`]: super::Store::call
 
+use postgres::types::ToSql;
 use postgres::Row;
 
 use super::{
-    id_filter, AuditRow, Db, NewCode, RecoveryRow, SessionRow, TokenRow, UserRow, TOKEN_COLS,
-    UNKNOWN_LOGIN_TTL,
+    id_filter, AuditRow, CheckState, Checked, Db, NewCode, RecoveryRow, SessionRow, TokenRow,
+    UserRow, TOKEN_COLS, UNKNOWN_LOGIN_TTL,
 };
 use crate::error::StoreError;
 
@@ -43,8 +44,6 @@ fn user_at(r: &Row, i: usize) -> UserRow {
         password_hash: r.get(i + 3),
         totp_secret: r.get(i + 4),
         totp_pending: r.get(i + 5),
-        failures: r.get::<_, i64>(i + 6) as u32,
-        last_failure: r.get::<_, i64>(i + 7) as u64,
     }
 }
 
@@ -90,7 +89,7 @@ impl Db for Conn {
     fn user_by_login(&mut self, login: &str) -> Result<Option<UserRow>, StoreError> {
         Ok(self
             .opt(
-                "SELECT u.id, u.login, u.name, u.password_hash, u.totp_secret, u.totp_pending, u.failures, u.last_failure
+                "SELECT u.id, u.login, u.name, u.password_hash, u.totp_secret, u.totp_pending
                  FROM users u WHERE u.login = $1",
                 &[&login],
             )?
@@ -113,46 +112,88 @@ impl Db for Conn {
         )? == 1)
     }
 
-    fn record_failure(&mut self, uid: i64, now: u64) -> Result<u32, StoreError> {
-        Ok(self
-            .opt(
-                "UPDATE users SET failures = failures + 1, last_failure = $1 WHERE id = $2 RETURNING failures",
-                &[&u(now), &uid],
-            )?
-            .map(|r| r.get::<_, i64>(0) as u32)
-            .unwrap_or(0))
+    fn check_state(&mut self, who: &Checked, now: u64) -> Result<Option<CheckState>, StoreError> {
+        let row = match who {
+            Checked::User(uid) => self.opt(
+                "SELECT failures, last_failure, checks, checks_since FROM users WHERE id = $1",
+                &[uid],
+            )?,
+            Checked::Unknown(hash) => {
+                self.exec(
+                    "INSERT INTO unknown_logins (login_hash, failures, last_failure) VALUES ($1, 0, $2)
+                     ON CONFLICT (login_hash) DO NOTHING",
+                    &[&&hash[..], &u(now)],
+                )?;
+                self.opt(
+                    "SELECT failures, last_failure, checks, checks_since
+                     FROM unknown_logins WHERE login_hash = $1",
+                    &[&&hash[..]],
+                )?
+            }
+        };
+        Ok(row.map(|r| CheckState {
+            failures: r.get::<_, i64>(0) as u32,
+            last_failure: r.get::<_, i64>(1) as u64,
+            checks: r.get::<_, i64>(2) as u32,
+            since: r.get::<_, i64>(3) as u64,
+        }))
     }
 
-    fn unknown_login_failures(
+    fn cas_checks(
         &mut self,
-        login_hash: &[u8; 32],
-    ) -> Result<Option<(u32, u64)>, StoreError> {
-        Ok(self
-            .opt(
-                "SELECT failures, last_failure FROM unknown_logins WHERE login_hash = $1",
-                &[&&login_hash[..]],
-            )?
-            .map(|r| (r.get::<_, i64>(0) as u32, r.get::<_, i64>(1) as u64)))
-    }
-
-    fn record_unknown_login_failure(
-        &mut self,
-        login_hash: &[u8; 32],
+        who: &Checked,
+        seen: &CheckState,
+        checks: u32,
         now: u64,
-    ) -> Result<u32, StoreError> {
-        self.exec(
-            "DELETE FROM unknown_logins WHERE last_failure < $1",
-            &[&u(now.saturating_sub(UNKNOWN_LOGIN_TTL))],
-        )?;
-        Ok(self
-            .one(
-                "INSERT INTO unknown_logins (login_hash, failures, last_failure) VALUES ($1, 1, $2)
-                 ON CONFLICT (login_hash) DO UPDATE
-                 SET failures = unknown_logins.failures + 1, last_failure = EXCLUDED.last_failure
-                 RETURNING failures",
-                &[&&login_hash[..], &u(now)],
-            )?
-            .get::<_, i64>(0) as u32)
+    ) -> Result<bool, StoreError> {
+        let p: [&(dyn ToSql + Sync); 6] = [
+            &i64::from(checks),
+            &u(now),
+            &i64::from(seen.failures),
+            &u(seen.last_failure),
+            &i64::from(seen.checks),
+            &u(seen.since),
+        ];
+        let changed = match who {
+            Checked::User(uid) => self.exec(
+                "UPDATE users SET checks = $1, checks_since = $2 WHERE id = $7
+                 AND failures = $3 AND last_failure = $4 AND checks = $5 AND checks_since = $6",
+                &[p[0], p[1], p[2], p[3], p[4], p[5], uid],
+            )?,
+            Checked::Unknown(hash) => self.exec(
+                "UPDATE unknown_logins SET checks = $1, checks_since = $2 WHERE login_hash = $7
+                 AND failures = $3 AND last_failure = $4 AND checks = $5 AND checks_since = $6",
+                &[p[0], p[1], p[2], p[3], p[4], p[5], &&hash[..]],
+            )?,
+        };
+        Ok(changed == 1)
+    }
+
+    fn settle_check(&mut self, who: &Checked, failed: bool, now: u64) -> Result<u32, StoreError> {
+        let row = match who {
+            Checked::User(uid) => self.opt(
+                "UPDATE users SET checks = GREATEST(checks - 1, 0),
+                 failures = failures + CASE WHEN $1 THEN 1 ELSE 0 END,
+                 last_failure = CASE WHEN $1 THEN $2 ELSE last_failure END
+                 WHERE id = $3 RETURNING failures",
+                &[&failed, &u(now), uid],
+            )?,
+            Checked::Unknown(hash) => {
+                self.exec(
+                    "DELETE FROM unknown_logins WHERE last_failure < $1
+                     AND (checks = 0 OR checks_since < $1)",
+                    &[&u(now.saturating_sub(UNKNOWN_LOGIN_TTL))],
+                )?;
+                self.opt(
+                    "UPDATE unknown_logins SET checks = GREATEST(checks - 1, 0),
+                     failures = failures + CASE WHEN $1 THEN 1 ELSE 0 END,
+                     last_failure = CASE WHEN $1 THEN $2 ELSE last_failure END
+                     WHERE login_hash = $3 RETURNING failures",
+                    &[&failed, &u(now), &&hash[..]],
+                )?
+            }
+        };
+        Ok(row.map(|r| r.get::<_, i64>(0) as u32).unwrap_or(0))
     }
 
     fn reset_failures(&mut self, uid: i64) -> Result<(), StoreError> {
@@ -174,29 +215,6 @@ impl Db for Conn {
                 &[&kind, &address],
             )?
             .map(|r| (r.get::<_, i64>(0) as u64, r.get::<_, i64>(1) as u32)))
-    }
-
-    fn address_record(
-        &mut self,
-        kind: &str,
-        address: &str,
-        now: u64,
-        window: u64,
-    ) -> Result<(), StoreError> {
-        self.exec(
-            "DELETE FROM address_limits WHERE kind = $1 AND window_start < $2",
-            &[&kind, &u(now.saturating_sub(window))],
-        )?;
-        self.exec(
-            "INSERT INTO address_limits (kind, address, window_start, count) VALUES ($1, $2, $3, 1)
-             ON CONFLICT (kind, address) DO UPDATE SET
-               count = CASE WHEN EXCLUDED.window_start >= address_limits.window_start + $4
-                            THEN 1 ELSE address_limits.count + 1 END,
-               window_start = CASE WHEN EXCLUDED.window_start >= address_limits.window_start + $4
-                            THEN EXCLUDED.window_start ELSE address_limits.window_start END",
-            &[&kind, &address, &u(now), &u(window)],
-        )?;
-        Ok(())
     }
 
     fn address_claim(
@@ -396,7 +414,7 @@ impl Db for Conn {
         Ok(self
             .opt(
                 "SELECT s.id, s.pending, s.created, s.last_used, s.expires,
-                        u.id, u.login, u.name, u.password_hash, u.totp_secret, u.totp_pending, u.failures, u.last_failure
+                        u.id, u.login, u.name, u.password_hash, u.totp_secret, u.totp_pending
                  FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
                 &[&&hash[..]],
             )?
@@ -489,7 +507,7 @@ impl Db for Conn {
         Ok(self
             .opt(
                 "SELECT t.id, t.description, t.api_list, t.expires_at, t.created, t.last_used, t.last4,
-                        u.id, u.login, u.name, u.password_hash, u.totp_secret, u.totp_pending, u.failures, u.last_failure
+                        u.id, u.login, u.name, u.password_hash, u.totp_secret, u.totp_pending
                  FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
                 &[&&hash[..]],
             )?

@@ -86,6 +86,13 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX address_limits_age ON address_limits(kind, window_start);
     "#,
+    // 2: SQLite's version 4: password checks in flight and their lease.
+    r#"
+    ALTER TABLE users ADD COLUMN checks BIGINT NOT NULL DEFAULT 0;
+    ALTER TABLE users ADD COLUMN checks_since BIGINT NOT NULL DEFAULT 0;
+    ALTER TABLE unknown_logins ADD COLUMN checks BIGINT NOT NULL DEFAULT 0;
+    ALTER TABLE unknown_logins ADD COLUMN checks_since BIGINT NOT NULL DEFAULT 0;
+    "#,
 ];
 
 /// Parses `url` (a `postgres://` or `postgresql://` URL) into a

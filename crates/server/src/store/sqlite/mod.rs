@@ -7,8 +7,8 @@
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::{
-    id_filter, prefixed, AuditRow, Consumed, Db, NewCode, RecoveryRow, SessionRow, TokenRow,
-    UserRow, SESSION_COLS, TOKEN_COLS, UNKNOWN_LOGIN_TTL, USER_COLS,
+    id_filter, prefixed, AuditRow, CheckState, Checked, Consumed, Db, NewCode, RecoveryRow,
+    SessionRow, TokenRow, UserRow, SESSION_COLS, TOKEN_COLS, UNKNOWN_LOGIN_TTL, USER_COLS,
 };
 use crate::error::StoreError;
 
@@ -28,8 +28,6 @@ fn user_row_at(r: &rusqlite::Row, i: usize) -> rusqlite::Result<UserRow> {
         password_hash: r.get(i + 3)?,
         totp_secret: r.get(i + 4)?,
         totp_pending: r.get(i + 5)?,
-        failures: r.get(i + 6)?,
-        last_failure: r.get(i + 7)?,
     })
 }
 
@@ -104,49 +102,96 @@ impl Db for Connection {
             == 1)
     }
 
-    /// Records one failed attempt; returns the new counter.
-    fn record_failure(&mut self, uid: i64, now: u64) -> Result<u32, StoreError> {
+    fn check_state(&mut self, who: &Checked, now: u64) -> Result<Option<CheckState>, StoreError> {
+        let row = |r: &rusqlite::Row<'_>| {
+            Ok(CheckState {
+                failures: r.get(0)?,
+                last_failure: r.get(1)?,
+                checks: r.get(2)?,
+                since: r.get(3)?,
+            })
+        };
+        match who {
+            Checked::User(uid) => Ok(self
+                .prepare_cached(
+                    "SELECT failures, last_failure, checks, checks_since FROM users WHERE id = ?1",
+                )?
+                .query_row([uid], row)
+                .optional()?),
+            Checked::Unknown(hash) => {
+                self.prepare_cached(
+                    "INSERT INTO unknown_logins (login_hash, failures, last_failure) VALUES (?1, 0, ?2)
+                     ON CONFLICT(login_hash) DO NOTHING",
+                )?
+                .execute(params![&hash[..], now])?;
+                Ok(self
+                    .prepare_cached(
+                        "SELECT failures, last_failure, checks, checks_since
+                         FROM unknown_logins WHERE login_hash = ?1",
+                    )?
+                    .query_row([&hash[..]], row)
+                    .optional()?)
+            }
+        }
+    }
+
+    fn cas_checks(
+        &mut self,
+        who: &Checked,
+        seen: &CheckState,
+        checks: u32,
+        now: u64,
+    ) -> Result<bool, StoreError> {
+        let (sql, key): (&str, &dyn rusqlite::ToSql) = match who {
+            Checked::User(uid) => (
+                "UPDATE users SET checks = ?1, checks_since = ?2 WHERE id = ?3
+                 AND failures = ?4 AND last_failure = ?5 AND checks = ?6 AND checks_since = ?7",
+                uid,
+            ),
+            Checked::Unknown(hash) => (
+                "UPDATE unknown_logins SET checks = ?1, checks_since = ?2 WHERE login_hash = ?3
+                 AND failures = ?4 AND last_failure = ?5 AND checks = ?6 AND checks_since = ?7",
+                hash,
+            ),
+        };
+        Ok(self.prepare_cached(sql)?.execute(params![
+            checks,
+            now,
+            key,
+            seen.failures,
+            seen.last_failure,
+            seen.checks,
+            seen.since
+        ])? == 1)
+    }
+
+    fn settle_check(&mut self, who: &Checked, failed: bool, now: u64) -> Result<u32, StoreError> {
+        let (sql, key): (&str, &dyn rusqlite::ToSql) = match who {
+            Checked::User(uid) => (
+                "UPDATE users SET checks = MAX(checks - 1, 0),
+                 failures = failures + ?1, last_failure = IIF(?1, ?2, last_failure)
+                 WHERE id = ?3 RETURNING failures",
+                uid,
+            ),
+            Checked::Unknown(hash) => {
+                self.prepare_cached(
+                    "DELETE FROM unknown_logins WHERE last_failure < ?1
+                     AND (checks = 0 OR checks_since < ?1)",
+                )?
+                .execute([now.saturating_sub(UNKNOWN_LOGIN_TTL)])?;
+                (
+                    "UPDATE unknown_logins SET checks = MAX(checks - 1, 0),
+                     failures = failures + ?1, last_failure = IIF(?1, ?2, last_failure)
+                     WHERE login_hash = ?3 RETURNING failures",
+                    hash,
+                )
+            }
+        };
         Ok(self
-            .prepare_cached(
-                "UPDATE users SET failures = failures + 1, last_failure = ?1 WHERE id = ?2 RETURNING failures",
-            )?
-            .query_row(params![now, uid], |r| r.get(0))
+            .prepare_cached(sql)?
+            .query_row(params![failed, now, key], |r| r.get(0))
             .optional()?
             .unwrap_or(0))
-    }
-
-    /// Failures recorded against a login that has no account: `(failures,
-    /// last_failure)` by the login's keyed hash.
-    fn unknown_login_failures(
-        &mut self,
-        login_hash: &[u8; 32],
-    ) -> Result<Option<(u32, u64)>, StoreError> {
-        Ok(self
-            .prepare_cached(
-                "SELECT failures, last_failure FROM unknown_logins WHERE login_hash = ?1",
-            )?
-            .query_row([&login_hash[..]], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?)
-    }
-
-    /// Records a failed sign-in against a login that has no account; returns
-    /// the new counter. Also drops rows idle past [`UNKNOWN_LOGIN_TTL`], so
-    /// the table stays bounded by recent traffic (itself bounded per address).
-    fn record_unknown_login_failure(
-        &mut self,
-        login_hash: &[u8; 32],
-        now: u64,
-    ) -> Result<u32, StoreError> {
-        self.prepare_cached("DELETE FROM unknown_logins WHERE last_failure < ?1")?
-            .execute([now.saturating_sub(UNKNOWN_LOGIN_TTL)])?;
-        Ok(self
-            .prepare_cached(
-                "INSERT INTO unknown_logins (login_hash, failures, last_failure) VALUES (?1, 1, ?2)
-                 ON CONFLICT(login_hash) DO UPDATE
-                 SET failures = failures + 1, last_failure = excluded.last_failure
-                 RETURNING failures",
-            )?
-            .query_row(params![&login_hash[..], now], |r| r.get(0))?)
     }
 
     fn address_state(
@@ -160,27 +205,6 @@ impl Db for Connection {
             )?
             .query_row(params![kind, address], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?)
-    }
-
-    fn address_record(
-        &mut self,
-        kind: &str,
-        address: &str,
-        now: u64,
-        window: u64,
-    ) -> Result<(), StoreError> {
-        self.prepare_cached("DELETE FROM address_limits WHERE kind = ?1 AND window_start < ?2")?
-            .execute(params![kind, now.saturating_sub(window)])?;
-        self.prepare_cached(
-            "INSERT INTO address_limits (kind, address, window_start, count) VALUES (?1, ?2, ?3, 1)
-             ON CONFLICT (kind, address) DO UPDATE SET
-               count = CASE WHEN excluded.window_start >= window_start + ?4
-                            THEN 1 ELSE count + 1 END,
-               window_start = CASE WHEN excluded.window_start >= window_start + ?4
-                            THEN excluded.window_start ELSE window_start END",
-        )?
-        .execute(params![kind, address, now, window])?;
-        Ok(())
     }
 
     fn address_claim(

@@ -89,6 +89,15 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX address_limits_age ON address_limits(kind, window_start);
     "#,
+    // 4: password checks in flight (claimed before hashing, so parallel
+    // guesses cannot pass one throttle window) and when the newest was
+    // claimed (their lease).
+    r#"
+    ALTER TABLE users ADD COLUMN checks INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE users ADD COLUMN checks_since INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE unknown_logins ADD COLUMN checks INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE unknown_logins ADD COLUMN checks_since INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];
 
 /// Makes the database file owner-only before SQLite opens it: its folder
