@@ -41,9 +41,14 @@ start() { # $1: output file; rest: command
     for _ in $(seq 100); do grep -q '^listening on ' "$out" 2>/dev/null && break; sleep 0.1; done
     head -1 "$out" | sed 's/^listening on //'
 }
+# Three instances on one machine share its CPUs: each gets a third of them
+# for hashing (at least 1), as an operator sizing them would; the default
+# (every CPU per instance) runs 3 × CPUs Argon2 threads, each with its
+# 19 MiB working memory, on CPUs that can run CPUs of them.
+HASH_THREADS=${HASH_THREADS:-$(( ($(nproc) + 2) / 3 ))}
 URLS=()
 for i in 1 2 3; do
-    URLS+=("$(RUST_LOG=warn start "$WORK/s$i" "$BIN" --db "$DB" --key-file "$WORK/key" --listen 127.0.0.1:0)")
+    URLS+=("$(RUST_LOG=warn start "$WORK/s$i" "$BIN" --db "$DB" --key-file "$WORK/key" --listen 127.0.0.1:0 --hash-threads "$HASH_THREADS")")
 done
 FLOOR_URL=$(start "$WORK/floor" "$TARGET/release/examples/pg_floor" --db "$DB" --pool 4)
 

@@ -103,19 +103,22 @@ async fn new_session(
 pub(super) async fn signin(cx: &Cx, p: &Params) -> Reply {
     let login = p.req("login")?;
     let password = p.secret("password")?;
-    let user = match normalize_login(login) {
-        Some(l) => cx.db(move |db| Ok(db.user_by_login(&l)?)).await?,
-        None => None,
-    };
     // Checks against a login with no account are counted too (by a keyed
     // hash of it), so neither a throttled nor a busy answer tells which
     // logins exist.
-    let who = match &user {
-        Some(u) => Checked::User(u.id),
-        None => Checked::Unknown(cx.st.inner.key.login_lookup(&login.trim().to_lowercase())),
-    };
-    let phc = user.as_ref().map(|u| u.password_hash.clone());
-    let (matched, failures) = checked_password(cx, who, password, phc).await?;
+    let unknown = cx.st.inner.key.login_lookup(&login.trim().to_lowercase());
+    let login = normalize_login(login);
+    let (matched, failures, user) = checked_password(cx, password, move |db| {
+        let user = match login {
+            Some(l) => db.user_by_login(&l)?,
+            None => None,
+        };
+        Ok(match user {
+            Some(u) => (Checked::User(u.id), Some(u.password_hash.clone()), Some(u)),
+            None => (Checked::Unknown(unknown), None, None),
+        })
+    })
+    .await?;
     match user {
         Some(u) if matched => {
             let two_factor = u.totp_secret.is_some();

@@ -198,49 +198,60 @@ async fn auth(cx: &Cx, p: &Params, m: Method) -> Result<Principal, ApiError> {
     cx.db(move |db| authenticate(db, &st, now, &raw, m)).await
 }
 
-/// Checks `password` against `phc` (`None`: a login with no account,
-/// checked against the dummy hash) with the attempt claimed **before** the
-/// hash is computed, so parallel guesses cannot all pass one window: first
-/// a failed-attempt slot of this address, then a check of `who`
-/// ([`Db::claim_check`]: busy when as many checks as the account may have
-/// are in flight, throttled when it must wait). A right password gives the
-/// address slot back; a wrong one keeps it and counts a failure of `who`.
-/// Returns whether it matched and `who`'s failure counter after it.
-async fn checked_password(
+/// Checks a password with the attempt claimed **before** the hash is
+/// computed, so parallel guesses cannot all pass one window. `find` names
+/// whose password it is ([`Checked`]), its hash (`None`: a login with no
+/// account, checked against the dummy hash) and anything the caller wants
+/// back; in the same database step a failed-attempt slot of this address is
+/// claimed, then a check of that account ([`Db::claim_check`]: busy when as
+/// many checks as it may have are in flight, throttled when it must wait).
+/// After the hash one more step settles the check: a right password gives
+/// the address slot back; a wrong one keeps it and counts a failure.
+/// Returns whether it matched, the failure counter after it, and `find`'s
+/// extra.
+async fn checked_password<T: Send + 'static>(
     cx: &Cx,
-    who: Checked,
     password: Zeroizing<String>,
-    phc: Option<String>,
-) -> Result<(bool, u32), ApiError> {
-    cx.limit_take(Limit::Failures).await?;
-    let now = cx.now;
-    let refusal = match cx.db(move |db| Ok(db.claim_check(&who, now)?)).await {
-        Ok(CheckClaim::Allowed) => None,
-        Ok(CheckClaim::Busy) => Some(ApiError::Busy { retry_after: 1 }),
-        Ok(CheckClaim::Wait(retry_after)) => Some(ApiError::TooManyAttempts { retry_after }),
-        Err(e) => Some(e),
-    };
-    if let Some(e) = refusal {
-        cx.limit_give_back(Limit::Failures).await?;
-        return Err(e);
-    }
+    find: impl FnOnce(&mut dyn Db) -> Result<(Checked, Option<String>, T), ApiError> + Send + 'static,
+) -> Result<(bool, u32, T), ApiError> {
+    let (max, window) = cx.limit_of(Limit::Failures);
+    let (addr, now) = (cx.addr.to_string(), cx.now);
+    let addr2 = addr.clone();
+    let (who, phc, extra) = cx
+        .db(move |db| {
+            let (who, phc, extra) = find(db)?;
+            if let Some(retry_after) = db.address_take(Limit::Failures, &addr, now, max, window)? {
+                return Err(ApiError::TooManyAttempts { retry_after });
+            }
+            let refusal = match db.claim_check(&who, now)? {
+                CheckClaim::Allowed => return Ok((who, phc, extra)),
+                CheckClaim::Busy => ApiError::Busy { retry_after: 1 },
+                CheckClaim::Wait(retry_after) => ApiError::TooManyAttempts { retry_after },
+            };
+            db.address_give_back(Limit::Failures, &addr)?;
+            Err(refusal)
+        })
+        .await?;
     let verified = cx.st.inner.hasher.verify(password, phc).await;
     let failed = matches!(verified, Ok(false));
     let failures = cx
-        .db(move |db| Ok(db.settle_check(&who, failed, now)?))
+        .db(move |db| {
+            let failures = db.settle_check(&who, failed, now)?;
+            if !failed {
+                db.address_give_back(Limit::Failures, &addr2)?;
+            }
+            Ok(failures)
+        })
         .await?;
-    if !failed {
-        cx.limit_give_back(Limit::Failures).await?;
-    }
-    Ok((verified?, failures))
+    Ok((verified?, failures, extra))
 }
 
 /// Checks the account password of an authenticated caller; a failure counts
 /// against the account and the address like a failed sign-in.
 async fn check_password(cx: &Cx, user: &UserRow, p: &Params) -> Result<(), ApiError> {
     let password = p.secret("password")?;
-    let phc = Some(user.password_hash.clone());
-    let (ok, failures) = checked_password(cx, Checked::User(user.id), password, phc).await?;
+    let (who, phc) = (Checked::User(user.id), Some(user.password_hash.clone()));
+    let (ok, failures, ()) = checked_password(cx, password, move |_| Ok((who, phc, ()))).await?;
     if ok {
         return Ok(());
     }

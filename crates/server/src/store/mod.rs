@@ -269,6 +269,32 @@ pub struct CheckState {
     pub since: u64,
 }
 
+/// Stale rows (ended address windows, idle unknown logins) are swept at
+/// most this often per process and table, not on every request: the
+/// statements that read those tables ignore stale rows anyway, so the
+/// sweep only keeps the tables small.
+pub const SWEEP_EVERY: u64 = 60;
+
+/// Tables swept by [`sweep_due`].
+#[derive(Clone, Copy)]
+pub(crate) enum Sweep {
+    AddressLimits = 0,
+    UnknownLogins = 1,
+}
+
+/// Whether `table` is due for a sweep at `now` (claims the sweep: the next
+/// caller within [`SWEEP_EVERY`] gets false).
+pub(crate) fn sweep_due(table: Sweep, now: u64) -> bool {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static LAST: [AtomicU64; 2] = [AtomicU64::new(0), AtomicU64::new(0)];
+    let last = &LAST[table as usize];
+    let seen = last.load(Ordering::Relaxed);
+    (now < seen || now >= seen.saturating_add(SWEEP_EVERY))
+        && last
+            .compare_exchange(seen, now, Ordering::Relaxed, Ordering::Relaxed)
+            .is_ok()
+}
+
 /// Seconds after the newest claim that the checks in flight are
 /// forgotten (a check takes well under a second; a crashed instance's
 /// claims must not hold an account for ever).

@@ -24,8 +24,8 @@ use postgres::types::ToSql;
 use postgres::Row;
 
 use super::{
-    id_filter, AuditRow, CheckState, Checked, Db, NewCode, RecoveryRow, SessionRow, TokenRow,
-    UserRow, TOKEN_COLS, UNKNOWN_LOGIN_TTL,
+    id_filter, sweep_due, AuditRow, CheckState, Checked, Db, NewCode, RecoveryRow, SessionRow,
+    Sweep, TokenRow, UserRow, TOKEN_COLS, UNKNOWN_LOGIN_TTL,
 };
 use crate::error::StoreError;
 
@@ -179,11 +179,13 @@ impl Db for Conn {
                 &[&failed, &u(now), uid],
             )?,
             Checked::Unknown(hash) => {
-                self.exec(
-                    "DELETE FROM unknown_logins WHERE last_failure < $1
-                     AND (checks = 0 OR checks_since < $1)",
-                    &[&u(now.saturating_sub(UNKNOWN_LOGIN_TTL))],
-                )?;
+                if sweep_due(Sweep::UnknownLogins, now) {
+                    self.exec(
+                        "DELETE FROM unknown_logins WHERE last_failure < $1
+                         AND (checks = 0 OR checks_since < $1)",
+                        &[&u(now.saturating_sub(UNKNOWN_LOGIN_TTL))],
+                    )?;
+                }
                 self.opt(
                     "UPDATE unknown_logins SET checks = GREATEST(checks - 1, 0),
                      failures = failures + CASE WHEN $1 THEN 1 ELSE 0 END,
@@ -225,10 +227,12 @@ impl Db for Conn {
         max: u32,
         window: u64,
     ) -> Result<bool, StoreError> {
-        self.exec(
-            "DELETE FROM address_limits WHERE kind = $1 AND window_start < $2",
-            &[&kind, &u(now.saturating_sub(window))],
-        )?;
+        if sweep_due(Sweep::AddressLimits, now) {
+            self.exec(
+                "DELETE FROM address_limits WHERE kind = $1 AND window_start < $2",
+                &[&kind, &u(now.saturating_sub(window))],
+            )?;
+        }
         // The row lock of ON CONFLICT DO UPDATE serializes claims on one
         // address; its WHERE sees the committed count.
         let changed = self.exec(

@@ -7,8 +7,9 @@
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::{
-    id_filter, prefixed, AuditRow, CheckState, Checked, Consumed, Db, NewCode, RecoveryRow,
-    SessionRow, TokenRow, UserRow, SESSION_COLS, TOKEN_COLS, UNKNOWN_LOGIN_TTL, USER_COLS,
+    id_filter, prefixed, sweep_due, AuditRow, CheckState, Checked, Consumed, Db, NewCode,
+    RecoveryRow, SessionRow, Sweep, TokenRow, UserRow, SESSION_COLS, TOKEN_COLS, UNKNOWN_LOGIN_TTL,
+    USER_COLS,
 };
 use crate::error::StoreError;
 
@@ -174,11 +175,13 @@ impl Db for Connection {
                 uid,
             ),
             Checked::Unknown(hash) => {
-                self.prepare_cached(
-                    "DELETE FROM unknown_logins WHERE last_failure < ?1
-                     AND (checks = 0 OR checks_since < ?1)",
-                )?
-                .execute([now.saturating_sub(UNKNOWN_LOGIN_TTL)])?;
+                if sweep_due(Sweep::UnknownLogins, now) {
+                    self.prepare_cached(
+                        "DELETE FROM unknown_logins WHERE last_failure < ?1
+                         AND (checks = 0 OR checks_since < ?1)",
+                    )?
+                    .execute([now.saturating_sub(UNKNOWN_LOGIN_TTL)])?;
+                }
                 (
                     "UPDATE unknown_logins SET checks = MAX(checks - 1, 0),
                      failures = failures + ?1, last_failure = IIF(?1, ?2, last_failure)
@@ -215,8 +218,12 @@ impl Db for Connection {
         max: u32,
         window: u64,
     ) -> Result<bool, StoreError> {
-        self.prepare_cached("DELETE FROM address_limits WHERE kind = ?1 AND window_start < ?2")?
+        if sweep_due(Sweep::AddressLimits, now) {
+            self.prepare_cached(
+                "DELETE FROM address_limits WHERE kind = ?1 AND window_start < ?2",
+            )?
             .execute(params![kind, now.saturating_sub(window)])?;
+        }
         let changed = self
             .prepare_cached(
                 "INSERT INTO address_limits (kind, address, window_start, count) VALUES (?1, ?2, ?3, 1)
