@@ -10,6 +10,7 @@ import { ClockBanner } from "./views/clock";
 import { SyncBadge, SyncProblem, useSyncStatus } from "./views/sync";
 import { Icon } from "./components/icons";
 import { ToastHost, useToast } from "./components/toast";
+import { t } from "./i18n";
 
 export function App() {
   return (
@@ -90,7 +91,7 @@ function Shell() {
     return (
       <div class="gate">
         <div class="card">
-          <h1>The app could not start</h1>
+          <h1>{t("app.cannotStart")}</h1>
           <div class="error-box">{fatal}</div>
         </div>
       </div>
@@ -127,7 +128,7 @@ function Shell() {
             data-testid="nav-codes"
             onClick={() => setTab("codes")}
           >
-            Codes
+            {t("app.tabCodes")}
           </button>
           <button
             type="button"
@@ -136,15 +137,15 @@ function Shell() {
             data-testid="nav-account"
             onClick={() => setTab("account")}
           >
-            Account
+            {t("app.tabAccount")}
           </button>
         </div>
         <SyncBadge view={sync} />
         <button
           type="button"
           class="icon-btn"
-          aria-label="Lock"
-          title="Lock (Ctrl+L)"
+          aria-label={t("app.lock")}
+          title={t("app.lockTitle")}
           data-testid="vault-lock"
           onClick={lock}
         >
@@ -157,7 +158,7 @@ function Shell() {
         <PasswordReminder
           onChecked={(s) => {
             setStatus(s);
-            toast({ text: "That is the password. Keep it safe." });
+            toast({ text: t("app.passwordChecked") });
           }}
         />
       )}

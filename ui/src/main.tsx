@@ -1,5 +1,7 @@
 import { render } from "preact";
 import { App } from "./app";
+import { initLang, t } from "./i18n";
+import { LangRoot } from "./i18n/root";
 import { Palette } from "./views/palette";
 import { windowLabel } from "./ipc";
 import "./styles.css";
@@ -12,7 +14,7 @@ function showCrash(what: unknown) {
   el.setAttribute("role", "alert");
   el.setAttribute("data-testid", "crash");
   el.style.cssText = "position:fixed;left:12px;right:12px;bottom:12px;z-index:999";
-  el.textContent = `Something went wrong in the window: ${what instanceof Error ? what.message : String(what)}`;
+  el.textContent = t("app.crash", { message: what instanceof Error ? what.message : String(what) });
 }
 window.addEventListener("error", (e) => showCrash(e.error ?? e.message));
 window.addEventListener("unhandledrejection", (e) => showCrash(e.reason));
@@ -21,7 +23,8 @@ try {
   // One bundle, two windows: the main window, and quick copy's palette.
   const root = document.getElementById("app");
   if (!root) throw new Error("index.html has no #app element");
-  render(windowLabel() === "palette" ? <Palette /> : <App />, root);
+  initLang();
+  render(<LangRoot view={windowLabel() === "palette" ? Palette : App} />, root);
 } catch (e) {
   showCrash(e);
 }

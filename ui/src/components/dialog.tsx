@@ -4,6 +4,7 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import { focusFirstField } from "../lib/focus";
 import { Icon } from "./icons";
+import { t } from "../i18n";
 
 export function Dialog(props: {
   title: string;
@@ -40,7 +41,7 @@ export function Dialog(props: {
       >
         <header>
           <h2>{props.title}</h2>
-          <button type="button" class="icon-btn" aria-label="Close" onClick={props.onClose}>
+          <button type="button" class="icon-btn" aria-label={t("common.close")} onClick={props.onClose}>
             <Icon name="close" />
           </button>
         </header>
@@ -68,7 +69,7 @@ export function Confirm(props: {
       footer={
         <>
           <button type="button" class="btn" onClick={props.onCancel}>
-            Cancel
+            {t("common.cancel")}
           </button>
           <button
             type="button"

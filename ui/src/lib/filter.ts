@@ -1,5 +1,6 @@
 // Search and ordering of the code list: pure, so it is unit-tested.
 import type { EntryView, SortOrder } from "../ipc/bindings";
+import { t } from "../i18n";
 
 /** Lower case without accents, for matching as people type. */
 export function fold(text: string): string {
@@ -69,12 +70,12 @@ export function sections(entries: EntryView[], order: SortOrder = "issuer", manu
     } else rest.push(e);
   }
   const out: Section[] = [];
-  if (pinned.length) out.push({ key: "★", title: "Pinned", entries: pinned });
+  if (pinned.length) out.push({ key: "★", title: t("codes.pinned"), entries: pinned });
   for (const [k, group] of [...groups].sort(([a], [b]) => fold(a).localeCompare(fold(b)))) {
     out.push({ key: `g:${k}`, title: k, entries: group.sort(byLabel) });
   }
   if (rest.length)
-    out.push({ key: "", title: groups.size || pinned.length ? "Other" : "", entries: rest.sort(byLabel) });
+    out.push({ key: "", title: groups.size || pinned.length ? t("codes.other") : "", entries: rest.sort(byLabel) });
   return out;
 }
 

@@ -1,6 +1,7 @@
 // A password strength estimate for the create-vault form: an entropy
 // guess from the character classes and length, lowered for repetition,
 // sequences and the commonest passwords. It guides; it does not forbid.
+import { t } from "../i18n";
 
 export interface Strength {
   /** 0 (very weak) to 4 (strong). */
@@ -31,7 +32,7 @@ const COMMON = new Set([
   "secret",
 ]);
 
-const LABELS = ["Very weak", "Weak", "Fair", "Good", "Strong"] as const;
+const LABELS = ["strength.veryWeak", "strength.weak", "strength.fair", "strength.good", "strength.strong"] as const;
 
 export function estimateBits(pw: string): number {
   if (!pw) return 0;
@@ -53,17 +54,12 @@ export function estimateBits(pw: string): number {
 }
 
 export function strength(pw: string): Strength {
-  if (!pw) return { score: 0, label: LABELS[0], hint: "Choose a password for the vault." };
+  if (!pw) return { score: 0, label: t(LABELS[0]), hint: t("strength.choose") };
   if (COMMON.has(pw.toLowerCase())) {
-    return { score: 0, label: LABELS[0], hint: "This is one of the most common passwords." };
+    return { score: 0, label: t(LABELS[0]), hint: t("strength.common") };
   }
   const bits = estimateBits(pw);
   const score = (bits < 28 ? 0 : bits < 40 ? 1 : bits < 60 ? 2 : bits < 80 ? 3 : 4) as Strength["score"];
-  const hint =
-    score >= 3
-      ? "A good password. Keep it somewhere safe: it cannot be recovered."
-      : pw.length < 12
-        ? "Use at least 12 characters; a few unrelated words work well."
-        : "Add more words or characters of other kinds.";
-  return { score, label: LABELS[score], hint };
+  const hint = score >= 3 ? t("strength.goodHint") : pw.length < 12 ? t("strength.shortHint") : t("strength.moreHint");
+  return { score, label: t(LABELS[score]), hint };
 }

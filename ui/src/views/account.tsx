@@ -19,6 +19,7 @@ import { Confirm, Dialog } from "../components/dialog";
 import { useToast } from "../components/toast";
 import { autoFocus } from "../lib/focus";
 import { Sessions, TokenForm, Tokens, TokenValue } from "./tokens";
+import { t } from "../i18n";
 
 /** An email address that may wrap after its "@" rather than mid-word. */
 function breakAfterAt(text: string) {
@@ -39,16 +40,18 @@ export function PasswordConfirm(props: {
   title: string;
   message?: ComponentChildren;
   label?: string;
+  /** The error for an empty field (with `label`: "Type your vault password."). */
+  emptyError?: string;
   onSubmit: (pw: string) => Promise<void>;
   onCancel: () => void;
 }) {
-  const label = props.label ?? "Account password";
+  const label = props.label ?? t("account.accountPassword");
   const [pw, setPw] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   async function submit(e?: Event) {
     e?.preventDefault();
-    if (!pw) return setError(`Type your ${label.toLowerCase()}.`);
+    if (!pw) return setError(props.emptyError ?? t("account.typeAccountPassword"));
     setBusy(true);
     setError(null);
     try {
@@ -68,7 +71,7 @@ export function PasswordConfirm(props: {
       footer={
         <>
           <button type="button" class="btn" onClick={props.onCancel}>
-            Cancel
+            {t("common.cancel")}
           </button>
           <button
             type="button"
@@ -77,7 +80,7 @@ export function PasswordConfirm(props: {
             disabled={busy}
             onClick={() => submit()}
           >
-            Confirm
+            {t("account.confirm")}
           </button>
         </>
       }
@@ -127,7 +130,7 @@ export function AccountView({ onVaultChanged }: { onVaultChanged: () => void }) 
     if (!error)
       return (
         <div class="page">
-          <p class="muted">Connecting to the account server…</p>
+          <p class="muted">{t("account.connecting")}</p>
         </div>
       );
     return (
@@ -137,7 +140,7 @@ export function AccountView({ onVaultChanged }: { onVaultChanged: () => void }) 
         </div>
         <div class="row">
           <button type="button" class="btn" data-testid="account-retry" onClick={() => void refresh()}>
-            Try again
+            {t("account.retry")}
           </button>
           {/* Forgets the session here even when the server cannot be told. */}
           <button
@@ -153,7 +156,7 @@ export function AccountView({ onVaultChanged }: { onVaultChanged: () => void }) 
               }
             }}
           >
-            Sign out
+            {t("account.signOut")}
           </button>
         </div>
       </div>
@@ -200,10 +203,10 @@ function SignIn({ status, onStatus }: { status: AccountStatus; onStatus: (s: Acc
             void run("code", () => api.verify(code));
           }}
         >
-          <h2>Two-factor authentication</h2>
-          <p class="small muted">Signing in as {status.login}. Type the six-digit code from your authenticator.</p>
+          <h2>{t("account.twofa")}</h2>
+          <p class="small muted">{t("account.signingInAs", { login: status.login })}</p>
           <div class="field">
-            <label for="code">Code</label>
+            <label for="code">{t("account.code")}</label>
             <input
               id="code"
               class="input"
@@ -240,17 +243,17 @@ function SignIn({ status, onStatus }: { status: AccountStatus; onStatus: (s: Acc
                 }
               }}
             >
-              Use the code from this authenticator
+              {t("account.codeFromVault")}
             </button>
           )}
           <button class="btn primary" style="width:100%" type="submit" data-testid="signin-verify" disabled={busy}>
-            Verify
+            {t("account.verify")}
           </button>
           <p class="small muted" data-testid="signin-device-loss">
-            Lost the device with your authenticator? Type one of your recovery codes instead of the six-digit code.
+            {t("account.deviceLoss")}
           </p>
           <button type="button" class="linklike small" onClick={() => run("code", api.signout)}>
-            Cancel and sign in again
+            {t("account.cancelSignIn")}
           </button>
         </form>
       </div>
@@ -267,12 +270,12 @@ function SignIn({ status, onStatus }: { status: AccountStatus; onStatus: (s: Acc
           void run("login", () => (signup ? api.signup(login, pw) : api.signin(login, pw)));
         }}
       >
-        <h2>{signup ? "Create an Apiqcloud account" : "Sign in to Apiqcloud"}</h2>
+        <h2>{signup ? t("account.signupTitle") : t("account.signinTitle")}</h2>
         <p class="small muted" data-testid="signin-server">
-          {status.bundled ? "Using the account server built into this app." : `Server: ${status.serverUrl}`}
+          {status.bundled ? t("account.bundled") : t("account.server", { url: String(status.serverUrl) })}
         </p>
         <div class="field">
-          <label for="login">Email</label>
+          <label for="login">{t("account.email")}</label>
           <input
             id="login"
             class="input"
@@ -290,7 +293,7 @@ function SignIn({ status, onStatus }: { status: AccountStatus; onStatus: (s: Acc
           )}
         </div>
         <div class="field">
-          <label for="password">Password</label>
+          <label for="password">{t("common.password")}</label>
           <input
             id="password"
             class="input"
@@ -313,10 +316,10 @@ function SignIn({ status, onStatus }: { status: AccountStatus; onStatus: (s: Acc
           data-testid="signin-submit"
           disabled={busy || !login || !pw}
         >
-          {signup ? "Create account" : "Sign in"}
+          {signup ? t("account.createAccount") : t("account.signIn")}
         </button>
         <p class="small" style="text-align:center;margin-bottom:0">
-          {signup ? "Already have an account? " : "No account yet? "}
+          {signup ? t("account.haveAccount") : t("account.noAccount")}{" "}
           <button
             type="button"
             class="linklike"
@@ -326,7 +329,7 @@ function SignIn({ status, onStatus }: { status: AccountStatus; onStatus: (s: Acc
               setError(null);
             }}
           >
-            {signup ? "Sign in" : "Create one"}
+            {signup ? t("account.signIn") : t("account.createOne")}
           </button>
         </p>
       </form>
@@ -379,21 +382,21 @@ function SignedIn({
             data-testid="signout"
             onClick={async () => onStatus(await api.signout())}
           >
-            Sign out
+            {t("account.signOut")}
           </button>
         </div>
         <div class="row" style="margin-top:10px">
-          <span>Two-factor authentication</span>
+          <span>{t("account.twofa")}</span>
           <span
             class={`status-pill ${user.twoFactorEnabled ? "on" : "off"}`}
             data-testid="twofa-status"
             data-enabled={user.twoFactorEnabled ? "true" : "false"}
           >
-            {user.twoFactorEnabled ? "On" : "Off"}
+            {user.twoFactorEnabled ? t("account.on") : t("account.off")}
           </span>
           <span class="grow" />
           <button type="button" class="btn small" data-testid="account-settings" onClick={() => setSettings(!settings)}>
-            {settings ? "Hide settings" : "Settings"}
+            {settings ? t("account.hideSettings") : t("codes.settingsMenu")}
           </button>
         </div>
       </div>
@@ -401,27 +404,22 @@ function SignedIn({
       {settings && (
         <>
           <div class="panel" data-testid="account-settings-panel">
-            <h2>Two-factor authentication</h2>
+            <h2>{t("account.twofa")}</h2>
             {!user.twoFactorEnabled ? (
               <>
-                <p class="small muted">
-                  Protect the account with a six-digit code from an authenticator. This app can keep the secret and the
-                  recovery codes in its vault in the same step.
-                </p>
+                <p class="small muted">{t("account.twofaLead")}</p>
                 <button
                   type="button"
                   class="btn primary"
                   data-testid="twofa-setup"
                   onClick={() => setModal({ kind: "setup-password" })}
                 >
-                  Set Up Two-Factor Authentication
+                  {t("account.twofaSetup")}
                 </button>
               </>
             ) : (
               <>
-                <p class="small muted">
-                  {user.recoveryCodesRemaining} unused recovery code{user.recoveryCodesRemaining === 1 ? "" : "s"} left.
-                </p>
+                <p class="small muted">{t("account.codesLeft", { count: user.recoveryCodesRemaining })}</p>
                 <div class="row wrap">
                   <button
                     type="button"
@@ -429,7 +427,7 @@ function SignedIn({
                     data-testid="recovery-view"
                     onClick={() => setModal({ kind: "view-password" })}
                   >
-                    View Recovery Codes
+                    {t("account.viewCodes")}
                   </button>
                   <button
                     type="button"
@@ -437,7 +435,7 @@ function SignedIn({
                     data-testid="twofa-disable"
                     onClick={() => setModal({ kind: "disable-confirm" })}
                   >
-                    Disable Two-Factor Authentication
+                    {t("account.twofaDisable")}
                   </button>
                 </div>
               </>
@@ -454,8 +452,8 @@ function SignedIn({
 
       {modal?.kind === "setup-password" && (
         <PasswordConfirm
-          title="Confirm your password"
-          message="Setting up two-factor authentication needs your account password."
+          title={t("common.confirmYourPassword")}
+          message={t("account.setupPassword")}
           onCancel={close}
           onSubmit={async (pw) => setModal({ kind: "setup", setup: await api.twofaBegin(pw) })}
         />
@@ -471,7 +469,7 @@ function SignedIn({
           }}
           onCodes={(codes) => {
             onVaultChanged();
-            setModal({ kind: "codes", codes, gated: true, title: "Save your recovery codes" });
+            setModal({ kind: "codes", codes, gated: true, title: t("account.saveCodesTitle") });
           }}
         />
       )}
@@ -490,66 +488,61 @@ function SignedIn({
       )}
       {modal?.kind === "view-password" && (
         <PasswordConfirm
-          title="Confirm your password"
-          message="Viewing recovery codes needs your account password."
+          title={t("common.confirmYourPassword")}
+          message={t("account.viewPassword")}
           onCancel={close}
           onSubmit={async (pw) =>
-            setModal({ kind: "codes", codes: await api.accountRecoveryView(pw), gated: false, title: "Recovery codes" })
+            setModal({
+              kind: "codes",
+              codes: await api.accountRecoveryView(pw),
+              gated: false,
+              title: t("entryRow.recoveryCodes"),
+            })
           }
         />
       )}
       {modal?.kind === "regenerate-confirm" && (
         <Confirm
-          title="Generate new recovery codes?"
+          title={t("account.regenerateTitle")}
           testid="regenerate-confirm"
-          confirmLabel="Generate new codes"
+          confirmLabel={t("account.regenerate")}
           danger
           onCancel={close}
           onConfirm={() => setModal({ kind: "regenerate-password" })}
-          message={
-            <p>
-              Your current recovery codes stop working at once. The copy in this app's vault is replaced by the new
-              ones.
-            </p>
-          }
+          message={<p>{t("account.regenerateLead")}</p>}
         />
       )}
       {modal?.kind === "regenerate-password" && (
         <PasswordConfirm
-          title="Confirm your password"
+          title={t("common.confirmYourPassword")}
           onCancel={close}
           onSubmit={async (pw) => {
             const codes = await api.accountRecoveryRegenerate(pw);
             onVaultChanged();
-            setModal({ kind: "codes", codes, gated: true, title: "Your new recovery codes" });
+            setModal({ kind: "codes", codes, gated: true, title: t("account.newCodesTitle") });
           }}
         />
       )}
       {modal?.kind === "disable-confirm" && (
         <Confirm
-          title="Disable two-factor authentication?"
+          title={t("account.disableTitle")}
           testid="disable-confirm"
-          confirmLabel="Continue"
+          confirmLabel={t("account.continue")}
           danger
           onCancel={close}
           onConfirm={() => setModal({ kind: "disable-password" })}
-          message={
-            <p>
-              Signing in will need only your password. The account's entry in this app's vault is kept, marked as no
-              longer active.
-            </p>
-          }
+          message={<p>{t("account.disableLead")}</p>}
         />
       )}
       {modal?.kind === "disable-password" && (
         <PasswordConfirm
-          title="Confirm your password"
+          title={t("common.confirmYourPassword")}
           onCancel={close}
           onSubmit={async (pw) => {
             onStatus(await api.twofaDisable(pw));
             onVaultChanged();
             close();
-            toast({ text: "Two-factor authentication is off. The vault entry was kept and archived." });
+            toast({ text: t("account.disabled") });
           }}
         />
       )}
@@ -563,8 +556,8 @@ function SignedIn({
       )}
       {modal?.kind === "token-password" && (
         <PasswordConfirm
-          title="Confirm your password"
-          message="Creating an access token needs your account password."
+          title={t("common.confirmYourPassword")}
+          message={t("account.tokenPassword")}
           onCancel={close}
           onSubmit={async (pw) =>
             setModal({
@@ -577,13 +570,13 @@ function SignedIn({
       {modal?.kind === "token-value" && <TokenValue token={modal.token} onClose={close} />}
       {modal?.kind === "token-delete" && (
         <PasswordConfirm
-          title={`Delete the token “${modal.token.description}”?`}
-          message="Programs using it stop working at once."
+          title={t("account.tokenDeleteTitle", { name: modal.token.description })}
+          message={t("account.tokenDeleteLead")}
           onCancel={close}
           onSubmit={async (pw) => {
             await api.tokenDelete(pw, modal.token.id);
             close();
-            toast({ text: "Token deleted." });
+            toast({ text: t("account.tokenDeleted") });
           }}
         />
       )}
@@ -607,7 +600,7 @@ function SetupDialog({
   const [busy, setBusy] = useState(false);
   async function next(e?: Event) {
     e?.preventDefault();
-    if (!/^\d{6}$/.test(code.trim())) return setError("Type the six-digit code from your authenticator.");
+    if (!/^\d{6}$/.test(code.trim())) return setError(t("account.typeSixDigits"));
     setBusy(true);
     setError(null);
     try {
@@ -620,45 +613,45 @@ function SetupDialog({
   }
   return (
     <Dialog
-      title="Set up two-factor authentication"
+      title={t("account.setupTitle")}
       onClose={onClose}
       testid="twofa-dialog"
       wide
       footer={
         <>
           <button type="button" class="btn" onClick={onClose}>
-            Cancel
+            {t("common.cancel")}
           </button>
           <button type="button" class="btn primary" data-testid="twofa-next" disabled={busy} onClick={() => next()}>
-            Next
+            {t("common.next")}
           </button>
         </>
       }
     >
       <p class="small muted" style="margin-top:0">
-        1. Scan the QR code with an authenticator, or add it to this app.
+        {t("account.setupStep1")}
       </p>
       <div class="row" style="align-items:flex-start">
         <img
           class="qr"
           style="width:170px;height:170px;margin:0"
           src={setup.qrDataUrl}
-          alt="QR code of the new two-factor secret"
+          alt={t("account.setupQrAlt")}
           data-testid="twofa-qr"
         />
         <dl class="kv grow">
-          <dt>Secret</dt>
+          <dt>{t("account.secret")}</dt>
           <dd data-testid="twofa-secret">{setup.secret.replace(/(.{4})(?=.)/g, "$1 ")}</dd>
-          <dt>Issuer</dt>
+          <dt>{t("account.issuer")}</dt>
           <dd>{setup.issuer}</dd>
-          <dt>Account</dt>
+          <dt>{t("common.account")}</dt>
           <dd>{setup.account}</dd>
-          <dt>Algorithm</dt>
+          <dt>{t("common.algorithm")}</dt>
           <dd>{setup.algorithm}</dd>
-          <dt>Digits</dt>
+          <dt>{t("common.digits")}</dt>
           <dd>{setup.digits}</dd>
-          <dt>Period</dt>
-          <dd>{setup.period} s</dd>
+          <dt>{t("account.period")}</dt>
+          <dd>{t("preview.seconds", { count: setup.period })}</dd>
         </dl>
       </div>
       <button
@@ -676,11 +669,11 @@ function SetupDialog({
           }
         }}
       >
-        {added ? "✓ Added to this authenticator" : "Add to this authenticator"}
+        {added ? t("account.addedToVault") : t("account.addToVault")}
       </button>
       <form onSubmit={next}>
         <div class="field">
-          <label for="twofa-code">2. Type the six-digit code it shows</label>
+          <label for="twofa-code">{t("account.setupStep2")}</label>
           <div class="row">
             <input
               id="twofa-code"
@@ -704,7 +697,7 @@ function SetupDialog({
                   }
                 }}
               >
-                Use code from vault
+                {t("account.useCodeFromVault")}
               </button>
             )}
           </div>
@@ -740,17 +733,17 @@ function CodesDialog({
   return (
     <Dialog
       title={title}
-      onClose={gated && !saved ? () => setError("Save the codes first (Download or Copy), then tick the box.") : onDone}
+      onClose={gated && !saved ? () => setError(t("account.saveFirst")) : onDone}
       testid="recovery-codes-dialog"
       footer={
         <button type="button" class="btn primary" data-testid="recovery-done" disabled={!saved} onClick={onDone}>
-          Done
+          {t("common.done")}
         </button>
       }
     >
       <p class="small muted" style="margin-top:0">
-        Each code signs you in once if you lose your authenticator. Keep them somewhere safe.
-        {codes.storedInVault ? " They are also stored with the account's entry in this app's vault." : ""}
+        {t("account.codesLead")}
+        {codes.storedInVault ? ` ${t("account.codesInVault")}` : ""}
       </p>
       {codes.vaultProblem && (
         <div class="warn-box" role="alert" data-testid="recovery-vault-problem">
@@ -774,14 +767,14 @@ function CodesDialog({
               const p = await api.accountCodesDownload();
               if (p) {
                 setSaved(true);
-                toast({ text: `Saved to ${p}.` });
+                toast({ text: t("account.savedTo", { path: p }) });
               }
             } catch (e) {
               setError(messageOf(e));
             }
           }}
         >
-          Download
+          {t("account.download")}
         </button>
         <button
           type="button"
@@ -791,18 +784,18 @@ function CodesDialog({
             try {
               const r = await api.accountCodesCopy();
               setSaved(true);
-              toast({ text: r.clearsInSecs ? `Copied. The clipboard clears in ${r.clearsInSecs} s.` : "Copied." });
+              toast({ text: r.clearsInSecs ? t("common.copiedClears", { secs: r.clearsInSecs }) : t("common.copied") });
             } catch (e) {
               setError(messageOf(e));
             }
           }}
         >
-          Copy
+          {t("common.copy")}
         </button>
         <span class="grow" />
         {onRegenerate && (
           <button type="button" class="linklike small" data-testid="recovery-regenerate" onClick={onRegenerate}>
-            Generate new codes
+            {t("account.regenerate")}
           </button>
         )}
       </div>
@@ -814,7 +807,7 @@ function CodesDialog({
             checked={saved}
             onChange={(e) => setSaved(e.currentTarget.checked)}
           />
-          <span>I've saved the data</span>
+          <span>{t("account.savedCheck")}</span>
         </label>
       )}
       {error && (

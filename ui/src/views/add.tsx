@@ -9,6 +9,7 @@ import { useToast } from "../components/toast";
 import { PreviewList } from "./preview";
 import { validateManual } from "../lib/manual";
 import { autoFocus } from "../lib/focus";
+import { t } from "../i18n";
 
 export function AddDialog({
   onClose,
@@ -56,7 +57,7 @@ export function AddDialog({
     try {
       const p = await f();
       if (my === seq.current) {
-        take(p, p.items.length === 0 ? "No QR code with an account was found." : null);
+        take(p, p.items.length === 0 ? t("add.noneFound") : null);
       } else void api.previewDiscard(p.id).catch(() => {});
     } catch (e) {
       if (my === seq.current) take(null, messageOf(e));
@@ -89,18 +90,18 @@ export function AddDialog({
       (f) => f.type.startsWith("image/") || /\.(png|jpe?g|gif|bmp|webp)$/i.test(f.name),
     );
     if (list.length === 0) {
-      setError("That is not an image. Choose a PNG, JPEG, GIF, BMP or WebP file with a QR code.");
+      setError(t("add.notImage"));
       return;
     }
     clearTimeout(textTimer.current);
     setUri("");
-    await run("Reading the image…", async () => api.previewImage(new Uint8Array(await list[0].arrayBuffer())));
+    await run(t("add.readingImage"), async () => api.previewImage(new Uint8Array(await list[0].arrayBuffer())));
   }
 
   // What the app was started with: previewed at once.
   useEffect(() => {
     if (initialUri) onUriInput(initialUri);
-    else if (initialImage) void run("Reading the image…", () => api.previewImage(initialImage.bytes));
+    else if (initialImage) void run(t("add.readingImage"), () => api.previewImage(initialImage.bytes));
   }, []);
 
   // A pasted image (Ctrl+V with a screenshot on the clipboard).
@@ -118,14 +119,17 @@ export function AddDialog({
 
   async function save() {
     if (!preview || preview.newCount === 0) return;
-    setBusy("Adding…");
+    setBusy(t("add.adding"));
     try {
       const r = await api.previewSave(preview.id);
       previewRef.current = null;
       // One account is named (three adds in a row read as three messages).
       const only = preview.items.filter((i) => i.status === "new");
-      const what = r.added === 1 && only.length === 1 ? only[0].issuer || only[0].name : `${r.added} accounts`;
-      toast({ text: `Added ${what}${r.skipped ? `, skipped ${r.skipped}` : ""}.` });
+      const what =
+        r.added === 1 && only.length === 1 ? only[0].issuer || only[0].name : t("common.accounts", { count: r.added });
+      toast({
+        text: r.skipped ? t("add.addedSkipped", { what, skipped: r.skipped }) : t("add.added", { what }),
+      });
       onSaved();
       onClose();
     } catch (e) {
@@ -138,7 +142,7 @@ export function AddDialog({
   const footer = (
     <>
       <button type="button" class="btn" onClick={onClose}>
-        Cancel
+        {t("common.cancel")}
       </button>
       <button
         type="button"
@@ -147,7 +151,7 @@ export function AddDialog({
         disabled={!preview || preview.newCount === 0 || busy !== null}
         onClick={save}
       >
-        {preview && preview.newCount > 1 ? `Add ${preview.newCount} accounts` : "Add"}
+        {preview && preview.newCount > 1 ? t("add.addN", { count: preview.newCount }) : t("codes.add")}
       </button>
     </>
   );
@@ -157,7 +161,7 @@ export function AddDialog({
   }
 
   return (
-    <Dialog title="Add an account" onClose={onClose} footer={footer} testid="add-dialog">
+    <Dialog title={t("codes.addAccount")} onClose={onClose} footer={footer} testid="add-dialog">
       <div
         class={`drop${over ? " over" : ""}`}
         data-testid="add-drop"
@@ -172,30 +176,30 @@ export function AddDialog({
           void fromFiles(e.dataTransfer?.files);
         }}
       >
-        Drop an image with a QR code here, or paste one with Ctrl+V
+        {t("add.drop")}
       </div>
       <div class="sources">
         <button type="button" class="btn" data-testid="add-file" onClick={() => fileRef.current?.click()}>
-          <Icon name="image" /> Image file…
+          <Icon name="image" /> {t("add.imageFile")}
         </button>
         <button
           type="button"
           class="btn"
           data-testid="add-screen"
-          onClick={() => run("Looking for QR codes on the screen…", api.previewScreen)}
+          onClick={() => run(t("add.scanning"), api.previewScreen)}
         >
-          <Icon name="screen" /> Scan the screen
+          <Icon name="screen" /> {t("add.scanScreen")}
         </button>
         <button
           type="button"
           class="btn"
           data-testid="add-clipboard"
-          onClick={() => run("Reading the clipboard…", api.previewClipboard)}
+          onClick={() => run(t("add.readingClipboard"), api.previewClipboard)}
         >
-          <Icon name="paste" /> Clipboard image
+          <Icon name="paste" /> {t("add.clipboardImage")}
         </button>
         <button type="button" class="btn" data-testid="add-manual" onClick={() => setManual(true)}>
-          <Icon name="keyboard" /> Enter manually
+          <Icon name="keyboard" /> {t("add.manual")}
         </button>
       </div>
       <input
@@ -210,12 +214,12 @@ export function AddDialog({
         }}
       />
       <div class="field">
-        <label for="add-uri">Or paste a link</label>
+        <label for="add-uri">{t("add.pasteLink")}</label>
         <textarea
           id="add-uri"
           class="input"
           rows={2}
-          placeholder="otpauth://totp/… or otpauth-migration://offline?data=…"
+          placeholder={t("add.linkPlaceholder")}
           data-testid="add-uri"
           value={uri}
           onInput={(e) => onUriInput(e.currentTarget.value)}
@@ -256,7 +260,7 @@ function ManualForm({ onBack, onClose, onSaved }: { onBack: () => void; onClose:
 
   async function save() {
     if (Object.keys(problems).length) {
-      setError("Fix the fields marked in red.");
+      setError(t("add.fixFields"));
       return;
     }
     setBusy(true);
@@ -265,11 +269,11 @@ function ManualForm({ onBack, onClose, onSaved }: { onBack: () => void; onClose:
       const item = p.items[0];
       if (item?.status !== "new") {
         await api.previewDiscard(p.id);
-        setError(item?.reason ?? "This account cannot be added.");
+        setError(item?.reason ?? t("add.cannotAdd"));
         return;
       }
       await api.previewSave(p.id);
-      toast({ text: `Added ${m.issuer || m.name}.` });
+      toast({ text: t("add.added", { what: m.issuer || m.name }) });
       onSaved();
       onClose();
     } catch (e) {
@@ -281,22 +285,22 @@ function ManualForm({ onBack, onClose, onSaved }: { onBack: () => void; onClose:
 
   return (
     <Dialog
-      title="Enter an account manually"
+      title={t("add.manualTitle")}
       onClose={onClose}
       footer={
         <>
           <button type="button" class="btn" onClick={onBack}>
-            Back
+            {t("add.back")}
           </button>
           <button type="button" class="btn primary" data-testid="manual-save" disabled={busy} onClick={save}>
-            Add
+            {t("codes.add")}
           </button>
         </>
       }
     >
       <div class="grid2">
         <div class="field">
-          <label for="manual-issuer">Service (issuer)</label>
+          <label for="manual-issuer">{t("common.issuer")}</label>
           <input
             id="manual-issuer"
             class="input"
@@ -307,7 +311,7 @@ function ManualForm({ onBack, onClose, onSaved }: { onBack: () => void; onClose:
           />
         </div>
         <div class="field">
-          <label for="manual-name">Account</label>
+          <label for="manual-name">{t("common.account")}</label>
           <input
             id="manual-name"
             class="input"
@@ -319,7 +323,7 @@ function ManualForm({ onBack, onClose, onSaved }: { onBack: () => void; onClose:
         </div>
       </div>
       <div class="field">
-        <label for="manual-secret">Secret key</label>
+        <label for="manual-secret">{t("add.secret")}</label>
         <input
           id="manual-secret"
           class="input"
@@ -338,7 +342,7 @@ function ManualForm({ onBack, onClose, onSaved }: { onBack: () => void; onClose:
       </div>
       <div class="grid2">
         <div class="field">
-          <label for="manual-kind">Type</label>
+          <label for="manual-kind">{t("add.type")}</label>
           <select
             id="manual-kind"
             class="input"
@@ -349,13 +353,13 @@ function ManualForm({ onBack, onClose, onSaved }: { onBack: () => void; onClose:
               set({ kind, digits: kind === "steam" ? 5 : m.digits === 5 ? 6 : m.digits });
             }}
           >
-            <option value="totp">Time-based (TOTP)</option>
-            <option value="hotp">Counter-based (HOTP)</option>
+            <option value="totp">{t("add.totp")}</option>
+            <option value="hotp">{t("add.hotp")}</option>
             <option value="steam">Steam</option>
           </select>
         </div>
         <div class="field">
-          <label for="manual-algorithm">Algorithm</label>
+          <label for="manual-algorithm">{t("common.algorithm")}</label>
           <select
             id="manual-algorithm"
             class="input"
@@ -369,7 +373,7 @@ function ManualForm({ onBack, onClose, onSaved }: { onBack: () => void; onClose:
           </select>
         </div>
         <div class="field">
-          <label for="manual-digits">Digits</label>
+          <label for="manual-digits">{t("common.digits")}</label>
           <input
             id="manual-digits"
             class="input"
@@ -384,7 +388,7 @@ function ManualForm({ onBack, onClose, onSaved }: { onBack: () => void; onClose:
         </div>
         {m.kind === "hotp" ? (
           <div class="field">
-            <label for="manual-counter">Counter</label>
+            <label for="manual-counter">{t("add.counter")}</label>
             <input
               id="manual-counter"
               class="input"
@@ -397,7 +401,7 @@ function ManualForm({ onBack, onClose, onSaved }: { onBack: () => void; onClose:
           </div>
         ) : (
           <div class="field">
-            <label for="manual-period">Period (seconds)</label>
+            <label for="manual-period">{t("add.period")}</label>
             <input
               id="manual-period"
               class="input"

@@ -3,6 +3,7 @@
 // its text (from Rust) says by how much, which way and what to do.
 import { useEffect, useState } from "preact/hooks";
 import { api, onClock, type ClockView } from "../ipc";
+import { t } from "../i18n";
 
 export function ClockBanner() {
   const [v, setV] = useState<ClockView | null>(null);
@@ -24,10 +25,10 @@ export function ClockBanner() {
     );
   return (
     <div class="banner-warn" role="alert" data-testid="clock-warning" data-offset={String(v.offsetS ?? "")}>
-      <strong>Clock</strong>
+      <strong>{t("clock.title")}</strong>
       <span>
         {v.message}
-        {v.corrected && " The codes shown here are corrected for it."}
+        {v.corrected && ` ${t("clock.corrected")}`}
       </span>
     </div>
   );

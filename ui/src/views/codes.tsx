@@ -11,6 +11,8 @@ import { Icon } from "../components/icons";
 import { useToast } from "../components/toast";
 import { DialogRouter, modalForLaunch, type Modal } from "./dialogs";
 import { EntryRow } from "./entry-row";
+import { t } from "../i18n";
+import { useLang } from "../i18n/root";
 
 /** Rows rendered per page of scrolling. */
 const PAGE = 60;
@@ -108,9 +110,11 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
       ),
     [entries, query],
   );
+  // The section titles (Pinned, Other) are in the active language.
+  const lang = useLang();
   const secs = useMemo(
     () => sections(visible, props.settings.sort, props.settings.manualOrder),
-    [visible, props.settings.sort, props.settings.manualOrder],
+    [visible, props.settings.sort, props.settings.manualOrder, lang],
   );
   const ordered = useMemo(() => flatten(secs), [secs]);
   useEffect(() => {
@@ -126,7 +130,7 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
     try {
       const r = await api.copyCode(e.id);
       if (props.settings.hideCodes) setRevealed((s) => new Set(s).add(e.id));
-      toast({ text: r.clearsInSecs > 0 ? `Copied. The clipboard clears in ${r.clearsInSecs} s.` : "Copied." });
+      toast({ text: r.clearsInSecs > 0 ? t("common.copiedClears", { secs: r.clearsInSecs }) : t("common.copied") });
     } catch (err) {
       toast({ text: messageOf(err), error: true });
     }
@@ -148,10 +152,10 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
       const d = await api.deleteEntry(e.id);
       await loadEntries();
       toast({
-        text: `Deleted ${d.label}.`,
+        text: t("codes.deleted", { name: d.label }),
         ms: 10000,
         action: {
-          label: "Undo",
+          label: t("codes.undo"),
           run: async () => {
             try {
               await api.restoreEntry(d.undoToken);
@@ -298,8 +302,8 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
             ref={searchRef}
             class="input"
             type="search"
-            placeholder="Search"
-            aria-label="Search entries"
+            placeholder={t("codes.search")}
+            aria-label={t("codes.searchLabel")}
             data-testid="search"
             value={query}
             onInput={(e) => setQuery(e.currentTarget.value)}
@@ -309,16 +313,16 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
           type="button"
           class="btn primary"
           data-testid="add-open"
-          title="Add an account (Ctrl+N)"
+          title={t("codes.addTitle")}
           onClick={() => setModal({ kind: "add" })}
         >
-          <Icon name="plus" /> Add
+          <Icon name="plus" /> {t("codes.add")}
         </button>
         <div style="position:relative">
           <button
             type="button"
             class="icon-btn"
-            aria-label="More"
+            aria-label={t("codes.more")}
             data-testid="main-menu"
             onClick={(e) => {
               e.stopPropagation();
@@ -337,7 +341,7 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
                   setModal({ kind: "import" });
                 }}
               >
-                <Icon name="upload" /> Import from another app…
+                <Icon name="upload" /> {t("codes.importMenu")}
               </button>
               <button
                 type="button"
@@ -347,7 +351,7 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
                   setModal({ kind: "export" });
                 }}
               >
-                <Icon name="download" /> Export…
+                <Icon name="download" /> {t("codes.exportMenu")}
               </button>
               <button
                 type="button"
@@ -357,7 +361,7 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
                   setModal({ kind: "qr-confirm", entries: ordered });
                 }}
               >
-                <Icon name="qr" /> Move to a phone (QR codes)…
+                <Icon name="qr" /> {t("codes.qrAllMenu")}
               </button>
               <button
                 type="button"
@@ -367,7 +371,7 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
                   setModal({ kind: "recovery-overview" });
                 }}
               >
-                <Icon name="key" /> Recovery codes overview
+                <Icon name="key" /> {t("codes.recoveryOverviewMenu")}
               </button>
               <hr />
               <button
@@ -378,7 +382,7 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
                   setModal({ kind: "shortcuts" });
                 }}
               >
-                <Icon name="keyboard" /> Keyboard shortcuts
+                <Icon name="keyboard" /> {t("dialogs.shortcutsTitle")}
               </button>
               <button
                 type="button"
@@ -388,7 +392,7 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
                   setModal({ kind: "settings" });
                 }}
               >
-                <Icon name="settings" /> Settings
+                <Icon name="settings" /> {t("codes.settingsMenu")}
               </button>
             </div>
           )}
@@ -398,13 +402,11 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
       <div class="list" ref={listRef} onScroll={onScroll}>
         {loaded && entries.length === 0 && (
           <div class="empty">
-            <h2>No accounts yet</h2>
-            <p>
-              Add one from a QR code (an image, the clipboard or your screen), a link, or import another app's export.
-            </p>
+            <h2>{t("codes.emptyTitle")}</h2>
+            <p>{t("codes.emptyLead")}</p>
             <div class="row" style="justify-content:center">
               <button type="button" class="btn primary" onClick={() => setModal({ kind: "add" })}>
-                <Icon name="plus" /> Add an account
+                <Icon name="plus" /> {t("codes.addAccount")}
               </button>
               <button
                 type="button"
@@ -412,18 +414,18 @@ export function CodesView(props: { settings: Settings; onSettings: (s: Settings)
                 data-testid="import-open-empty"
                 onClick={() => setModal({ kind: "import" })}
               >
-                <Icon name="upload" /> Import
+                <Icon name="upload" /> {t("codes.import")}
               </button>
             </div>
           </div>
         )}
         {loaded && entries.length > 0 && visible.length === 0 && (
           <div class="empty" data-testid="no-match">
-            Nothing matches “{query}”.
+            {t("codes.noMatch", { query })}
           </div>
         )}
         {secs.map((s) => (
-          <div key={s.key} role="list" aria-label={s.title || "Accounts"}>
+          <div key={s.key} role="list" aria-label={s.title || t("codes.accounts")}>
             {s.title && index + 1 < limit && <div class="section-title">{s.title}</div>}
             {s.entries.map((e) => {
               index++;

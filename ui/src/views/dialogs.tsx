@@ -3,7 +3,8 @@
 // `setModal({ kind: … })`; each dialog's own behaviour is in its view.
 import type { EntryView, LaunchRequest, Settings } from "../ipc";
 import { Confirm, Dialog } from "../components/dialog";
-import { SHORTCUTS } from "../lib/shortcuts";
+import { shortcuts } from "../lib/shortcuts";
+import { t } from "../i18n";
 import { AddDialog } from "./add";
 import { ImportDialog, ExportDialog } from "./transfer";
 import { RecoveryDialog, RecoveryOverview } from "./recovery";
@@ -91,20 +92,17 @@ export function DialogRouter(p: {
     case "qr-confirm":
       return (
         <Confirm
-          title="Show as QR code?"
+          title={t("dialogs.qrConfirmTitle")}
           testid="qr-confirm"
-          confirmLabel="Show QR code"
+          confirmLabel={t("dialogs.qrConfirm")}
           message={
             <>
               <p>
-                Anyone who sees or photographs {modal.entries.length === 1 ? "this QR code" : "these QR codes"} can make
-                your codes for{" "}
                 {modal.entries.length === 1
-                  ? `${modal.entries[0].issuer || modal.entries[0].name}`
-                  : `${modal.entries.length} accounts`}
-                .
+                  ? t("dialogs.qrWarnOne", { name: modal.entries[0].issuer || modal.entries[0].name })
+                  : t("dialogs.qrWarnMany", { count: modal.entries.length })}
               </p>
-              <p class="muted small">Make sure nobody is watching your screen and nothing is recording it.</p>
+              <p class="muted small">{t("dialogs.qrWatch")}</p>
             </>
           }
           onCancel={close}
@@ -116,18 +114,18 @@ export function DialogRouter(p: {
     case "shortcuts":
       return (
         <Dialog
-          title="Keyboard shortcuts"
+          title={t("dialogs.shortcutsTitle")}
           onClose={close}
           testid="shortcuts-dialog"
           footer={
             <button type="button" class="btn primary" onClick={close}>
-              Close
+              {t("common.close")}
             </button>
           }
         >
           <table class="shortcuts">
             <tbody>
-              {SHORTCUTS.map(([keys, does]) => (
+              {shortcuts().map(([keys, does]) => (
                 <tr key={keys}>
                   <td>
                     <kbd>{keys}</kbd>

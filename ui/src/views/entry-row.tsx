@@ -4,6 +4,7 @@
 import type { EntryView, CodeView } from "../ipc";
 import { fractionLeft, groupCode, hueFor, initials, secondsLeft, showNext } from "../lib/format";
 import { Icon } from "../components/icons";
+import { t } from "../i18n";
 
 function Ring({ fraction, secs, expiring }: { fraction: number; secs: number; expiring: boolean }) {
   const r = 12;
@@ -13,7 +14,7 @@ function Ring({ fraction, secs, expiring }: { fraction: number; secs: number; ex
       class={`ring${expiring ? " expiring" : ""}`}
       viewBox="0 0 30 30"
       role="img"
-      aria-label={`${secs} seconds left`}
+      aria-label={t("entryRow.secondsLeft", { count: secs })}
       data-testid="entry-ring"
     >
       <circle class="track" cx="15" cy="15" r={r} />
@@ -83,13 +84,13 @@ export function EntryRow(p: {
           p.onCopy();
         }
       }}
-      title="Click or press Enter to copy"
+      title={t("entryRow.clickToCopy")}
     >
       {p.draggable && (
         <span
           class="drag-handle"
           data-testid="entry-drag"
-          title="Drag to reorder (or Alt+Up/Down)"
+          title={t("entryRow.drag")}
           aria-hidden="true"
           onMouseDown={(ev) => {
             if (ev.button !== 0) return;
@@ -115,26 +116,28 @@ export function EntryRow(p: {
         <div
           class={`code${expiring ? " expiring" : ""}${p.hidden ? " hidden" : ""}`}
           data-testid="entry-code"
-          aria-label={p.hidden ? "Code hidden; click to show and copy" : `Code ${shown}`}
+          aria-label={p.hidden ? t("entryRow.codeHidden") : t("entryRow.code", { code: shown })}
         >
           {shown}
         </div>
         {e.kind === "hotp" && c && !c.code && (
           <div class="hint" data-testid="entry-hotp-hint">
-            Press ↻ for the next code
+            {t("entryRow.hotpHint")}
           </div>
         )}
         {expiring && c?.next && !p.hidden && (
           <div class="next" data-testid="entry-next">
-            next {groupCode(c.next)}
+            {t("entryRow.next", { code: groupCode(c.next) })}
           </div>
         )}
         {(low || e.archived) && (
           <div class="badges">
-            {e.archived && <span class="badge">2FA turned off</span>}
+            {e.archived && <span class="badge">{t("entryRow.archived")}</span>}
             {low && (
               <span class="badge low">
-                {e.recoveryRemaining === 0 ? "No recovery codes left" : `${e.recoveryRemaining} recovery codes left`}
+                {e.recoveryRemaining === 0
+                  ? t("entryRow.noRecoveryLeft")
+                  : t("entryRow.recoveryLeft", { count: e.recoveryRemaining ?? 0 })}
               </span>
             )}
           </div>
@@ -145,8 +148,8 @@ export function EntryRow(p: {
           <button
             type="button"
             class="icon-btn"
-            aria-label="Next code"
-            title="Next code"
+            aria-label={t("entryRow.nextCode")}
+            title={t("entryRow.nextCode")}
             data-testid="entry-hotp-next"
             onClick={p.onHotpNext}
           >
@@ -158,8 +161,8 @@ export function EntryRow(p: {
         <button
           type="button"
           class="icon-btn"
-          aria-label="Copy code"
-          title="Copy code"
+          aria-label={t("entryRow.copyCode")}
+          title={t("entryRow.copyCode")}
           data-testid="entry-copy"
           onClick={p.onCopy}
         >
@@ -168,8 +171,8 @@ export function EntryRow(p: {
         <button
           type="button"
           class="icon-btn"
-          aria-label="Recovery codes"
-          title="Recovery codes"
+          aria-label={t("entryRow.recoveryCodes")}
+          title={t("entryRow.recoveryCodes")}
           data-testid="recovery-open"
           onClick={p.onRecovery}
         >
@@ -178,8 +181,8 @@ export function EntryRow(p: {
         <button
           type="button"
           class="icon-btn"
-          aria-label="More actions"
-          title="More"
+          aria-label={t("entryRow.moreActions")}
+          title={t("codes.more")}
           data-testid="entry-menu"
           onClick={(ev) => {
             ev.stopPropagation();
@@ -192,19 +195,19 @@ export function EntryRow(p: {
       {p.menuOpen && (
         <div class="menu" onClick={(ev) => ev.stopPropagation()}>
           <button type="button" data-testid="entry-edit" onClick={p.onEdit}>
-            <Icon name="edit" /> Edit…
+            <Icon name="edit" /> {t("entryRow.edit")}
           </button>
           <button type="button" data-testid="entry-qr" onClick={p.onQr}>
-            <Icon name="qr" /> Show as QR code…
+            <Icon name="qr" /> {t("entryRow.qr")}
           </button>
           {e.kind === "hotp" && (
             <button type="button" data-testid="entry-resync" onClick={p.onResync}>
-              <Icon name="next" /> Resync counter…
+              <Icon name="next" /> {t("entryRow.resync")}
             </button>
           )}
           <hr />
           <button type="button" class="danger" data-testid="entry-delete" onClick={p.onDelete}>
-            <Icon name="trash" /> Delete
+            <Icon name="trash" /> {t("common.delete")}
           </button>
         </div>
       )}

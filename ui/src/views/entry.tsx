@@ -4,6 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 import { AppError, api, messageOf, type EntryView, type QrImage } from "../ipc";
 import { Dialog } from "../components/dialog";
 import { PasswordConfirm } from "./account";
+import { t } from "../i18n";
 
 export function EditDialog({
   entry,
@@ -26,7 +27,7 @@ export function EditDialog({
   async function save(e: Event) {
     e.preventDefault();
     if (!issuer.trim() && !name.trim()) {
-      setError("Give the service or the account a name.");
+      setError(t("common.giveName"));
       return;
     }
     try {
@@ -40,7 +41,7 @@ export function EditDialog({
 
   return (
     <Dialog
-      title="Edit account"
+      title={t("entry.editTitle")}
       onClose={onClose}
       testid="edit-dialog"
       footer={
@@ -52,20 +53,20 @@ export function EditDialog({
             data-testid="edit-delete"
             onClick={onDelete}
           >
-            Delete
+            {t("common.delete")}
           </button>
           <button type="button" class="btn" onClick={onClose}>
-            Cancel
+            {t("common.cancel")}
           </button>
           <button type="button" class="btn primary" data-testid="edit-save" onClick={save}>
-            Save
+            {t("common.save")}
           </button>
         </>
       }
     >
       <form onSubmit={save}>
         <div class="field">
-          <label for="edit-issuer">Service (issuer)</label>
+          <label for="edit-issuer">{t("common.issuer")}</label>
           <input
             id="edit-issuer"
             class="input"
@@ -75,7 +76,7 @@ export function EditDialog({
           />
         </div>
         <div class="field">
-          <label for="edit-name">Account</label>
+          <label for="edit-name">{t("common.account")}</label>
           <input
             id="edit-name"
             class="input"
@@ -85,18 +86,18 @@ export function EditDialog({
           />
         </div>
         <div class="field">
-          <label for="edit-group">Group</label>
+          <label for="edit-group">{t("entry.group")}</label>
           <input
             id="edit-group"
             class="input"
             data-testid="edit-group"
             value={group}
-            placeholder="Work, Personal…"
+            placeholder={t("entry.groupPlaceholder")}
             onInput={(e) => setGroup(e.currentTarget.value)}
           />
         </div>
         <div class="field">
-          <label for="edit-note">Note</label>
+          <label for="edit-note">{t("entry.note")}</label>
           <textarea
             id="edit-note"
             class="input"
@@ -113,11 +114,11 @@ export function EditDialog({
             checked={pinned}
             onChange={(e) => setPinned(e.currentTarget.checked)}
           />
-          <span>Pin to the top</span>
+          <span>{t("entry.pin")}</span>
         </label>
         <p class="small muted">
-          {entry.kind.toUpperCase()} · {entry.digits} digits{entry.period ? ` · ${entry.period} s` : ""} ·{" "}
-          {entry.algorithm}
+          {entry.kind.toUpperCase()} · {t("preview.digits", { count: entry.digits })}
+          {entry.period ? ` · ${t("preview.seconds", { count: entry.period })}` : ""} · {entry.algorithm}
         </p>
         {error && <div class="error-box">{error}</div>}
       </form>
@@ -142,9 +143,10 @@ export function QrDialog({ entries, onClose }: { entries: EntryView[]; onClose: 
   if (askVault) {
     return (
       <PasswordConfirm
-        title="Confirm it is you"
-        label="Vault password"
-        message="A QR code shows the account's secret to anyone who sees the screen. Type the vault's password to show it."
+        title={t("common.confirmItIsYou")}
+        label={t("common.vaultPassword")}
+        emptyError={t("common.typeYourVaultPassword")}
+        message={t("entry.qrPassword")}
         onSubmit={async (pw) => {
           setImages(await api.entryQr(ids, pw));
           setAskVault(false);
@@ -156,7 +158,7 @@ export function QrDialog({ entries, onClose }: { entries: EntryView[]; onClose: 
   const img = images?.[page];
   return (
     <Dialog
-      title={entries.length === 1 ? "Scan with your phone" : "Scan each code with your phone"}
+      title={entries.length === 1 ? t("entry.scanOne") : t("entry.scanEach")}
       onClose={onClose}
       testid="qr-dialog"
       footer={
@@ -164,7 +166,7 @@ export function QrDialog({ entries, onClose }: { entries: EntryView[]; onClose: 
           {images && images.length > 1 && (
             <>
               <button type="button" class="btn" disabled={page === 0} onClick={() => setPage(page - 1)}>
-                Previous
+                {t("common.previous")}
               </button>
               <span class="small muted" style="align-self:center">
                 {page + 1} / {images.length}
@@ -176,19 +178,19 @@ export function QrDialog({ entries, onClose }: { entries: EntryView[]; onClose: 
                 disabled={page + 1 >= images.length}
                 onClick={() => setPage(page + 1)}
               >
-                Next
+                {t("common.next")}
               </button>
             </>
           )}
           <button type="button" class="btn primary" onClick={onClose}>
-            Done
+            {t("common.done")}
           </button>
         </>
       }
     >
       {img && (
         <>
-          <img class="qr" src={img.dataUrl} alt={`QR code for ${img.label}`} data-testid="qr-image" />
+          <img class="qr" src={img.dataUrl} alt={t("entry.qrAlt", { name: img.label })} data-testid="qr-image" />
           <p class="small muted" style="text-align:center" data-testid="qr-label">
             {img.label}
           </p>

@@ -4,6 +4,7 @@ import { api, messageOf, type VaultStatus } from "../ipc";
 import { StrengthMeter } from "../components/meter";
 import { autoFocus } from "../lib/focus";
 import { JoinVault } from "./sync";
+import { t } from "../i18n";
 
 function Logo() {
   return <img class="logo" src="./icon.png" alt="" />;
@@ -22,7 +23,7 @@ export function CreateVault({ status, onDone }: { status: VaultStatus; onDone: (
   async function submit(e: Event) {
     e.preventDefault();
     if (!canCreate) {
-      setError(pw.length < 8 ? "Use at least 8 characters." : "The two passwords differ.");
+      setError(pw.length < 8 ? t("common.atLeast8") : t("common.passwordsDiffer"));
       return;
     }
     setBusy(true);
@@ -47,12 +48,10 @@ export function CreateVault({ status, onDone }: { status: VaultStatus; onDone: (
     <div class="gate">
       <form class="card" onSubmit={submit}>
         <Logo />
-        <h1>Create your vault</h1>
-        <p class="lead">
-          Your two-factor secrets are encrypted with this password. It cannot be recovered, so keep it safe.
-        </p>
+        <h1>{t("gate.createTitle")}</h1>
+        <p class="lead">{t("gate.createLead")}</p>
         <div class="field">
-          <label for="pw">Password</label>
+          <label for="pw">{t("common.password")}</label>
           <input
             id="pw"
             class="input"
@@ -69,7 +68,7 @@ export function CreateVault({ status, onDone }: { status: VaultStatus; onDone: (
           <StrengthMeter password={pw} testid="vault-strength" />
         </div>
         <div class="field">
-          <label for="pw2">Password again</label>
+          <label for="pw2">{t("common.passwordAgain")}</label>
           <input
             id="pw2"
             class="input"
@@ -82,7 +81,7 @@ export function CreateVault({ status, onDone }: { status: VaultStatus; onDone: (
               setError(null);
             }}
           />
-          {mismatch && <span class="field-error">The two passwords differ.</span>}
+          {mismatch && <span class="field-error">{t("common.passwordsDiffer")}</span>}
         </div>
         <label class="check">
           <input
@@ -93,7 +92,7 @@ export function CreateVault({ status, onDone }: { status: VaultStatus; onDone: (
             onChange={(e) => setUseKeyring(e.currentTarget.checked)}
           />
           <span>
-            Unlock with the system keyring on this device
+            {t("gate.useKeyring")}
             {status.keyringUnavailable && <div class="small muted">{status.keyringUnavailable}</div>}
           </span>
         </label>
@@ -103,15 +102,15 @@ export function CreateVault({ status, onDone }: { status: VaultStatus; onDone: (
           </div>
         )}
         <button class="btn primary" style="width:100%" type="submit" data-testid="vault-create" disabled={busy}>
-          {busy ? "Creating…" : "Create vault"}
+          {busy ? t("gate.creating") : t("gate.create")}
         </button>
         <p class="small" style="margin:10px 0 0">
           <button type="button" class="linklike" data-testid="sync-join-open" onClick={() => setJoin(true)}>
-            Join a vault synced from another computer…
+            {t("gate.joinOpen")}
           </button>
         </p>
         <p class="small muted" style="margin-bottom:0">
-          Stored in {status.dataDir}
+          {t("gate.storedIn", { dir: status.dataDir })}
         </p>
       </form>
     </div>
@@ -155,7 +154,7 @@ export function UnlockVault({
   async function submit(e: Event) {
     e.preventDefault();
     if (!pw) {
-      setError("Type the vault's password.");
+      setError(t("common.typeVaultPassword"));
       return;
     }
     setBusy(true);
@@ -175,8 +174,8 @@ export function UnlockVault({
       <div class="gate">
         <div class="card" aria-busy="true" data-testid="vault-unlocking">
           <Logo />
-          <h1>Unlocking…</h1>
-          <p class="lead">Opening the vault with the system keyring.</p>
+          <h1>{t("common.unlocking")}</h1>
+          <p class="lead">{t("gate.unlockingKeyring")}</p>
         </div>
       </div>
     );
@@ -186,12 +185,13 @@ export function UnlockVault({
     <div class="gate">
       <form class="card" onSubmit={submit}>
         <Logo />
-        <h1>Unlock your vault</h1>
+        <h1>{t("gate.unlockTitle")}</h1>
         <p class="lead">
-          {why ? <span data-testid="vault-locked-why">{why} </span> : null}Type the vault's password to show your codes.
+          {why ? <span data-testid="vault-locked-why">{why} </span> : null}
+          {t("gate.unlockLead")}
         </p>
         <div class="field">
-          <label for="pw">Password</label>
+          <label for="pw">{t("common.password")}</label>
           <input
             id="pw"
             class="input"
@@ -209,7 +209,7 @@ export function UnlockVault({
           </div>
         )}
         <button class="btn primary" style="width:100%" type="submit" data-testid="vault-unlock" disabled={busy}>
-          {busy ? "Unlocking…" : "Unlock"}
+          {busy ? t("common.unlocking") : t("common.unlock")}
         </button>
         {status.keyringSlot && (
           <button
@@ -221,7 +221,7 @@ export function UnlockVault({
             disabled={busy || status.keyringUnavailable !== null}
             title={status.keyringUnavailable ?? undefined}
           >
-            Unlock with the system keyring
+            {t("gate.unlockKeyring")}
           </button>
         )}
         {status.keyringSlot && status.keyringUnavailable && <p class="small muted">{status.keyringUnavailable}</p>}
@@ -251,11 +251,7 @@ export function PasswordReminder({ onChecked }: { onChecked: (s: VaultStatus) =>
       setPw("");
       onChecked(s);
     } catch (err) {
-      setError(
-        messageOf(err) === "Wrong password."
-          ? "That is not the vault's password. Try again, or change it in Settings while you still can open the vault."
-          : messageOf(err),
-      );
+      setError(messageOf(err) === "Wrong password." ? t("gate.reminderWrong") : messageOf(err));
     } finally {
       setBusy(false);
     }
@@ -265,15 +261,12 @@ export function PasswordReminder({ onChecked }: { onChecked: (s: VaultStatus) =>
     <div class="reminder" role="status" data-testid="password-reminder">
       {!open ? (
         <div class="row">
-          <span class="grow small">
-            The keyring has been opening your vault. Do you still remember its password? It opens your backups and the
-            vault on other devices.
-          </span>
+          <span class="grow small">{t("gate.reminder")}</span>
           <button type="button" class="btn small" data-testid="password-reminder-check" onClick={() => setOpen(true)}>
-            Check it
+            {t("gate.reminderCheckIt")}
           </button>
           <button type="button" class="btn small" data-testid="password-reminder-later" onClick={() => setHidden(true)}>
-            Later
+            {t("gate.reminderLater")}
           </button>
         </div>
       ) : (
@@ -282,15 +275,15 @@ export function PasswordReminder({ onChecked }: { onChecked: (s: VaultStatus) =>
             class="input grow"
             type="password"
             autocomplete="current-password"
-            placeholder="Vault password"
-            aria-label="Vault password"
+            placeholder={t("common.vaultPassword")}
+            aria-label={t("common.vaultPassword")}
             data-testid="password-reminder-input"
             value={pw}
             onInput={(e) => setPw(e.currentTarget.value)}
             ref={autoFocus}
           />
           <button class="btn small primary" type="submit" data-testid="password-reminder-submit" disabled={!pw || busy}>
-            {busy ? "Checking…" : "Check"}
+            {busy ? t("gate.checking") : t("gate.check")}
           </button>
         </form>
       )}

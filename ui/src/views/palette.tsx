@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { api, messageOf, onPaletteOpen, type EntryView, type Settings, type VaultStatus } from "../ipc";
 import { filterEntries, flatten, sections } from "../lib/filter";
+import { t } from "../i18n";
 
 /** Rows shown at most (the list scrolls no further: type more). */
 const ROWS = 8;
@@ -130,13 +131,13 @@ export function Palette() {
     <div class="palette" data-testid="palette" onKeyDown={onKey}>
       {locked ? (
         <form class="palette-unlock" onSubmit={unlock}>
-          <div class="palette-title">The vault is locked</div>
+          <div class="palette-title">{t("palette.locked")}</div>
           <input
             ref={inputRef}
             class="input"
             type="password"
-            placeholder="Vault password"
-            aria-label="Vault password"
+            placeholder={t("common.vaultPassword")}
+            aria-label={t("common.vaultPassword")}
             data-testid="palette-password"
             value={password}
             onInput={(e) => setPassword(e.currentTarget.value)}
@@ -144,11 +145,11 @@ export function Palette() {
           />
           <div class="row">
             <button class="btn primary" type="submit" data-testid="palette-unlock" disabled={!password || busy}>
-              Unlock
+              {t("common.unlock")}
             </button>
             {status?.keyringSlot && (
               <button class="btn" type="button" data-testid="palette-keyring" disabled={busy} onClick={keyring}>
-                Use the keyring
+                {t("palette.keyring")}
               </button>
             )}
           </div>
@@ -158,8 +159,8 @@ export function Palette() {
           <input
             ref={inputRef}
             class="input palette-search"
-            placeholder="Type to find an account; Enter copies its code"
-            aria-label="Find an account"
+            placeholder={t("palette.searchPlaceholder")}
+            aria-label={t("palette.searchLabel")}
             data-testid="palette-search"
             value={query}
             onInput={(e) => {
@@ -169,7 +170,7 @@ export function Palette() {
             autocomplete="off"
             spellcheck={false}
           />
-          <ul class="palette-list" role="listbox" aria-label="Accounts">
+          <ul class="palette-list" role="listbox" aria-label={t("codes.accounts")}>
             {shown.slice(0, ROWS).map((e, i) => (
               <li
                 key={e.id}
@@ -187,11 +188,11 @@ export function Palette() {
             ))}
             {status?.unlocked && shown.length === 0 && (
               <li class="palette-empty" data-testid="palette-empty">
-                {entries.length ? `Nothing matches “${query}”.` : "No accounts yet."}
+                {entries.length ? t("codes.noMatch", { query }) : t("palette.empty")}
               </li>
             )}
           </ul>
-          <div class="palette-hint small muted">↑↓ choose · Enter copy · Esc close</div>
+          <div class="palette-hint small muted">{t("palette.hint")}</div>
         </>
       )}
       {error && (

@@ -6,6 +6,7 @@ import { Dialog } from "../components/dialog";
 import { Icon } from "../components/icons";
 import { useToast } from "../components/toast";
 import { foundLabel, recoveryWarning } from "../lib/recovery";
+import { t } from "../i18n";
 
 export function RecoveryDialog({ entry, onClose }: { entry: EntryView; onClose: () => void }) {
   const toast = useToast();
@@ -46,7 +47,7 @@ export function RecoveryDialog({ entry, onClose }: { entry: EntryView; onClose: 
       setView(v);
       setText("");
       setAdding(false);
-      toast({ text: `Stored ${parsed.length} recovery code${parsed.length === 1 ? "" : "s"}.` });
+      toast({ text: t("recovery.stored", { count: parsed.length }) });
     } catch (e) {
       setError(messageOf(e));
     }
@@ -63,7 +64,7 @@ export function RecoveryDialog({ entry, onClose }: { entry: EntryView; onClose: 
   async function copy(index: number) {
     try {
       const r = await api.recoveryCopy(entry.id, index);
-      toast({ text: r.clearsInSecs ? `Copied. The clipboard clears in ${r.clearsInSecs} s.` : "Copied." });
+      toast({ text: r.clearsInSecs ? t("common.copiedClears", { secs: r.clearsInSecs }) : t("common.copied") });
     } catch (e) {
       setError(messageOf(e));
     }
@@ -72,28 +73,28 @@ export function RecoveryDialog({ entry, onClose }: { entry: EntryView; onClose: 
   const warning = view ? recoveryWarning(view.items.length ? view.remaining : null, view.items.length) : null;
   return (
     <Dialog
-      title={`Recovery codes · ${entry.issuer || entry.name}`}
+      title={t("recovery.title", { name: entry.issuer || entry.name })}
       onClose={onClose}
       testid="recovery-dialog"
       footer={
         <button type="button" class="btn" onClick={onClose}>
-          Close
+          {t("common.close")}
         </button>
       }
     >
       <p class="small muted" style="margin-top:0">
-        The one-time codes the service gave you for when this device is lost. Each works once.
+        {t("recovery.lead")}
       </p>
       {view && view.items.length > 0 && (
         <>
           <div class="row">
             <b data-testid="recovery-remaining">
-              {view.remaining} of {view.items.length} unused
+              {t("recovery.unused", { count: view.remaining, total: view.items.length })}
             </b>
             <span class="grow" />
             {!adding && (
               <button type="button" class="btn small" data-testid="recovery-add" onClick={() => setAdding(true)}>
-                Replace with new codes…
+                {t("recovery.replace")}
               </button>
             )}
           </div>
@@ -110,8 +111,8 @@ export function RecoveryDialog({ entry, onClose }: { entry: EntryView; onClose: 
                   type="button"
                   class="icon-btn"
                   style="width:28px;height:28px"
-                  aria-label="Copy"
-                  title="Copy"
+                  aria-label={t("common.copy")}
+                  title={t("common.copy")}
                   data-testid="recovery-item-copy"
                   onClick={() => copy(it.index)}
                 >
@@ -119,8 +120,8 @@ export function RecoveryDialog({ entry, onClose }: { entry: EntryView; onClose: 
                 </button>
                 <input
                   type="checkbox"
-                  title={it.used ? "Used" : "Mark as used"}
-                  aria-label="Used"
+                  title={it.used ? t("recovery.used") : t("recovery.markUsed")}
+                  aria-label={t("recovery.used")}
                   data-testid="recovery-item-used"
                   checked={it.used}
                   onChange={(e) => mark(it.index, e.currentTarget.checked)}
@@ -133,9 +134,7 @@ export function RecoveryDialog({ entry, onClose }: { entry: EntryView; onClose: 
       {view && view.items.length === 0 && !adding && <div class="warn-box">{recoveryWarning(null, 0)}</div>}
       {adding && (
         <div class="field">
-          <label for="rc">
-            {view?.items.length ? "New codes (they replace the stored ones)" : "Paste the codes, one per line"}
-          </label>
+          <label for="rc">{view?.items.length ? t("recovery.newCodes") : t("recovery.paste")}</label>
           <textarea
             id="rc"
             class="input"
@@ -158,7 +157,7 @@ export function RecoveryDialog({ entry, onClose }: { entry: EntryView; onClose: 
                   setText("");
                 }}
               >
-                Cancel
+                {t("common.cancel")}
               </button>
             )}
             <button
@@ -168,7 +167,7 @@ export function RecoveryDialog({ entry, onClose }: { entry: EntryView; onClose: 
               disabled={parsed.length === 0}
               onClick={save}
             >
-              Save codes
+              {t("recovery.save")}
             </button>
           </div>
         </div>
@@ -190,18 +189,16 @@ export function RecoveryOverview({ onClose, onOpen }: { onClose: () => void; onO
   }, []);
   return (
     <Dialog
-      title="Accounts with few recovery codes"
+      title={t("recovery.overviewTitle")}
       onClose={onClose}
       testid="recovery-overview"
       footer={
         <button type="button" class="btn" onClick={onClose}>
-          Close
+          {t("common.close")}
         </button>
       }
     >
-      {items && items.length === 0 && (
-        <div class="ok-box">Every account has three or more unused recovery codes stored.</div>
-      )}
+      {items && items.length === 0 && <div class="ok-box">{t("recovery.overviewAllGood")}</div>}
       {items?.map((it) => (
         <div class="item-row" key={it.entryId} data-testid="recovery-overview-item">
           <div class="grow">
@@ -210,14 +207,14 @@ export function RecoveryOverview({ onClose, onOpen }: { onClose: () => void; onO
             </div>
             <div class="small muted">
               {it.remaining === null
-                ? "No codes stored"
+                ? t("recovery.overviewNone")
                 : it.remaining === 0
-                  ? "All codes used"
-                  : `${it.remaining} left`}
+                  ? t("recovery.overviewAllUsed")
+                  : t("recovery.overviewLeft", { count: it.remaining })}
             </div>
           </div>
           <button type="button" class="btn small" onClick={() => onOpen(it.entryId)}>
-            Open
+            {t("common.open")}
           </button>
         </div>
       ))}

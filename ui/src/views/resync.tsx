@@ -7,6 +7,7 @@ import { api, messageOf, type EntryView } from "../ipc";
 import { Dialog } from "../components/dialog";
 import { autoFocus } from "../lib/focus";
 import { useToast } from "../components/toast";
+import { t } from "../i18n";
 
 export function ResyncDialog({
   entry,
@@ -32,7 +33,7 @@ export function ResyncDialog({
     setError(null);
     try {
       const e = await api.resync(entry.id, c1, c2);
-      toast({ text: `The counter is set to ${e.counter}. The next code is the one after those two.` });
+      toast({ text: t("resync.done", { counter: String(e.counter) }) });
       onSaved();
       onClose();
     } catch (err) {
@@ -44,29 +45,25 @@ export function ResyncDialog({
 
   return (
     <Dialog
-      title={`Resync ${entry.issuer || entry.name}`}
+      title={t("resync.title", { name: entry.issuer || entry.name })}
       onClose={onClose}
       testid="resync-dialog"
       footer={
         <>
           <button type="button" class="btn" onClick={onClose}>
-            Cancel
+            {t("common.cancel")}
           </button>
           <button type="button" class="btn primary" data-testid="resync-save" disabled={!ok} onClick={submit}>
-            {busy ? "Searching…" : "Resync"}
+            {busy ? t("resync.searching") : t("resync.resync")}
           </button>
         </>
       }
     >
       <form onSubmit={submit}>
-        <p class="small muted">
-          Codes from this account are refused because its counter moved elsewhere. Type two consecutive codes that the
-          service accepts (from your other device or token), in order: this app finds them among the next 1,000 and
-          continues after them.
-        </p>
+        <p class="small muted">{t("resync.lead")}</p>
         <div class="grid2">
           <div class="field">
-            <label for="resync-1">A code</label>
+            <label for="resync-1">{t("resync.code1")}</label>
             <input
               id="resync-1"
               class="input mono"
@@ -79,7 +76,7 @@ export function ResyncDialog({
             />
           </div>
           <div class="field">
-            <label for="resync-2">The next code</label>
+            <label for="resync-2">{t("resync.code2")}</label>
             <input
               id="resync-2"
               class="input mono"
@@ -91,7 +88,7 @@ export function ResyncDialog({
             />
           </div>
         </div>
-        <p class="small muted">Counter now: {entry.counter ?? 0}</p>
+        <p class="small muted">{t("resync.counterNow", { counter: entry.counter ?? 0 })}</p>
         {error && (
           <div class="error-box" role="alert" data-testid="resync-error">
             {error}

@@ -8,6 +8,7 @@ import { StrengthMeter } from "../components/meter";
 import { useToast } from "../components/toast";
 import { autoFocus } from "../lib/focus";
 import { SyncSettings } from "./sync";
+import { chooseLang, formatDateTime, LANG_CHOICES, LANGUAGE_NAMES, storedChoice, t, type LangChoice } from "../i18n";
 
 /** The vault's password: the current one, then the new one twice. */
 function ChangePassword() {
@@ -30,7 +31,7 @@ function ChangePassword() {
       setCurrent("");
       setPw("");
       setPw2("");
-      const text = "The vault's password is changed. The old one opens neither the vault nor its backups.";
+      const text = t("settings.passwordChanged");
       setMsg({ text, error: false });
       toast({ text, ms: 6000 });
     } catch (err) {
@@ -42,9 +43,9 @@ function ChangePassword() {
 
   return (
     <form class="section" onSubmit={change}>
-      <h3>Vault password</h3>
+      <h3>{t("common.vaultPassword")}</h3>
       <div class="field">
-        <label for="cur-pw">Current password</label>
+        <label for="cur-pw">{t("settings.currentPassword")}</label>
         <input
           id="cur-pw"
           class="input"
@@ -57,7 +58,7 @@ function ChangePassword() {
       </div>
       <div class="grid2">
         <div class="field">
-          <label for="new-pw">New password</label>
+          <label for="new-pw">{t("settings.newPassword")}</label>
           <input
             id="new-pw"
             class="input"
@@ -69,7 +70,7 @@ function ChangePassword() {
           />
         </div>
         <div class="field">
-          <label for="new-pw2">New password again</label>
+          <label for="new-pw2">{t("settings.newPasswordAgain")}</label>
           <input
             id="new-pw2"
             class="input"
@@ -82,11 +83,11 @@ function ChangePassword() {
         </div>
       </div>
       {pw && <StrengthMeter password={pw} testid="settings-new-strength" />}
-      {mismatch && <span class="field-error">The two passwords differ.</span>}
-      {pw.length > 0 && pw.length < 8 && <span class="field-error">Use at least 8 characters.</span>}
+      {mismatch && <span class="field-error">{t("common.passwordsDiffer")}</span>}
+      {pw.length > 0 && pw.length < 8 && <span class="field-error">{t("common.atLeast8")}</span>}
       <div class="row" style="justify-content:flex-end">
         <button class="btn" type="submit" data-testid="settings-change-password" disabled={!ok}>
-          {busy ? "Changing…" : "Change password"}
+          {busy ? t("settings.changing") : t("settings.changePassword")}
         </button>
       </div>
       {msg && (
@@ -99,7 +100,7 @@ function ChangePassword() {
 }
 
 function when(secs: number): string {
-  return secs ? new Date(secs * 1000).toLocaleString() : "unknown time";
+  return secs ? formatDateTime(new Date(secs * 1000)) : t("settings.unknownTime");
 }
 
 /** The automatic backups, and restoring one (after the password). */
@@ -130,7 +131,7 @@ function Backups({ onRestored }: { onRestored: () => void }) {
       setPw("");
       setChosen(null);
       toast({
-        text: `Restored a backup: ${n} account${n === 1 ? "" : "s"}. The version before it is kept as a backup.`,
+        text: t("settings.restored", { count: n }),
         ms: 6000,
       });
       onRestored();
@@ -144,17 +145,15 @@ function Backups({ onRestored }: { onRestored: () => void }) {
 
   return (
     <div class="section">
-      <h3>Backups</h3>
-      <p class="small muted">
-        A backup of the vault is kept before every change and every import (the newest 10, encrypted like the vault).
-      </p>
+      <h3>{t("settings.backups")}</h3>
+      <p class="small muted">{t("settings.backupsLead")}</p>
       {list === null ? (
         <button type="button" class="btn" data-testid="backups-open" onClick={load}>
-          Show backups
+          {t("settings.showBackups")}
         </button>
       ) : list.length === 0 ? (
         <p class="small muted" data-testid="backups-empty">
-          No backups yet.
+          {t("settings.noBackups")}
         </p>
       ) : (
         <ul class="backups" data-testid="backups">
@@ -163,11 +162,11 @@ function Backups({ onRestored }: { onRestored: () => void }) {
               <div class="grow">
                 <div>{when(b.modified)}</div>
                 <div class="small muted">
-                  {b.entries === null ? b.problem : `${b.entries} account${b.entries === 1 ? "" : "s"}`}
+                  {b.entries === null ? b.problem : t("common.accounts", { count: b.entries })}
                 </div>
                 {b.oldSlots && (
                   <div class="small field-error" data-testid="backup-old-slots">
-                    Could not be re-sealed: the earlier password still opens this backup.
+                    {t("settings.oldSlots")}
                   </div>
                 )}
               </div>
@@ -182,7 +181,7 @@ function Backups({ onRestored }: { onRestored: () => void }) {
                   setError(null);
                 }}
               >
-                Restore…
+                {t("settings.restoreOpen")}
               </button>
             </li>
           ))}
@@ -191,25 +190,23 @@ function Backups({ onRestored }: { onRestored: () => void }) {
       {chosen && list && (
         <form class="confirm-inline" onSubmit={restore}>
           <p class="small">
-            The vault will hold what it held on {when(list.find((b) => b.file === chosen)?.modified ?? 0)}. What it
-            holds now is kept as a backup, so this can be undone the same way. Counter-based (HOTP) accounts go back to
-            that day's counters too.
+            {t("settings.restoreLead", { when: when(list.find((b) => b.file === chosen)?.modified ?? 0) })}
           </p>
           <div class="row">
             <input
               class="input grow"
               type="password"
-              placeholder="Vault password"
+              placeholder={t("common.vaultPassword")}
               data-testid="backup-password"
               value={pw}
               onInput={(e) => setPw(e.currentTarget.value)}
               ref={autoFocus}
             />
             <button class="btn" type="button" onClick={() => setChosen(null)}>
-              Cancel
+              {t("common.cancel")}
             </button>
             <button class="btn danger" type="submit" data-testid="backup-confirm" disabled={!pw || busy}>
-              {busy ? "Restoring…" : "Restore"}
+              {busy ? t("settings.restoring") : t("settings.restore")}
             </button>
           </div>
         </form>
@@ -235,6 +232,8 @@ export function SettingsDialog({
   onVaultChanged: () => void;
 }) {
   const [s, setS] = useState<Settings>(settings);
+  // The language is this window's choice (localStorage), not a Rust setting.
+  const [lang, setLang] = useState<LangChoice>(storedChoice);
   const [error, setError] = useState<string | null>(null);
   const [keyringPw, setKeyringPw] = useState("");
   const [keyringMsg, setKeyringMsg] = useState<string | null>(null);
@@ -245,12 +244,13 @@ export function SettingsDialog({
       void api
         .desktopInfo()
         .then(setDesktop, (e) =>
-          setDesktop({ tray: false, shortcutProblem: `What this desktop offers is unknown: ${messageOf(e)}` }),
+          setDesktop({ tray: false, shortcutProblem: t("settings.desktopUnknown", { message: messageOf(e) }) }),
         ),
     [],
   );
 
   async function save() {
+    if (lang !== storedChoice()) chooseLang(lang);
     try {
       onSaved(await api.saveSettings(s));
       onClose();
@@ -265,9 +265,7 @@ export function SettingsDialog({
       const st = await api.vaultSetKeyring(enabled, keyringPw);
       setKeyringSlot(st.keyringSlot);
       setKeyringPw("");
-      setKeyringMsg(
-        enabled ? "This device's keyring now unlocks the vault." : "The keyring no longer unlocks the vault.",
-      );
+      setKeyringMsg(enabled ? t("settings.keyringOn") : t("settings.keyringOff"));
     } catch (e) {
       setKeyringMsg(messageOf(e));
     }
@@ -275,16 +273,16 @@ export function SettingsDialog({
 
   return (
     <Dialog
-      title="Settings"
+      title={t("codes.settingsMenu")}
       onClose={onClose}
       testid="settings-dialog"
       footer={
         <>
           <button type="button" class="btn" onClick={onClose}>
-            Cancel
+            {t("common.cancel")}
           </button>
           <button type="button" class="btn primary" data-testid="settings-save" onClick={save}>
-            Save
+            {t("common.save")}
           </button>
         </>
       }
@@ -293,12 +291,12 @@ export function SettingsDialog({
           line added after the dialog showed (no tray here) moved every
           control below it under a click already aimed at it. */}
       {desktop === null ? (
-        <p class="small muted">Loading…</p>
+        <p class="small muted">{t("settings.loading")}</p>
       ) : (
         <>
           <div class="grid2">
             <div class="field">
-              <label for="settings-idle-lock">Lock after idle (minutes, 0 = never)</label>
+              <label for="settings-idle-lock">{t("settings.idleLock")}</label>
               <input
                 id="settings-idle-lock"
                 class="input"
@@ -310,7 +308,7 @@ export function SettingsDialog({
               />
             </div>
             <div class="field">
-              <label for="settings-clipboard-clear">Clear copied codes after (seconds, 0 = never)</label>
+              <label for="settings-clipboard-clear">{t("settings.clipboardClear")}</label>
               <input
                 id="settings-clipboard-clear"
                 class="input"
@@ -323,7 +321,7 @@ export function SettingsDialog({
             </div>
           </div>
           <div class="field">
-            <label for="remind">When the keyring opens the vault, ask for its password every (days, 0 = never)</label>
+            <label for="remind">{t("settings.reminderDays")}</label>
             <input
               id="remind"
               class="input"
@@ -335,10 +333,7 @@ export function SettingsDialog({
             />
           </div>
           <div class="field">
-            <label for="remember">
-              A plain export or a QR code asks for the vault password; after it, do not ask again for (minutes, 0 = ask
-              every time)
-            </label>
+            <label for="remember">{t("settings.rememberPassword")}</label>
             <input
               id="remember"
               class="input"
@@ -353,7 +348,7 @@ export function SettingsDialog({
             />
           </div>
           <div class="field">
-            <label for="sort">Order of the codes</label>
+            <label for="sort">{t("settings.sort")}</label>
             <select
               id="sort"
               class="input"
@@ -361,15 +356,15 @@ export function SettingsDialog({
               value={s.sort}
               onChange={(e) => setS({ ...s, sort: e.currentTarget.value as SortOrder })}
             >
-              <option value="issuer">By service (A to Z)</option>
-              <option value="account">By account (A to Z)</option>
-              <option value="newest">Newest first</option>
-              <option value="oldest">Oldest first</option>
-              <option value="manual">My own order (drag, or Alt+Up/Down)</option>
+              <option value="issuer">{t("settings.sortIssuer")}</option>
+              <option value="account">{t("settings.sortAccount")}</option>
+              <option value="newest">{t("settings.sortNewest")}</option>
+              <option value="oldest">{t("settings.sortOldest")}</option>
+              <option value="manual">{t("settings.sortManual")}</option>
             </select>
           </div>
           <div class="field">
-            <label for="theme">Theme</label>
+            <label for="theme">{t("settings.theme")}</label>
             <select
               id="theme"
               class="input"
@@ -377,9 +372,25 @@ export function SettingsDialog({
               value={s.theme}
               onChange={(e) => setS({ ...s, theme: e.currentTarget.value as Theme })}
             >
-              <option value="system">As the desktop</option>
-              <option value="light">Light</option>
-              <option value="dark">Dark</option>
+              <option value="system">{t("settings.themeSystem")}</option>
+              <option value="light">{t("settings.themeLight")}</option>
+              <option value="dark">{t("settings.themeDark")}</option>
+            </select>
+          </div>
+          <div class="field">
+            <label for="language">{t("settings.language")}</label>
+            <select
+              id="language"
+              class="input"
+              data-testid="settings-language"
+              value={lang}
+              onChange={(e) => setLang(e.currentTarget.value as LangChoice)}
+            >
+              {LANG_CHOICES.map((c) => (
+                <option key={c} value={c} lang={c === "auto" || c === "pseudo" ? undefined : c}>
+                  {c === "auto" ? t("settings.languageAuto") : LANGUAGE_NAMES[c]}
+                </option>
+              ))}
             </select>
           </div>
           <label class="check">
@@ -389,10 +400,10 @@ export function SettingsDialog({
               checked={s.hideCodes}
               onChange={(e) => setS({ ...s, hideCodes: e.currentTarget.checked })}
             />
-            <span>Hide codes until clicked</span>
+            <span>{t("settings.hideCodes")}</span>
           </label>
           <div class="field">
-            <label for="settings-server">Account server (empty: the one built into this app)</label>
+            <label for="settings-server">{t("settings.server")}</label>
             <input
               id="settings-server"
               class="input"
@@ -403,7 +414,7 @@ export function SettingsDialog({
             />
           </div>
           <div class="field">
-            <label for="ntp">Check this computer's clock against an NTP server (empty: the account server only)</label>
+            <label for="ntp">{t("settings.ntp")}</label>
             <input
               id="ntp"
               class="input"
@@ -420,12 +431,12 @@ export function SettingsDialog({
               checked={s.clockCorrect}
               onChange={(e) => setS({ ...s, clockCorrect: e.currentTarget.checked })}
             />
-            <span>When the clock is off, make codes with the measured time</span>
+            <span>{t("settings.clockCorrect")}</span>
           </label>
           <div class="section" data-testid="settings-desktop">
-            <h3>Desktop</h3>
+            <h3>{t("settings.desktop")}</h3>
             <div class="field">
-              <label for="qc">Quick copy from anywhere: shortcut (empty: none)</label>
+              <label for="qc">{t("settings.quickCopy")}</label>
               <input
                 id="qc"
                 class="input"
@@ -449,8 +460,8 @@ export function SettingsDialog({
                 onChange={(e) => setS({ ...s, closeToTray: e.currentTarget.checked })}
               />
               <span>
-                Closing the window keeps the app in the tray
-                {desktop !== null && !desktop.tray ? " (this desktop has no tray: closing quits)" : ""}
+                {t("settings.closeToTray")}
+                {desktop !== null && !desktop.tray ? ` ${t("settings.noTray")}` : ""}
               </span>
             </label>
             <label class="check">
@@ -460,26 +471,26 @@ export function SettingsDialog({
                 checked={s.autostart}
                 onChange={(e) => setS({ ...s, autostart: e.currentTarget.checked })}
               />
-              <span>Start at login{desktop?.tray ? ", hidden in the tray" : ""}</span>
+              <span>{desktop?.tray ? t("settings.autostartTray") : t("settings.autostart")}</span>
             </label>
           </div>
           <div class="field">
-            <label for="settings-keyring-password">System keyring</label>
+            <label for="settings-keyring-password">{t("settings.keyring")}</label>
             <div class="row">
               <input
                 id="settings-keyring-password"
                 class="input grow"
                 type="password"
-                placeholder="Vault password"
+                placeholder={t("common.vaultPassword")}
                 data-testid="settings-keyring-password"
                 value={keyringPw}
                 onInput={(e) => setKeyringPw(e.currentTarget.value)}
               />
               <button type="button" class="btn" disabled={!keyringPw} onClick={() => keyring(true)}>
-                Use
+                {t("settings.keyringUse")}
               </button>
               <button type="button" class="btn" disabled={!keyringPw} onClick={() => keyring(false)}>
-                Stop using
+                {t("settings.keyringStop")}
               </button>
             </div>
             {keyringMsg && (

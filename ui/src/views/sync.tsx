@@ -6,6 +6,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, messageOf, onFolderPicked, onSyncStatus, type SyncDevice, type SyncView, type VaultStatus } from "../ipc";
 import { autoFocus } from "../lib/focus";
+import { formatDateTime, formatTime, t, type Key } from "../i18n";
 
 /** The sync status, kept current from the `sync-status` events (and
  *  from what a command answered, through the setter). */
@@ -32,19 +33,19 @@ export function useSyncStatus(): [SyncView | null, (v: SyncView) => void] {
   return [v, setV];
 }
 
-const LABEL: Record<SyncView["state"], string> = {
-  off: "Not syncing",
-  syncing: "Syncing…",
-  synced: "Synced",
-  problem: "Sync problem",
-};
+const LABEL = {
+  off: "sync.off",
+  syncing: "sync.syncing",
+  synced: "sync.synced",
+  problem: "sync.problem",
+} as const satisfies Record<SyncView["state"], Key>;
 
 /** "12:04" today, else the date and time. */
 export function whenText(ms: number | null): string {
-  if (!ms) return "never";
+  if (!ms) return t("sync.never");
   const d = new Date(ms);
   const today = new Date().toDateString() === d.toDateString();
-  return today ? d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : d.toLocaleString();
+  return today ? formatTime(d) : formatDateTime(d);
 }
 
 /** The header's badge: nothing while not syncing. */
@@ -52,11 +53,12 @@ export function SyncBadge({ view }: { view: SyncView | null }) {
   if (!view || view.state === "off") return null;
   // The problem stays the title while a retry runs.
   const title =
-    view.problem ?? `${view.folder ?? ""}${view.lastSyncMs ? ` · last synced ${whenText(view.lastSyncMs)}` : ""}`;
+    view.problem ??
+    `${view.folder ?? ""}${view.lastSyncMs ? ` · ${t("sync.lastSynced", { when: whenText(view.lastSyncMs) })}` : ""}`;
   return (
     <span class={`sync-badge ${view.state}`} data-testid="sync-status" data-state={view.state} title={title}>
       <span class="dot" aria-hidden="true" />
-      {LABEL[view.state]}
+      {t(LABEL[view.state])}
     </span>
   );
 }
@@ -66,7 +68,7 @@ export function SyncProblem({ view }: { view: SyncView | null }) {
   if (!view?.problem || view.state === "off") return null;
   return (
     <div class="banner-warn" role="alert" data-testid="sync-problem">
-      <strong>Sync</strong>
+      <strong>{t("sync.title")}</strong>
       <span data-testid="sync-status-reason">{view.problem}</span>
     </div>
   );
@@ -103,7 +105,7 @@ function FolderField({ value, onChange, testid }: { value: string; onChange: (v:
           api.syncPickFolder().catch(() => setWaiting(false));
         }}
       >
-        Choose…
+        {t("sync.choose")}
       </button>
     </div>
   );
@@ -147,19 +149,16 @@ export function SyncSettings() {
 
   return (
     <div class="section" data-testid="settings-sync">
-      <h3>Sync</h3>
+      <h3>{t("sync.title")}</h3>
       {!on ? (
         <>
-          <p class="small muted">
-            Keep this vault the same on your other computers through a folder that Syncthing, Nextcloud, Dropbox or a
-            network share keeps in step. Only encrypted files go there; changes merge entry by entry.
-          </p>
+          <p class="small muted">{t("sync.lead")}</p>
           <div class="field">
-            <label for="sync-folder">Sync folder</label>
+            <label for="sync-folder">{t("sync.folder")}</label>
             <FolderField value={folder} onChange={setFolder} testid="sync-folder" />
           </div>
           <div class="field">
-            <label for="sync-device-name">This device's name, as the others see it</label>
+            <label for="sync-device-name">{t("sync.deviceName")}</label>
             <input
               id="sync-device-name"
               class="input"
@@ -177,39 +176,39 @@ export function SyncSettings() {
               disabled={busy || !folder.trim()}
               onClick={() => act(() => api.syncStart(folder, name.trim() || null))}
             >
-              {busy ? "Starting…" : "Start syncing"}
+              {busy ? t("sync.starting") : t("sync.start")}
             </button>
           </div>
         </>
       ) : (
         <>
           <dl class="sync-facts">
-            <dt>Folder</dt>
+            <dt>{t("sync.folderFact")}</dt>
             <dd data-testid="sync-folder-current">{view.folder}</dd>
-            <dt>This device</dt>
+            <dt>{t("sync.thisDeviceFact")}</dt>
             <dd data-testid="sync-this-device">{view.deviceName}</dd>
-            <dt>Last sync</dt>
+            <dt>{t("sync.lastSync")}</dt>
             <dd data-testid="sync-last" data-ms={String(view.lastSyncMs ?? 0)}>
               {whenText(view.lastSyncMs)}
-              {view.state === "syncing" && <span class="muted"> · syncing now…</span>}
+              {view.state === "syncing" && <span class="muted"> · {t("sync.syncingNow")}</span>}
             </dd>
           </dl>
-          <div class="small muted">Devices in the folder</div>
+          <div class="small muted">{t("sync.devices")}</div>
           <ul class="backups" data-testid="sync-devices">
             {(devices ?? []).map((d) => (
               <li key={d.file} data-testid="sync-device" data-this={String(d.this)}>
                 <div class="grow">
                   <div>
                     <span data-testid="sync-device-label">{d.problem ? d.file : d.name}</span>
-                    {d.this && <span class="small muted"> (this device)</span>}
+                    {d.this && <span class="small muted"> {t("sync.thisDevice")}</span>}
                   </div>
                   <div class="small muted">
                     {d.problem ? (
                       <span class="field-error">{d.problem}</span>
                     ) : (
                       <>
-                        last wrote <span data-testid="sync-device-written">{whenText(d.writtenMs)}</span> · {d.entries}{" "}
-                        account{d.entries === 1 ? "" : "s"}
+                        {t("sync.lastWrote")} <span data-testid="sync-device-written">{whenText(d.writtenMs)}</span> ·{" "}
+                        {t("common.accounts", { count: d.entries })}
                       </>
                     )}
                   </div>
@@ -226,7 +225,7 @@ export function SyncSettings() {
               disabled={busy}
               onClick={() => act(() => api.syncStop())}
             >
-              Stop syncing
+              {t("sync.stop")}
             </button>
             <button
               type="button"
@@ -235,13 +234,10 @@ export function SyncSettings() {
               disabled={busy}
               onClick={() => act(() => api.syncNow())}
             >
-              Sync now
+              {t("sync.now")}
             </button>
           </div>
-          <p class="small muted">
-            Syncs by itself after every change here, on unlock and when the folder changes. Stopping keeps this device's
-            entries and leaves the folder as it is.
-          </p>
+          <p class="small muted">{t("sync.auto")}</p>
         </>
       )}
       {error && (
@@ -264,7 +260,7 @@ export function JoinVault({ onDone, onCancel }: { onDone: (s: VaultStatus) => vo
   async function submit(e: Event) {
     e.preventDefault();
     if (!folder.trim() || !pw) {
-      setError(!folder.trim() ? "Choose the sync folder." : "Type the vault's password.");
+      setError(!folder.trim() ? t("sync.chooseFolder") : t("common.typeVaultPassword"));
       return;
     }
     setBusy(true);
@@ -282,17 +278,14 @@ export function JoinVault({ onDone, onCancel }: { onDone: (s: VaultStatus) => vo
   return (
     <form class="card" onSubmit={submit} data-testid="sync-join-form">
       <img class="logo" src="./icon.png" alt="" />
-      <h1>Join a synced vault</h1>
-      <p class="lead">
-        Use the vault you already have on another computer: choose the folder it syncs through, and type that vault's
-        password.
-      </p>
+      <h1>{t("sync.joinTitle")}</h1>
+      <p class="lead">{t("sync.joinLead")}</p>
       <div class="field">
-        <label for="sync-join-folder">Sync folder</label>
+        <label for="sync-join-folder">{t("sync.folder")}</label>
         <FolderField value={folder} onChange={setFolder} testid="sync-join-folder" />
       </div>
       <div class="field">
-        <label for="sync-join-password">The vault's password</label>
+        <label for="sync-join-password">{t("sync.joinPassword")}</label>
         <input
           id="sync-join-password"
           class="input"
@@ -305,7 +298,7 @@ export function JoinVault({ onDone, onCancel }: { onDone: (s: VaultStatus) => vo
         />
       </div>
       <div class="field">
-        <label for="sync-join-name">This device's name (empty: the computer's name)</label>
+        <label for="sync-join-name">{t("sync.joinName")}</label>
         <input
           id="sync-join-name"
           class="input"
@@ -320,11 +313,11 @@ export function JoinVault({ onDone, onCancel }: { onDone: (s: VaultStatus) => vo
         </div>
       )}
       <button class="btn primary" style="width:100%" type="submit" data-testid="sync-join" disabled={busy}>
-        {busy ? "Joining…" : "Join"}
+        {busy ? t("sync.joining") : t("sync.join")}
       </button>
       <p class="small" style="margin-bottom:0">
         <button type="button" class="linklike" data-testid="sync-join-cancel" onClick={onCancel}>
-          Create a new vault instead
+          {t("sync.joinCancel")}
         </button>
       </p>
     </form>

@@ -5,12 +5,13 @@ import { useEffect, useState } from "preact/hooks";
 import { api, messageOf, type NewToken, type SessionView, type TokenView } from "../ipc";
 import { Dialog } from "../components/dialog";
 import { useToast } from "../components/toast";
+import { t, type Key } from "../i18n";
 
 const METHODS = [
-  ["users.Account.GetUserInfo", "Read the account's details"],
-  ["users.Authentication.GetSessions", "List sessions"],
-  ["users.Authentication.SignOut", "Sign out"],
-] as const;
+  ["users.Account.GetUserInfo", "tokens.methodUserInfo"],
+  ["users.Authentication.GetSessions", "tokens.methodSessions"],
+  ["users.Authentication.SignOut", "tokens.methodSignOut"],
+] as const satisfies ReadonlyArray<readonly [string, Key]>;
 
 export function TokenForm({
   onCancel,
@@ -25,38 +26,38 @@ export function TokenForm({
   const [expires, setExpires] = useState("");
   const [error, setError] = useState<string | null>(null);
   function next() {
-    if (!description.trim()) return setError("Describe what the token is for.");
-    if (!all && methods.length === 0) return setError("Allow at least one method.");
+    if (!description.trim()) return setError(t("tokens.describe"));
+    if (!all && methods.length === 0) return setError(t("tokens.oneMethod"));
     onNext(description.trim(), all ? ["*"] : methods, expires ? `${expires} 23:59:59` : null);
   }
   return (
     <Dialog
-      title="New access token"
+      title={t("tokens.newTitle")}
       onClose={onCancel}
       testid="token-dialog"
       footer={
         <>
           <button type="button" class="btn" onClick={onCancel}>
-            Cancel
+            {t("common.cancel")}
           </button>
           <button type="button" class="btn primary" data-testid="token-next" onClick={next}>
-            Create
+            {t("tokens.create")}
           </button>
         </>
       }
     >
       <div class="field">
-        <label for="token-description">Description</label>
+        <label for="token-description">{t("tokens.description")}</label>
         <input
           id="token-description"
           class="input"
           data-testid="token-description"
           value={description}
           onInput={(e) => setDescription(e.currentTarget.value)}
-          placeholder="Deploy script"
+          placeholder={t("tokens.descriptionPlaceholder")}
         />
       </div>
-      <div class="label">Allowed methods</div>
+      <div class="label">{t("tokens.methods")}</div>
       <label class="check" style="margin:6px 0">
         <input
           type="checkbox"
@@ -64,7 +65,7 @@ export function TokenForm({
           checked={all}
           onChange={(e) => setAll(e.currentTarget.checked)}
         />
-        <span>Every method a token may call</span>
+        <span>{t("tokens.allMethods")}</span>
       </label>
       {!all &&
         METHODS.map(([m, label]) => (
@@ -75,12 +76,12 @@ export function TokenForm({
               onChange={(e) => setMethods(e.currentTarget.checked ? [...methods, m] : methods.filter((x) => x !== m))}
             />
             <span>
-              {label} <span class="small muted">{m}</span>
+              {t(label)} <span class="small muted">{m}</span>
             </span>
           </label>
         ))}
       <div class="field" style="margin-top:10px">
-        <label for="token-expires">Expires (empty: never)</label>
+        <label for="token-expires">{t("tokens.expires")}</label>
         <input
           id="token-expires"
           class="input"
@@ -103,16 +104,16 @@ export function TokenValue({ token, onClose }: { token: NewToken; onClose: () =>
   const toast = useToast();
   return (
     <Dialog
-      title="Your new token"
+      title={t("tokens.valueTitle")}
       onClose={onClose}
       footer={
         <button type="button" class="btn primary" onClick={onClose}>
-          Done
+          {t("common.done")}
         </button>
       }
     >
       <p class="small muted" style="margin-top:0">
-        Copy it now: it is shown only once.
+        {t("tokens.copyNow")}
       </p>
       <div class="row">
         <code class="input grow" data-testid="token-value" style="word-break:break-all">
@@ -125,13 +126,13 @@ export function TokenValue({ token, onClose }: { token: NewToken; onClose: () =>
           onClick={async () => {
             try {
               await api.copyText(token.value);
-              toast({ text: "Copied." });
+              toast({ text: t("common.copied") });
             } catch (e) {
               toast({ text: messageOf(e), error: true });
             }
           }}
         >
-          Copy
+          {t("common.copy")}
         </button>
       </div>
     </Dialog>
@@ -156,25 +157,26 @@ export function Tokens({
     <div class="panel">
       <div class="row">
         <h2 class="grow" style="margin:0">
-          Personal access tokens
+          {t("tokens.title")}
         </h2>
         <button type="button" class="btn small" data-testid="token-create" onClick={onNew}>
-          New token
+          {t("tokens.new")}
         </button>
       </div>
-      {tokens?.length === 0 && <p class="small muted">No tokens.</p>}
-      {tokens?.map((t) => (
-        <div class="item-row" key={t.id} data-testid="token-item" data-id={String(t.id)}>
+      {tokens?.length === 0 && <p class="small muted">{t("tokens.none")}</p>}
+      {tokens?.map((tk) => (
+        <div class="item-row" key={tk.id} data-testid="token-item" data-id={String(tk.id)}>
           <div class="grow">
             <div>
-              {t.description} <span class="small muted">…{t.last4}</span>
+              {tk.description} <span class="small muted">…{tk.last4}</span>
             </div>
             <div class="small muted">
-              {t.apiList.join(", ")} · {t.expiresAt ? `expires ${t.expiresAt}` : "never expires"}
+              {tk.apiList.join(", ")} ·{" "}
+              {tk.expiresAt ? t("tokens.expiresAt", { date: tk.expiresAt }) : t("tokens.neverExpires")}
             </div>
           </div>
-          <button type="button" class="btn small danger" data-testid="token-delete" onClick={() => onDelete(t)}>
-            Delete
+          <button type="button" class="btn small danger" data-testid="token-delete" onClick={() => onDelete(tk)}>
+            {t("common.delete")}
           </button>
         </div>
       ))}
@@ -193,7 +195,7 @@ export function Sessions() {
     <div class="panel">
       <div class="row">
         <h2 class="grow" style="margin:0">
-          Sessions
+          {t("tokens.sessions")}
         </h2>
         <button
           type="button"
@@ -203,21 +205,19 @@ export function Sessions() {
           onClick={async () => {
             try {
               setSessions(await api.signoutOthers());
-              toast({ text: "Signed out of the other sessions." });
+              toast({ text: t("tokens.signedOutOthers") });
             } catch (e) {
               toast({ text: messageOf(e), error: true });
             }
           }}
         >
-          Sign out the others
+          {t("tokens.signOutOthers")}
         </button>
       </div>
       {sessions?.map((s) => (
         <div class="item-row" key={s.id} data-testid="session-item">
-          <div class="grow small">
-            Signed in {s.created} · last used {s.lastUsed}
-          </div>
-          {s.current && <span class="status-pill on">This app</span>}
+          <div class="grow small">{t("tokens.session", { created: s.created, lastUsed: s.lastUsed })}</div>
+          {s.current && <span class="status-pill on">{t("tokens.thisApp")}</span>}
         </div>
       ))}
     </div>

@@ -9,6 +9,7 @@ import { useToast } from "../components/toast";
 import { PreviewList } from "./preview";
 import { autoFocus } from "../lib/focus";
 import { PasswordConfirm } from "./account";
+import { t } from "../i18n";
 
 export function ImportDialog({
   onClose,
@@ -80,7 +81,10 @@ export function ImportDialog({
       const r = await api.previewSave(preview.id);
       previewRef.current = null;
       toast({
-        text: `Imported ${r.added} account${r.added === 1 ? "" : "s"}${r.skipped ? `, skipped ${r.skipped}` : ""}.${r.backup ? " A backup of the vault was kept." : ""}`,
+        text:
+          (r.skipped
+            ? t("transfer.importedSkipped", { count: r.added, skipped: r.skipped })
+            : t("transfer.imported", { count: r.added })) + (r.backup ? ` ${t("transfer.backupKept")}` : ""),
         ms: 6000,
       });
       onSaved();
@@ -94,13 +98,13 @@ export function ImportDialog({
 
   return (
     <Dialog
-      title="Import from another app"
+      title={t("shortcuts.import")}
       onClose={onClose}
       testid="import-dialog"
       footer={
         <>
           <button type="button" class="btn" onClick={onClose}>
-            Cancel
+            {t("common.cancel")}
           </button>
           <button
             type="button"
@@ -109,7 +113,7 @@ export function ImportDialog({
             disabled={!preview || preview.newCount === 0 || busy}
             onClick={save}
           >
-            {preview ? `Import ${preview.newCount}` : "Import"}
+            {preview ? t("transfer.importN", { count: preview.newCount }) : t("codes.import")}
           </button>
         </>
       }
@@ -128,9 +132,9 @@ export function ImportDialog({
         }}
         style="padding:18px"
       >
-        <p style="margin:0 0 8px">{file ? <b>{file.name}</b> : "Drop an export file here"}</p>
+        <p style="margin:0 0 8px">{file ? <b>{file.name}</b> : t("transfer.drop")}</p>
         <button type="button" class="btn" data-testid="import-choose" onClick={() => fileRef.current?.click()}>
-          <Icon name="upload" /> Choose a file…
+          <Icon name="upload" /> {t("transfer.choose")}
         </button>
         <input
           ref={fileRef}
@@ -144,7 +148,7 @@ export function ImportDialog({
         />
       </div>
       {formats.length > 0 && !file && (
-        <p class="small muted">Recognised automatically: {formats.map((f) => f.name).join(", ")}.</p>
+        <p class="small muted">{t("transfer.recognised", { formats: formats.map((f) => f.name).join(", ") })}</p>
       )}
       {needPassword && file && (
         <form
@@ -154,7 +158,7 @@ export function ImportDialog({
           }}
         >
           <div class="field" style="margin-top:12px">
-            <label for="import-password">This {needPassword} export is encrypted. Its password:</label>
+            <label for="import-password">{t("transfer.encrypted", { format: needPassword })}</label>
             <div class="row">
               <input
                 id="import-password"
@@ -166,7 +170,7 @@ export function ImportDialog({
                 ref={autoFocus}
               />
               <button class="btn primary" type="submit" data-testid="import-unlock" disabled={!password || busy}>
-                Open
+                {t("common.open")}
               </button>
             </div>
           </div>
@@ -174,7 +178,7 @@ export function ImportDialog({
       )}
       {busy && (
         <div class="muted small" role="status">
-          Reading…
+          {t("transfer.reading")}
         </div>
       )}
       {error && (
@@ -185,7 +189,7 @@ export function ImportDialog({
       {preview && (
         <>
           <div class="small muted" style="margin-top:10px">
-            Read as {preview.source}. The vault is backed up before anything is added.
+            {t("transfer.readAs", { source: preview.source })}
           </div>
           <PreviewList preview={preview} />
         </>
@@ -231,7 +235,7 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
       const path = await api.exportFile(format, withPassword ? pw : null, vaultPassword);
       setAskVault(false);
       if (path) {
-        toast({ text: `Exported to ${path}.`, ms: 6000 });
+        toast({ text: t("transfer.exported", { path }), ms: 6000 });
         onClose();
       }
     } catch (e) {
@@ -247,9 +251,10 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
   if (askVault) {
     return (
       <PasswordConfirm
-        title="Confirm it is you"
-        label="Vault password"
-        message="The exported file holds your secrets readable. Type the vault's password to write it."
+        title={t("common.confirmItIsYou")}
+        label={t("common.vaultPassword")}
+        emptyError={t("common.typeYourVaultPassword")}
+        message={t("transfer.exportPassword")}
         onSubmit={(vpw) => run(vpw)}
         onCancel={() => setAskVault(false)}
       />
@@ -258,13 +263,13 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
 
   return (
     <Dialog
-      title="Export"
+      title={t("transfer.exportTitle")}
       onClose={onClose}
       testid="export-dialog"
       footer={
         <>
           <button type="button" class="btn" onClick={onClose}>
-            Cancel
+            {t("common.cancel")}
           </button>
           <button
             type="button"
@@ -273,7 +278,7 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
             disabled={!ok || busy}
             onClick={() => run()}
           >
-            Export…
+            {t("codes.exportMenu")}
           </button>
         </>
       }
@@ -282,10 +287,10 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
           list arrived would be lost (and keys typed at an empty select
           reach the code list behind the dialog). */}
       {formats.length === 0 ? (
-        !error && <p class="small muted">Loading the formats…</p>
+        !error && <p class="small muted">{t("transfer.loadingFormats")}</p>
       ) : (
         <div class="field">
-          <label for="export-format">Format</label>
+          <label for="export-format">{t("transfer.format")}</label>
           <select
             id="export-format"
             class="input"
@@ -307,13 +312,13 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
       {info?.password && (
         <label class="check">
           <input type="checkbox" checked={encrypt} onChange={(e) => setEncrypt(e.currentTarget.checked)} />
-          <span>Encrypt the file with a password</span>
+          <span>{t("transfer.encrypt")}</span>
         </label>
       )}
       {withPassword && (
         <div class="grid2">
           <div class="field">
-            <label for="export-password">Password</label>
+            <label for="export-password">{t("common.password")}</label>
             <input
               id="export-password"
               class="input"
@@ -324,7 +329,7 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
             />
           </div>
           <div class="field">
-            <label for="export-password-confirm">Password again</label>
+            <label for="export-password-confirm">{t("common.passwordAgain")}</label>
             <input
               id="export-password-confirm"
               class="input"
@@ -333,7 +338,7 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
               value={pw2}
               onInput={(e) => setPw2(e.currentTarget.value)}
             />
-            {pw2 && pw !== pw2 && <span class="field-error">The two passwords differ.</span>}
+            {pw2 && pw !== pw2 && <span class="field-error">{t("common.passwordsDiffer")}</span>}
           </div>
         </div>
       )}
@@ -347,8 +352,7 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
       {plain && info && (
         <>
           <div class="warn-box" data-testid="export-plain-warning">
-            This file will hold your secrets unencrypted: anyone who reads it can make your codes. Delete it once it has
-            been imported.
+            {t("transfer.plainWarning")}
           </div>
           <label class="check">
             <input
@@ -357,7 +361,7 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
               checked={understood}
               onChange={(e) => setUnderstood(e.currentTarget.checked)}
             />
-            <span>I understand</span>
+            <span>{t("transfer.understand")}</span>
           </label>
         </>
       )}
