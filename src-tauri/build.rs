@@ -51,6 +51,7 @@ const COMMANDS: &[&str] = &[
     "sync_devices",
     "sync_start",
     "sync_now",
+    "sync_new_password",
     "sync_stop",
     "sync_join",
     "sync_pick_folder",

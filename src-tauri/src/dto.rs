@@ -390,6 +390,11 @@ pub enum ErrorKind {
     SessionEnded,
     Unreachable,
     Internal,
+    /// The vault file is an older copy than one this device has opened:
+    /// unlock again with `acceptOlder` to take it on purpose.
+    OlderCopy,
+    /// Another program changed the vault's password: the window locked.
+    KeyChanged,
 }
 
 /// The account side as the window shows it.

@@ -44,6 +44,12 @@ pub enum AppError {
     Unreachable(String),
     #[error("{0}")]
     Internal(String),
+    /// The vault file is older than one this device has opened.
+    #[error("{0}")]
+    OlderCopy(String),
+    /// Another program changed the vault's password (re-keying it).
+    #[error("{0}")]
+    KeyChanged(String),
 }
 
 impl AppError {
@@ -67,6 +73,8 @@ impl AppError {
             AppError::SessionEnded(_) => ErrorKind::SessionEnded,
             AppError::Unreachable(_) => ErrorKind::Unreachable,
             AppError::Internal(_) => ErrorKind::Internal,
+            AppError::OlderCopy(_) => ErrorKind::OlderCopy,
+            AppError::KeyChanged(_) => ErrorKind::KeyChanged,
         }
     }
 

@@ -110,6 +110,7 @@ pub fn run() {
             commands::sync::sync_devices,
             commands::sync::sync_start,
             commands::sync::sync_now,
+            commands::sync::sync_new_password,
             commands::sync::sync_stop,
             commands::sync::sync_join,
             commands::sync::sync_pick_folder,

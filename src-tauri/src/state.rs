@@ -116,6 +116,16 @@ impl AppState {
         self.data_dir.join(VAULT_FILE)
     }
 
+    /// How the window opens the vault: with the rollback check's record in
+    /// the data folder (shared with the CLI), accepting an older copy only
+    /// when the person said so.
+    pub fn vault_options(&self, accept_older: bool) -> VaultOptions {
+        VaultOptions {
+            accept_older,
+            ..apiq_app::files::vault_options(Some(&self.data_dir))
+        }
+    }
+
     pub fn next_id(&self) -> u32 {
         let mut n = lock(&self.next_id);
         *n = n.wrapping_add(1).max(1);
@@ -135,6 +145,13 @@ impl AppState {
         let r = f(vault);
         if vault.generation() != generation {
             self.sync.changed();
+        }
+        // The file on disk can no longer be used with what is unlocked
+        // here (the password changed elsewhere, or an older copy was put
+        // in its place): lock, so the next unlock says what happened.
+        if matches!(r, Err(AppError::KeyChanged(_) | AppError::OlderCopy(_))) {
+            drop(guard);
+            self.lock_all();
         }
         r
     }

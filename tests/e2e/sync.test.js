@@ -9,7 +9,7 @@
 import { after, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Key } from "selenium-webdriver";
 import {
@@ -219,5 +219,61 @@ describe("sync through a folder: the window and the CLI", () => {
     apiq("sync");
     const status = JSON.parse(apiq("sync", "status", "--json"));
     assert.deepEqual(status.devices.map((d) => d.name).sort(), ["Laptop (CLI)", "Second window", "Window"]);
+  });
+
+  test("a password changed on another device: the window asks for it once and takes the new key", async () => {
+    // Issue 14, item 9: the CLI device changes the password, which re-keys
+    // the data; its file is then unreadable with this window's key.
+    const NEW = "a brand new vault password";
+    execFileSync(CLI, ["vault", "passwd"], {
+      env: { ...process.env, APIQ_DATA_DIR: CLI_DATA, APIQ_VAULT_PASSWORD: PASSWORD, APIQ_NEW_VAULT_PASSWORD: NEW },
+      encoding: "utf8",
+      timeout: 60000,
+    });
+    const withNew = (...args) =>
+      execFileSync(CLI, args, {
+        env: { ...process.env, APIQ_DATA_DIR: CLI_DATA, APIQ_VAULT_PASSWORD: NEW },
+        encoding: "utf8",
+        timeout: 60000,
+      });
+    withNew("add", `otpauth://totp/AfterPasswd:cli@example.com?secret=${SECRET}&issuer=AfterPasswd`);
+    withNew("sync");
+    await waitState("problem", "the window says the password changed", 30000);
+    assert.match(await (await findVisible(driver, "sync-status-reason")).getText(), /changed on another device/);
+    assert.ok(!(await issuers()).includes("AfterPasswd"), "nothing came in with the old key");
+    await openSettings();
+    await type(driver, "sync-new-password", "not the new password");
+    await click(driver, "sync-new-password-apply");
+    assert.match(await (await findVisible(driver, "sync-new-password-error", 30000)).getText(), /Wrong password/);
+    await driver.executeScript(
+      "document.querySelector('[data-testid=settings-sync]').scrollIntoView({block: 'start'})",
+    );
+    await shot("settings-sync-new-password");
+    await type(driver, "sync-new-password", NEW);
+    await click(driver, "sync-new-password-apply");
+    await waitState("synced", "synced with the new key", 30000);
+    await closeSettings();
+    await waitFor(driver, async () => (await issuers()).includes("AfterPasswd"), "the entry made after the change", 20000);
+    // This window's vault now opens with the new password only.
+    await click(driver, "vault-lock");
+    await type(driver, "vault-password", PASSWORD);
+    await click(driver, "vault-unlock");
+    assert.match(await (await findVisible(driver, "vault-error", 30000)).getText(), /Wrong password/);
+    await type(driver, "vault-password", NEW);
+    await click(driver, "vault-unlock");
+    await findVisible(driver, "add-open", 30000);
+
+    // An older copy put in the vault's place (here: its oldest backup) is
+    // refused at unlock with what to do; taken on purpose, it opens.
+    await click(driver, "vault-lock");
+    const backups = readdirSync(DATA_DIR).filter((f) => f.startsWith("vault.apiq.bak-")).sort();
+    assert.ok(backups.length > 0, "the vault has backups");
+    copyFileSync(join(DATA_DIR, backups[0]), join(DATA_DIR, "vault.apiq"));
+    await type(driver, "vault-password", NEW);
+    await click(driver, "vault-unlock");
+    assert.match(await (await findVisible(driver, "vault-error", 30000)).getText(), /older copy/);
+    await shot("unlock-older-copy");
+    await click(driver, "vault-accept-older");
+    await findVisible(driver, "add-open", 30000);
   });
 });

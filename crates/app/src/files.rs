@@ -29,6 +29,20 @@ pub const APP_DIR: &str = "apiq-authenticator";
 pub const DATA_DIR_ENV: &str = "APIQ_DATA_DIR";
 /// The vault's file name in the data folder.
 pub const VAULT_FILE: &str = "vault.apiq";
+/// Where, in the data folder, this device remembers the versions of the
+/// vault files it has opened (the vault's rollback check:
+/// `apiq_vault::VaultOptions::seen_versions`).
+pub const SEEN_DIR: &str = "seen-versions";
+
+/// How the front ends open a vault: with the rollback check's record in
+/// the data folder `data` (none when there is no data folder: the check is
+/// then skipped, never the vault).
+pub fn vault_options(data: Option<&Path>) -> apiq_vault::VaultOptions {
+    apiq_vault::VaultOptions {
+        seen_versions: data.map(|d| d.join(SEEN_DIR)),
+        ..Default::default()
+    }
+}
 
 /// No data folder can be found.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -210,6 +210,9 @@ pub struct SyncStatus {
     pub last_sync_ms: Option<u64>,
     /// What is wrong, in a sentence (kept while the next attempt runs).
     pub problem: Option<String>,
+    /// Another device changed the vault's password (which re-keys the
+    /// data): this device needs the new password once to keep syncing.
+    pub needs_new_password: bool,
 }
 
 impl Default for SyncStatus {
@@ -225,6 +228,7 @@ impl SyncStatus {
             folder: None,
             last_sync_ms: None,
             problem: None,
+            needs_new_password: false,
         }
     }
 
@@ -244,7 +248,12 @@ impl SyncStatus {
         match outcome {
             Ok(r) => {
                 self.last_sync_ms = Some(now);
-                self.problem = skipped_problem(&r.warnings);
+                self.needs_new_password = r.needs_new_password;
+                self.problem = if r.needs_new_password {
+                    Some(NEEDS_NEW_PASSWORD.into())
+                } else {
+                    skipped_problem(&r.warnings)
+                };
                 self.state = if self.problem.is_some() {
                     SyncState::Problem
                 } else {
@@ -258,6 +267,10 @@ impl SyncStatus {
         }
     }
 }
+
+/// The problem said when another device changed the vault's password.
+pub const NEEDS_NEW_PASSWORD: &str =
+    "The vault's password was changed on another device. Enter the new password to keep syncing.";
 
 /// Skipped files as one sentence (`None` when none was).
 fn skipped_problem(warnings: &[String]) -> Option<String> {
@@ -505,6 +518,16 @@ mod tests {
         assert!(st.problem.as_deref().unwrap().starts_with("2 files"));
         st.finish(Ok(&report(&[])), 5_000);
         assert_eq!((st.state, st.problem.as_deref()), (SyncState::Synced, None));
+        // Another device changed the password: the status says what to do.
+        let rekeyed = SyncReport {
+            needs_new_password: true,
+            ..report(&["skipped /sync/apiq-2.apiq: it does not authenticate"])
+        };
+        st.finish(Ok(&rekeyed), 6_000);
+        assert!(st.needs_new_password && st.state == SyncState::Problem);
+        assert_eq!(st.problem.as_deref(), Some(NEEDS_NEW_PASSWORD));
+        st.finish(Ok(&report(&[])), 7_000);
+        assert!(!st.needs_new_password);
         // Another folder starts afresh.
         st.begin(Path::new("/elsewhere"));
         assert_eq!(st.last_sync_ms, None);

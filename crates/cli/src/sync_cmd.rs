@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use apiq_vault::{Changes, SyncReport, Vault, VaultOptions};
+use apiq_vault::{Changes, SyncReport, Vault};
 use clap::{Args, Subcommand};
 use serde_json::json;
 
@@ -22,6 +22,11 @@ pub struct SyncArgs {
     /// The sync folder for this run (default: the one remembered from init or join).
     #[arg(long, value_name = "DIR")]
     folder: Option<PathBuf>,
+    /// Another device changed the vault's password (which re-keys the
+    /// data): take the new key with the new password (APIQ_NEW_VAULT_PASSWORD,
+    /// the second stdin line with --password-stdin, or a prompt), then sync.
+    #[arg(long)]
+    new_password: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -126,7 +131,18 @@ pub fn run(a: SyncArgs) -> anyhow::Result<String> {
     match a.command {
         None => {
             let mut v = vault_cmd::open(&a.opts, &mut stdin)?;
-            let r = v.sync(a.folder.as_deref()).map_err(vault_failure)?;
+            let r = if a.new_password {
+                let pw = vault_cmd::new_password(&a.opts, &mut stdin, false)?;
+                v.sync_with_new_password(a.folder.as_deref(), &pw)
+            } else {
+                v.sync(a.folder.as_deref())
+            }
+            .map_err(vault_failure)?;
+            if r.needs_new_password {
+                warn(
+                    "the vault's password was changed on another device: run `apiq sync --new-password` with the new password to keep syncing",
+                );
+            }
             Ok(report_text(&r))
         }
         Some(SyncCommand::Init { folder, name, opts }) => {
@@ -151,7 +167,7 @@ pub fn run(a: SyncArgs) -> anyhow::Result<String> {
             }
             let pw = vault_cmd::password(&opts, &mut stdin, false)?;
             let name = name.unwrap_or_else(host_name);
-            let (v, r) = Vault::join(&path, &folder, &pw, &name, VaultOptions::default())
+            let (v, r) = Vault::join(&path, &folder, &pw, &name, vault_cmd::options(false))
                 .map_err(vault_failure)?;
             Ok(format!(
                 "joined: created {} from {} ({} entries) as device {name:?} ({})\n{}",

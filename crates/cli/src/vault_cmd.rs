@@ -20,7 +20,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-pub(crate) use unlock::{open, password, resolve, vault_failure, vault_path, Stdin};
+pub(crate) use file::new_password;
+pub(crate) use unlock::{open, options, password, resolve, vault_failure, vault_path, Stdin};
 
 /// Options every vault command takes.
 #[derive(Args, Debug, Clone)]

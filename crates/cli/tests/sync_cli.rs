@@ -361,3 +361,46 @@ fn an_unreadable_folder_and_a_wrong_password_fail_clearly_and_write_nothing() {
     let o = run(&["sync", "--vault", s(&lone)], Some(PW), "");
     assert_fails(&o, 1, "sync init");
 }
+
+/// A password change re-keys the data (issue 14, item 9): `apiq vault
+/// passwd` on A, then B's `apiq sync` warns that the new password is
+/// needed and brings nothing; `apiq sync --new-password` with it brings
+/// A's changes and B's vault opens with the new password only.
+#[test]
+fn a_password_change_is_taken_with_sync_new_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_folder, a, b, _c) = three(dir.path());
+    let mut c = cmd(&["vault", "passwd", "--vault", s(&a)]);
+    c.env("APIQ_VAULT_PASSWORD", PW)
+        .env("APIQ_NEW_VAULT_PASSWORD", "the new password");
+    assert_ok(&finish(c.spawn().unwrap(), ""));
+    let with_new = |args: &[&str]| {
+        let mut c = cmd(args);
+        c.env("APIQ_VAULT_PASSWORD", "the new password");
+        finish(c.spawn().unwrap(), "")
+    };
+    assert_ok(&with_new(&[
+        "add",
+        &uri("Later", "me", 9),
+        "--vault",
+        s(&a),
+    ]));
+    assert_ok(&with_new(&["sync", "--vault", s(&a)]));
+    let o = sync(&b);
+    assert!(err(&o).contains("sync --new-password"), "{}", err(&o));
+    assert!(!list(&b).iter().any(|(_, i, _)| i == "Later"));
+    // A wrong new password: exit 1, nothing taken.
+    let mut c = cmd(&["sync", "--new-password", "--vault", s(&b)]);
+    c.env("APIQ_VAULT_PASSWORD", PW)
+        .env("APIQ_NEW_VAULT_PASSWORD", "not it");
+    assert_fails(&finish(c.spawn().unwrap(), ""), 1, "wrong password");
+    let mut c = cmd(&["sync", "--new-password", "--vault", s(&b)]);
+    c.env("APIQ_VAULT_PASSWORD", PW)
+        .env("APIQ_NEW_VAULT_PASSWORD", "the new password");
+    assert_ok(&finish(c.spawn().unwrap(), ""));
+    let o = run(&["list", "--vault", s(&b)], Some(PW), "");
+    assert_fails(&o, 1, "wrong password");
+    let o = with_new(&["list", "--json", "--vault", s(&b)]);
+    assert_ok(&o);
+    assert!(out(&o).contains("\"Later\""), "{}", out(&o));
+}

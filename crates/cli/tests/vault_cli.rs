@@ -580,3 +580,37 @@ fn plain_http_to_another_machine_is_refused_before_sending() {
     let o = finish(c.spawn().unwrap(), "account password 42\n");
     assert_fails(&o, 2, "use https://");
 }
+
+/// The rollback check (issue 14, item 9): an older copy of the vault put
+/// in its place is refused (exit 1, the versions and what to do), the
+/// file is left as it is, and `apiq vault accept-older` takes it on purpose.
+#[test]
+fn an_older_copy_is_refused_until_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let v = cheap_vault(dir.path());
+    let p = v.to_str().unwrap();
+    let apiq = |args: &[&str]| {
+        let mut c = cmd(args);
+        c.env("APIQ_VAULT_PASSWORD", PW).env("APIQ_DATA_DIR", &data);
+        finish(c.spawn().unwrap(), "")
+    };
+    assert_ok(&apiq(&["add", &uri("First", "me", 1), "--vault", p]));
+    let old = std::fs::read(&v).unwrap();
+    assert_ok(&apiq(&["add", &uri("Second", "me", 2), "--vault", p]));
+    std::fs::write(&v, &old).unwrap();
+    let o = apiq(&["list", "--vault", p]);
+    assert_fails(&o, 1, "older copy");
+    assert!(err(&o).contains("apiq vault accept-older"), "{}", err(&o));
+    assert_eq!(
+        std::fs::read(&v).unwrap(),
+        old,
+        "the refused file was changed"
+    );
+    let o = apiq(&["vault", "accept-older", "--vault", p]);
+    assert_ok(&o);
+    assert!(out(&o).contains("accepted"), "{}", out(&o));
+    let o = apiq(&["list", "--json", "--vault", p]);
+    assert_ok(&o);
+    assert!(out(&o).contains("First") && !out(&o).contains("Second"));
+}

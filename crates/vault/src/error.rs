@@ -35,6 +35,14 @@ pub enum VaultError {
     Busy,
     #[error("the vault file was replaced by a different vault while it was open; open it again")]
     Replaced,
+    #[error(
+        "the vault's password was changed by another program (the data was re-keyed): unlock it again with the new password"
+    )]
+    KeyChanged,
+    #[error(
+        "this vault file is an older copy (version {found}) than one this device has already opened (version {seen}): an older file may have been put in its place. If you restored it on purpose, accept it (`apiq vault accept-older`, or \"Open this copy anyway\" in the window); otherwise restore the newest backup"
+    )]
+    OlderCopy { found: u64, seen: u64 },
     #[error("no entry with id {0}")]
     NoSuchEntry(String),
     #[error("the id {0} matches more than one entry; give more characters")]

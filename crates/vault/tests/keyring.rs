@@ -71,6 +71,33 @@ fn keyring_slot_unlocks_without_the_password() {
     v.remove_keyring_slot().unwrap();
 }
 
+/// A password change re-keys the data (issue 14, item 9); the keyring
+/// slot then wraps the new key under the same keyring key, so the keyring
+/// still unlocks, and the old password opens nothing.
+#[test]
+#[ignore = "needs a keyring session: scripts/test-keyring.sh"]
+fn the_keyring_still_unlocks_after_a_password_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault.apiq");
+    let mut v = create(&path);
+    v.add(entry(), 1).unwrap();
+    let cheap = Kdf::UncheckedForTests(KdfParams {
+        m_kib: 64,
+        t: 1,
+        p: 1,
+    });
+    v.change_password("another pw", cheap).unwrap();
+    assert_eq!(v.keyring_backend(), Some(backend()));
+    let k = Vault::open_with_keyring(&path, VaultOptions::default()).unwrap();
+    assert_eq!(k.entries(), v.entries());
+    assert!(matches!(
+        Vault::open_with_password(&path, PW, VaultOptions::default()),
+        Err(VaultError::WrongPassword)
+    ));
+    Vault::open_with_password(&path, "another pw", VaultOptions::default()).unwrap();
+    v.remove_keyring_slot().unwrap();
+}
+
 #[test]
 #[ignore = "needs a keyring session: scripts/test-keyring.sh"]
 fn removing_the_slot_deletes_the_key_and_the_password_still_opens() {

@@ -228,26 +228,55 @@ fn crc32(bytes: &[u8]) -> u32 {
     !crc
 }
 
+/// A password change re-keys the data (issue 14, item 9): the other
+/// device, still on the old key, cannot read the changer's file and says
+/// it needs the new password; the old password opens nothing new and
+/// joins nothing; the new password brings the new key in, after which both
+/// devices read each other again.
 #[test]
-fn a_password_change_reaches_the_other_device() {
+fn a_password_change_reaches_the_other_device_with_the_new_password() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut a, mut b, _folder) = pair(dir.path());
+    let (mut a, mut b, folder) = pair(dir.path());
     a.change_password("new password", Kdf::UncheckedForTests(CHEAP))
         .unwrap();
+    a.add(totp("After", 9), 300).unwrap();
     a.sync(None).unwrap();
     let r = b.sync(None).unwrap();
-    assert!(r.password_changed);
+    assert!(r.needs_new_password, "{r:?}");
+    assert!(
+        r.warnings.iter().any(|w| w.contains("new password")),
+        "{r:?}"
+    );
+    assert!(!labels(&b).iter().any(|l| l.starts_with("After")));
+    let before = fs::read(b.path()).unwrap();
+    assert!(matches!(
+        b.sync_with_new_password(None, PW),
+        Err(VaultError::WrongPassword)
+    ));
+    assert_eq!(
+        fs::read(b.path()).unwrap(),
+        before,
+        "a wrong password changed the vault"
+    );
+    // A third device cannot join with the old password.
+    let c = dir.path().join("c.apiq");
+    assert!(Vault::join(&c, &folder, PW, "c", VaultOptions::default()).is_err());
+    assert!(!c.exists());
+    let r = b.sync_with_new_password(None, "new password").unwrap();
+    assert!(r.password_changed && !r.needs_new_password, "{r:?}");
+    assert!(labels(&b).iter().any(|l| l.starts_with("After")));
     let bp = b.path().to_path_buf();
     assert!(matches!(
         Vault::open_with_password(&bp, PW, VaultOptions::default()),
         Err(VaultError::WrongPassword)
     ));
     Vault::open_with_password(&bp, "new password", VaultOptions::default()).unwrap();
-    // A third device joins with the new password only.
-    let c = dir.path().join("c.apiq");
-    let folder = a.sync_folder().unwrap();
-    assert!(Vault::join(&c, &folder, PW, "c", VaultOptions::default()).is_err());
-    assert!(!c.exists());
+    // B's changes reach A again: B's file is under the new key now.
+    b.add(totp("FromB", 7), 400).unwrap();
+    b.sync(None).unwrap();
+    let r = a.sync(None).unwrap();
+    assert!(!r.needs_new_password && r.warnings.is_empty(), "{r:?}");
+    assert!(labels(&a).iter().any(|l| l.starts_with("FromB")));
     Vault::join(&c, &folder, "new password", "c", VaultOptions::default()).unwrap();
 }
 

@@ -473,8 +473,94 @@ fn a_backup_that_was_not_re_sealed_is_told_apart() {
     fs::write(&oldest, &sealed_with_old_password).unwrap();
     assert!(!v.backup_has_current_slots(&oldest).unwrap());
     Vault::open_with_password(&oldest, PW, opts()).unwrap();
-    // It is still this vault's and still readable with the vault's key.
-    assert_eq!(v.read_backup(&oldest).unwrap().len(), 0);
+    // The change re-keyed the data: the vault's new key does not read it
+    // (only the old password does).
+    assert!(v.read_backup(&oldest).is_err());
+}
+
+/// Issue 14, item 9: a password change used to re-wrap the same data key,
+/// so a copy of the file taken before the change (a stolen backup), opened
+/// with the old password, gave the key that still read every later
+/// version. The change now re-keys: what is written after it is sealed
+/// under a new key, and a handle holding the old key is told the password
+/// changed instead of reading on.
+#[test]
+fn a_copy_from_before_a_password_change_reads_nothing_written_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut v) = new_vault(dir.path());
+    v.add(totp("Before", "a", "JBSWY3DPEHPK3PXP"), 1).unwrap();
+    let stolen = dir.path().join("stolen.apiq");
+    fs::copy(&path, &stolen).unwrap();
+    v.change_password("new password", Kdf::UncheckedForTests(CHEAP))
+        .unwrap();
+    v.add(totp("After", "b", "GEZDGNBVGY3TQOJQ"), 2).unwrap();
+    // The thief opens the old copy with the old password (the old key)...
+    let mut thief = Vault::open_with_password(&stolen, PW, opts()).unwrap();
+    // ...and puts today's file in its place: the old key reads nothing.
+    fs::copy(&path, &stolen).unwrap();
+    assert!(
+        matches!(thief.reload(), Err(VaultError::KeyChanged)),
+        "the old key must not read the re-keyed file"
+    );
+    assert!(thief.entries().iter().all(|e| e.label() != "After: b"));
+    let w = Vault::open_with_password(&path, "new password", opts()).unwrap();
+    assert_eq!(w.entries().len(), 2);
+}
+
+fn guarded(dir: &Path) -> VaultOptions {
+    VaultOptions {
+        seen_versions: Some(dir.join("seen")),
+        ..VaultOptions::default()
+    }
+}
+
+/// Issue 14, item 9: an older copy of the vault put in the file's place
+/// (a sync tool, a copy by mistake, someone undoing a change) is refused
+/// with a clear message, at opening and while open; accepting it on
+/// purpose opens it and it is the vault's version from then on. A backup
+/// or an export at another path opens freely.
+#[test]
+fn an_older_copy_in_the_files_place_is_refused_unless_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, v) = new_vault(dir.path());
+    drop(v);
+    let mut v = Vault::open_with_password(&path, PW, guarded(dir.path())).unwrap();
+    v.add(totp("A", "a", "JBSWY3DPEHPK3PXP"), 1).unwrap();
+    let old = fs::read(&path).unwrap();
+    v.add(totp("B", "b", "GEZDGNBVGY3TQOJQ"), 2).unwrap();
+    let removed = v.entries()[0].id;
+    v.remove(removed).unwrap();
+    let seen = v.generation();
+    // Swapped in while the vault is open: its next read refuses it.
+    fs::write(&path, &old).unwrap();
+    match v.reload() {
+        Err(VaultError::OlderCopy { found, seen: s }) => {
+            assert!(found < seen && s == seen, "{found} {s}");
+        }
+        other => panic!("an older copy was taken: {other:?}"),
+    }
+    drop(v);
+    // At opening too, with a message saying what to do.
+    let e = Vault::open_with_password(&path, PW, guarded(dir.path())).unwrap_err();
+    assert!(matches!(e, VaultError::OlderCopy { .. }), "{e:?}");
+    assert!(e.to_string().contains("accept-older"), "{e}");
+    // Without the record (another device, a front end that keeps none) it opens.
+    Vault::open_with_password(&path, PW, opts()).unwrap();
+    // A backup at its own path opens freely.
+    for b in Vault::backups(&path) {
+        Vault::open_with_password(&b, PW, guarded(dir.path())).unwrap();
+    }
+    // Accepted on purpose: it opens, and from then on it is the version.
+    let accept = VaultOptions {
+        accept_older: true,
+        ..guarded(dir.path())
+    };
+    let mut v = Vault::open_with_password(&path, PW, accept).unwrap();
+    assert_eq!(v.entries().len(), 1);
+    v.add(totp("C", "c", "MZXW6YTBOI======"), 3).unwrap();
+    drop(v);
+    let v = Vault::open_with_password(&path, PW, guarded(dir.path())).unwrap();
+    assert_eq!(v.entries().len(), 2);
 }
 
 #[test]

@@ -36,6 +36,12 @@ impl From<VaultError> for AppError {
                 AppError::NotFound("This account is no longer in the vault.".into())
             }
             VaultError::Otp(e) => AppError::from(e),
+            VaultError::OlderCopy { found, seen } => AppError::OlderCopy(format!(
+                "This vault file is an older copy (version {found}) than one this computer has already opened (version {seen}): an older file may have been put in its place. If you restored it on purpose, open it anyway; otherwise restore the newest backup."
+            )),
+            VaultError::KeyChanged => AppError::KeyChanged(
+                "The vault's password was changed by another program. Unlock it again with the new password.".into(),
+            ),
             VaultError::NoRecoveryCodes => {
                 AppError::Invalid("No recovery code was found in the text.".into())
             }

@@ -3,7 +3,7 @@
 //! thread (`crate::desktop::sync`), which runs every sync after these.
 
 use apiq_app::sync::{self as policy, Trigger};
-use apiq_vault::{Vault, VaultOptions};
+use apiq_vault::Vault;
 use tauri::{AppHandle, State};
 use zeroize::Zeroizing;
 
@@ -80,6 +80,18 @@ pub fn sync_now(state: State<'_, AppState>) -> AppResult<SyncView> {
     Ok(state.sync.view())
 }
 
+/// Another device changed the vault's password (which re-keys the data):
+/// takes the new key with the new password, then syncs. A wrong password
+/// changes nothing.
+#[tauri::command(async)]
+pub fn sync_new_password(state: State<'_, AppState>, password: String) -> AppResult<SyncView> {
+    let password = Zeroizing::new(password);
+    state.with_vault(|v| Ok(v.sync_with_new_password(None, &password)?))?;
+    super::vault::password_typed(&state);
+    state.sync.kick(Trigger::Manual);
+    Ok(state.sync.view())
+}
+
 /// Stops syncing on this device: the folder is forgotten (it and the
 /// entries stay as they are).
 #[tauri::command(async)]
@@ -106,7 +118,7 @@ pub fn sync_join(
         &folder,
         &password,
         &name,
-        VaultOptions::default(),
+        state.vault_options(false),
     )?;
     *lock(&state.vault) = Some(vault);
     state.sync.set_device_name(&name);

@@ -5,7 +5,7 @@
 use std::sync::atomic::Ordering;
 
 use apiq_app::sync::Trigger;
-use apiq_vault::{CreateOptions, Kdf, KeyringPreference, KeyringStatus, Vault, VaultOptions};
+use apiq_vault::{CreateOptions, Kdf, KeyringPreference, KeyringStatus, Vault};
 use tauri::State;
 use zeroize::Zeroizing;
 
@@ -87,6 +87,7 @@ pub fn vault_create(
     let keyring_ok = use_keyring && matches!(state.keyring_probe(), KeyringStatus::Available(_));
     let opts = CreateOptions {
         keyring: keyring_ok.then_some(KeyringPreference::Auto),
+        vault: state.vault_options(false),
         ..CreateOptions::default()
     };
     let vault = Vault::create(&state.vault_path(), &password, opts)?;
@@ -107,10 +108,18 @@ pub fn vault_create(
     Ok(s)
 }
 
+/// Unlocks with the password. A file older than one this computer has
+/// opened is refused (`older_copy`) unless `accept_older` (the person
+/// restored it on purpose).
 #[tauri::command(async)]
-pub fn vault_unlock(state: State<'_, AppState>, password: String) -> AppResult<VaultStatus> {
+pub fn vault_unlock(
+    state: State<'_, AppState>,
+    password: String,
+    accept_older: Option<bool>,
+) -> AppResult<VaultStatus> {
     let password = Zeroizing::new(password);
-    let vault = Vault::open_with_password(&state.vault_path(), &password, VaultOptions::default())?;
+    let opts = state.vault_options(accept_older.unwrap_or(false));
+    let vault = Vault::open_with_password(&state.vault_path(), &password, opts)?;
     *lock(&state.vault) = Some(vault);
     password_typed(&state);
     state.touch();
@@ -120,8 +129,9 @@ pub fn vault_unlock(state: State<'_, AppState>, password: String) -> AppResult<V
 #[tauri::command(async)]
 pub fn vault_unlock_keyring(state: State<'_, AppState>) -> AppResult<VaultStatus> {
     let path = state.vault_path();
+    let opts = state.vault_options(false);
     let vault = with_timeout(KEYRING_TIMEOUT * 4, move || {
-        Vault::open_with_keyring(&path, VaultOptions::default())
+        Vault::open_with_keyring(&path, opts)
     })
     .ok_or_else(|| {
         AppError::Keyring("The system keyring did not answer. Unlock with the password.".into())
@@ -185,7 +195,7 @@ pub fn vault_check_password(
     Ok(status(&state))
 }
 
-/// Sets a new password, after the current one. Entries are not re-keyed;
+/// Sets a new password, after the current one. The data is re-keyed;
 /// the backups are re-sealed, so the old password opens none of them.
 #[tauri::command(async)]
 pub fn vault_change_password(

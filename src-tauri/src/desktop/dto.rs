@@ -83,6 +83,9 @@ pub struct SyncView {
     pub last_sync_ms: Option<u64>,
     /// What is wrong, in a sentence (kept while the next attempt runs).
     pub problem: Option<String>,
+    /// Another device changed the vault's password: this one needs the
+    /// new password once (`sync_new_password`) to keep syncing.
+    pub needs_new_password: bool,
     /// Grows with every change of the status: of two views (an event and
     /// a command's reply), the one with the larger number is current.
     #[ts(type = "number")]

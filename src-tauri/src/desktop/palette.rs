@@ -230,7 +230,7 @@ pub fn palette_unlock(
     state: State<'_, AppState>,
     password: String,
 ) -> AppResult<VaultStatus> {
-    let st = crate::commands::vault::vault_unlock(state, password)?;
+    let st = crate::commands::vault::vault_unlock(state, password, None)?;
     let _ = app.emit(EVENT_UNLOCKED, ());
     Ok(st)
 }

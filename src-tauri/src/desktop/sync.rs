@@ -117,6 +117,7 @@ impl SyncHandle {
             default_name: policy::host_name(),
             last_sync_ms: s.last_sync_ms,
             problem: s.problem,
+            needs_new_password: s.needs_new_password,
             seq,
         }
     }

@@ -215,7 +215,7 @@ export type RecoveryOverviewItem = { entryId: string, issuer: string, name: stri
  */
 remaining: number | null, };
 export type ErrorView = { kind: ErrorKind, message: string, };
-export type ErrorKind = "locked" | "no_vault" | "vault_exists" | "wrong_password" | "password_required" | "invalid" | "not_found" | "keyring" | "scan" | "import" | "io" | "clipboard" | "account" | "throttled" | "session_ended" | "unreachable" | "internal";
+export type ErrorKind = "locked" | "no_vault" | "vault_exists" | "wrong_password" | "password_required" | "invalid" | "not_found" | "keyring" | "scan" | "import" | "io" | "clipboard" | "account" | "throttled" | "session_ended" | "unreachable" | "internal" | "older_copy" | "key_changed";
 export type AccountStatus = { 
 /**
  * The backend in use; `null` before the bundled one has started.
@@ -325,6 +325,11 @@ lastSyncMs: number | null,
  * What is wrong, in a sentence (kept while the next attempt runs).
  */
 problem: string | null, 
+/**
+ * Another device changed the vault's password: this one needs the
+ * new password once (`sync_new_password`) to keep syncing.
+ */
+needsNewPassword: boolean, 
 /**
  * Grows with every change of the status: of two views (an event and
  * a command's reply), the one with the larger number is current.

@@ -96,7 +96,9 @@ export const api = {
   // vault
   vaultStatus: () => call<VaultStatus>("vault_status"),
   vaultCreate: (password: string, useKeyring: boolean) => call<VaultStatus>("vault_create", { password, useKeyring }),
-  vaultUnlock: (password: string) => call<VaultStatus>("vault_unlock", { password }),
+  /** With `acceptOlder`, a file older than one this computer has opened
+   *  (error kind `older_copy`) is taken on purpose. */
+  vaultUnlock: (password: string, acceptOlder = false) => call<VaultStatus>("vault_unlock", { password, acceptOlder }),
   vaultUnlockKeyring: () => call<VaultStatus>("vault_unlock_keyring"),
   vaultLock: () => call<VaultStatus>("vault_lock"),
   vaultChangePassword: (current: string, newPassword: string) =>
@@ -158,6 +160,8 @@ export const api = {
   syncDevices: () => call<SyncDevice[]>("sync_devices"),
   syncStart: (folder: string, deviceName: string | null) => call<SyncView>("sync_start", { folder, deviceName }),
   syncNow: () => call<SyncView>("sync_now"),
+  /** Another device changed the vault's password: take the new key with it. */
+  syncNewPassword: (password: string) => call<SyncView>("sync_new_password", { password }),
   syncStop: () => call<SyncView>("sync_stop"),
   /** Creates this device's vault from a sync folder; a wrong password
    *  creates nothing. */

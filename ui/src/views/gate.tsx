@@ -1,6 +1,6 @@
 // First run (create the vault) and unlock (password or OS keyring).
 import { useEffect, useState } from "preact/hooks";
-import { api, messageOf, type VaultStatus } from "../ipc";
+import { AppError, api, messageOf, type VaultStatus } from "../ipc";
 import { StrengthMeter } from "../components/meter";
 import { autoFocus } from "../lib/focus";
 import { JoinVault } from "./sync";
@@ -131,6 +131,9 @@ export function UnlockVault({
   const [pw, setPw] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // The file is older than one this computer has opened: the person may
+  // take it on purpose (a restore), with the password just typed.
+  const [older, setOlder] = useState(false);
 
   async function keyring() {
     setBusy(true);
@@ -157,13 +160,19 @@ export function UnlockVault({
       setError(t("common.typeVaultPassword"));
       return;
     }
+    await unlock(false);
+  }
+
+  async function unlock(acceptOlder: boolean) {
     setBusy(true);
     setError(null);
     try {
-      onDone(await api.vaultUnlock(pw));
+      onDone(await api.vaultUnlock(pw, acceptOlder));
     } catch (err) {
       setError(messageOf(err));
-      setPw("");
+      const isOlder = err instanceof AppError && err.kind === "older_copy";
+      setOlder(isOlder);
+      if (!isOlder) setPw("");
     } finally {
       setBusy(false);
     }
@@ -207,6 +216,18 @@ export function UnlockVault({
           <div class="error-box" role="alert" data-testid="vault-error">
             {error}
           </div>
+        )}
+        {older && (
+          <button
+            class="btn danger"
+            type="button"
+            style="width:100%;margin-bottom:8px"
+            data-testid="vault-accept-older"
+            disabled={busy || !pw}
+            onClick={() => unlock(true)}
+          >
+            {t("gate.acceptOlder")}
+          </button>
         )}
         <button class="btn primary" style="width:100%" type="submit" data-testid="vault-unlock" disabled={busy}>
           {busy ? t("common.unlocking") : t("common.unlock")}

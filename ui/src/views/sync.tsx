@@ -111,6 +111,51 @@ function FolderField({ value, onChange, testid }: { value: string; onChange: (v:
   );
 }
 
+/** Another device changed the vault's password (which re-keys the data):
+ *  the new password, typed once, brings the new key here. */
+function NewPassword({ onView }: { onView: (v: SyncView) => void }) {
+  const [pw, setPw] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  async function submit(e: Event) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      onView(await api.syncNewPassword(pw));
+      setPw("");
+    } catch (err) {
+      setError(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <form class="field" onSubmit={submit} data-testid="sync-new-password-form">
+      <label for="sync-new-password">{t("sync.newPassword")}</label>
+      <div class="row">
+        <input
+          id="sync-new-password"
+          class="input grow"
+          type="password"
+          autocomplete="current-password"
+          data-testid="sync-new-password"
+          value={pw}
+          onInput={(e) => setPw(e.currentTarget.value)}
+        />
+        <button type="submit" class="btn primary" data-testid="sync-new-password-apply" disabled={busy || !pw}>
+          {t("sync.newPasswordApply")}
+        </button>
+      </div>
+      {error && (
+        <div class="field-error" role="alert" data-testid="sync-new-password-error">
+          {error}
+        </div>
+      )}
+    </form>
+  );
+}
+
 /** Settings > Sync. */
 export function SyncSettings() {
   const [view, setView] = useSyncStatus();
@@ -193,6 +238,7 @@ export function SyncSettings() {
               {view.state === "syncing" && <span class="muted"> · {t("sync.syncingNow")}</span>}
             </dd>
           </dl>
+          {view.needsNewPassword && <NewPassword onView={setView} />}
           <div class="small muted">{t("sync.devices")}</div>
           <ul class="backups" data-testid="sync-devices">
             {(devices ?? []).map((d) => (

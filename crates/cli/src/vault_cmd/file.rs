@@ -39,8 +39,17 @@ enum VaultCommand {
         json: bool,
     },
     /// Change the password (new one from APIQ_NEW_VAULT_PASSWORD, the second
-    /// stdin line with --password-stdin, or a prompt). Entries are not re-keyed.
+    /// stdin line with --password-stdin, or a prompt). The data is re-keyed:
+    /// the old password opens neither the file nor its backups; other
+    /// devices of a sync folder need the new password once (`apiq sync
+    /// --new-password`).
     Passwd {
+        #[command(flatten)]
+        opts: VaultOpts,
+    },
+    /// Open a vault file older than one this device has already opened (a
+    /// restore done on purpose) and make it the vault's version from now on.
+    AcceptOlder {
         #[command(flatten)]
         opts: VaultOpts,
     },
@@ -80,6 +89,32 @@ enum KeyringAction {
     },
 }
 
+/// A new vault password: `APIQ_NEW_VAULT_PASSWORD`, the next line of
+/// standard input with `--password-stdin`, or a prompt (`confirm`: typed
+/// twice).
+pub(crate) fn new_password(
+    opts: &VaultOpts,
+    stdin: &mut Stdin,
+    confirm: bool,
+) -> anyhow::Result<Zeroizing<String>> {
+    if let Some(pw) = std::env::var("APIQ_NEW_VAULT_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
+    {
+        Ok(Zeroizing::new(pw))
+    } else if opts.password_stdin {
+        let pw = stdin.line()?;
+        if pw.is_empty() {
+            return Err(Failure::input(
+                "--password-stdin: the new password (second line) is empty",
+            ));
+        }
+        Ok(pw)
+    } else {
+        prompt("New vault password: ", confirm)
+    }
+}
+
 /// Runs `apiq vault …`.
 pub fn run(a: VaultArgs) -> anyhow::Result<String> {
     let mut stdin = Stdin::new();
@@ -103,6 +138,7 @@ pub fn run(a: VaultArgs) -> anyhow::Result<String> {
                 &pw,
                 CreateOptions {
                     keyring: keyring.then_some(pref),
+                    vault: super::unlock::options(false),
                     ..Default::default()
                 },
             )
@@ -123,25 +159,18 @@ pub fn run(a: VaultArgs) -> anyhow::Result<String> {
         }
         VaultCommand::Passwd { opts } => {
             let mut v = open(&opts, &mut stdin)?;
-            let new = if let Some(pw) = std::env::var("APIQ_NEW_VAULT_PASSWORD")
-                .ok()
-                .filter(|p| !p.is_empty())
-            {
-                Zeroizing::new(pw)
-            } else if opts.password_stdin {
-                let pw = stdin.line()?;
-                if pw.is_empty() {
-                    return Err(Failure::input(
-                        "--password-stdin: the new password (second line) is empty",
-                    ));
-                }
-                pw
-            } else {
-                prompt("New vault password: ", true)?
-            };
+            let new = new_password(&opts, &mut stdin, true)?;
             v.change_password(&new, apiq_vault::Kdf::Calibrated)
                 .map_err(vault_failure)?;
             Ok(format!("password changed for {}\n", v.path().display()))
+        }
+        VaultCommand::AcceptOlder { opts } => {
+            let v = super::unlock::open_as(&opts, &mut stdin, super::unlock::options(true))?;
+            Ok(format!(
+                "accepted: {} is at version {} from now on\n",
+                v.path().display(),
+                v.generation()
+            ))
         }
         VaultCommand::Keyring { action } => match action {
             KeyringAction::Add { opts, backend } => {

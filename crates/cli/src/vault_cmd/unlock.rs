@@ -161,10 +161,29 @@ fn password_given(opts: &VaultOpts) -> bool {
 /// no password was given, else (or when the keyring fails, saying why
 /// once) with the password.
 pub(crate) fn open(opts: &VaultOpts, stdin: &mut Stdin) -> anyhow::Result<Vault> {
+    open_as(opts, stdin, options(false))
+}
+
+/// How the CLI opens the vault: with the rollback check's record in the
+/// data folder (shared with the window), accepting an older copy only when
+/// asked (`apiq vault accept-older`).
+pub(crate) fn options(accept_older: bool) -> VaultOptions {
+    VaultOptions {
+        accept_older,
+        ..apiq_app::files::vault_options(fsutil::data_dir().ok().as_deref())
+    }
+}
+
+/// [`open`] with the given options.
+pub(crate) fn open_as(
+    opts: &VaultOpts,
+    stdin: &mut Stdin,
+    vopts: VaultOptions,
+) -> anyhow::Result<Vault> {
     let path = vault_path(opts)?;
     let peek = Vault::peek(&path).map_err(vault_failure)?;
     if !opts.no_keyring && !password_given(opts) && peek.keyring().is_some() {
-        match Vault::open_with_keyring(&path, VaultOptions::default()) {
+        match Vault::open_with_keyring(&path, vopts.clone()) {
             Ok(v) => return Ok(v),
             Err(VaultError::Keyring { reason }) if peek.has_password() => {
                 warn(format!(
@@ -175,7 +194,7 @@ pub(crate) fn open(opts: &VaultOpts, stdin: &mut Stdin) -> anyhow::Result<Vault>
         }
     }
     let pw = password(opts, stdin, false)?;
-    Vault::open_with_password(&path, &pw, VaultOptions::default()).map_err(vault_failure)
+    Vault::open_with_password(&path, &pw, vopts).map_err(vault_failure)
 }
 
 pub(super) fn keyring_pref(name: &str) -> anyhow::Result<KeyringPreference> {

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{decrypt, format_error, seal, Vault};
+use super::{decrypt, format_error, seal, seen, Vault};
 use crate::content::VaultEntry;
 use crate::crypto;
 use crate::format::{self, Header};
@@ -19,6 +19,13 @@ impl Vault {
     /// same generation), so a removed password or keyring key opens no old
     /// copy. Best effort: a backup that does not open is left as it is.
     pub(super) fn reseal_backups(&self) {
+        self.reseal_backups_from(None);
+    }
+
+    /// [`Vault::reseal_backups`] after a re-key: backups sealed with
+    /// `old_key` (the data key before) are opened with it and sealed with
+    /// the current key, so the old password opens none of them.
+    pub(super) fn reseal_backups_from(&self, old_key: Option<&crypto::Key>) {
         let Ok(lock) = store::lock(&self.path, self.opts.lock_timeout) else {
             return;
         };
@@ -32,7 +39,9 @@ impl Vault {
             if parsed.header.vault_id != self.header.vault_id {
                 continue;
             }
-            let Ok((state, local)) = decrypt(&b, &parsed, &self.key) else {
+            let opened = decrypt(&b, &parsed, &self.key)
+                .or_else(|e| old_key.map_or(Err(e), |k| decrypt(&b, &parsed, k)));
+            let Ok((state, local)) = opened else {
                 continue;
             };
             let header = Header {
@@ -119,21 +128,29 @@ impl Vault {
             }
             None => (self.header.slots.clone(), None),
         };
+        // Above every version of `target` this device has seen, so the
+        // restored file is never taken for an older copy.
+        let generation = old_generation
+            .unwrap_or(0)
+            .max(self.header.generation)
+            .max(seen::highest(&self.opts, &self.header.vault_id, target))
+            + 1;
         let header = Header {
             vault_id: self.header.vault_id,
-            generation: old_generation.unwrap_or(0).max(self.header.generation) + 1,
+            generation,
             slots,
             nonce: crypto::random_bytes(),
         };
         let bytes = seal(&self.key, &header, &self.state, &self.local);
         store::replace(target, &bytes, old_generation, self.opts.backups, &lock)?;
+        seen::remember(&self.opts, &self.header.vault_id, target, generation);
         Ok(Vault {
             path: target.to_path_buf(),
             key: self.key.clone(),
             header,
             state: self.state.clone(),
             local: self.local.clone(),
-            opts: self.opts,
+            opts: self.opts.clone(),
             keyring_status: None,
         })
     }

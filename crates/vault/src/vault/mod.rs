@@ -8,10 +8,14 @@
 //! the change no longer makes sense (the entry it edits was removed). A
 //! change that fails writes nothing, and an import is one change.
 //!
-//! The data key never changes: password changes and keyring slots only
-//! re-wrap it, and entries are never re-keyed. (The content is re-sealed
-//! with the same key and a fresh nonce on every save, because the header
-//! with its slots is the content's associated data.)
+//! The data key changes with the password: [`Vault::change_password`]
+//! seals the content under a new random key (one transaction), re-wraps
+//! the keyring slot's copy, and re-seals the backups, so the old password
+//! opens neither the current file nor any backup. Adding or removing a
+//! keyring slot only re-wraps the key. (The content is re-sealed with a
+//! fresh nonce on every save, because the header with its slots is the
+//! content's associated data.) A file older than one this device has seen
+//! is refused (`seen`: the rollback check).
 //!
 //! The type is split by responsibility around the transaction core kept
 //! here ([`Vault::transact`] and its private `commit`): `open` (create,
@@ -22,6 +26,7 @@ mod backups;
 mod entries;
 mod open;
 mod options;
+mod seen;
 mod slots;
 mod sync_folder;
 
@@ -249,19 +254,42 @@ impl Vault {
     /// Re-reads the file when it is not the version we hold.
     fn refresh(&mut self) -> Result<bool, VaultError> {
         let bytes = store::read(&self.path)?;
-        let parsed = format::parse(&bytes).map_err(|e| format_error(&self.path, e))?;
+        let mut parsed = format::parse(&bytes).map_err(|e| format_error(&self.path, e))?;
         if parsed.header == self.header {
             return Ok(false);
         }
         if parsed.header.vault_id != self.header.vault_id {
             return Err(VaultError::Replaced);
         }
+        let id = self.header.vault_id;
+        let again;
+        if let Err(e) = seen::check(&self.opts, &id, &self.path, parsed.header.generation) {
+            // Read before a writer's newer version (and its record): once
+            // more before calling it an older copy.
+            let found = parsed.header.generation;
+            again = store::read(&self.path)?;
+            parsed = format::parse(&again).map_err(|e| format_error(&self.path, e))?;
+            if parsed.header.vault_id != id || parsed.header.generation <= found {
+                return Err(e);
+            }
+            seen::check(&self.opts, &id, &self.path, parsed.header.generation)?;
+        }
         let (state, local) = match decrypt_raw(&parsed, &self.key) {
             Ok(c) => c,
-            // Same id, other key: a different vault copied over this one.
+            // Same id, other key: another program changed the password
+            // (which re-keys the data), or a stranger's file.
+            Err(UNAUTHENTIC) if parsed.header.slots != self.header.slots => {
+                return Err(VaultError::KeyChanged)
+            }
             Err(UNAUTHENTIC) => return Err(VaultError::Replaced),
             Err(reason) => return Err(damaged(&self.path, reason)),
         };
+        seen::remember(
+            &self.opts,
+            &parsed.header.vault_id,
+            &self.path,
+            parsed.header.generation,
+        );
         self.header = parsed.header;
         self.state = state;
         self.local = local;
@@ -300,6 +328,18 @@ impl Vault {
         lock: &store::WriteLock,
         f: impl FnOnce(&mut Vec<Slot>, &mut State, &mut Local, u64) -> Result<(R, bool), VaultError>,
     ) -> Result<R, VaultError> {
+        self.commit_sealing(lock, None, f)
+    }
+
+    /// [`Vault::commit_locked`], sealing the new version with `new_key`
+    /// when given (a re-key: `f` must give slots that wrap it), which then
+    /// becomes the vault's key. Nothing changes when it fails.
+    pub(crate) fn commit_sealing<R>(
+        &mut self,
+        lock: &store::WriteLock,
+        new_key: Option<Key>,
+        f: impl FnOnce(&mut Vec<Slot>, &mut State, &mut Local, u64) -> Result<(R, bool), VaultError>,
+    ) -> Result<R, VaultError> {
         self.refresh()?;
         let now = now_ms();
         let mut slots = self.header.slots.clone();
@@ -312,7 +352,7 @@ impl Vault {
         state.compact(now, TOMBSTONE_RETENTION_MS);
         let unchanged =
             slots == self.header.slots && local == self.local && state.same_content(&self.state);
-        if unchanged && !always {
+        if unchanged && !always && new_key.is_none() {
             self.state.clock = state.clock;
             return Ok(r);
         }
@@ -322,7 +362,12 @@ impl Vault {
             slots,
             nonce: crypto::random_bytes(),
         };
-        let bytes = seal(&self.key, &header, &state, &local);
+        let bytes = seal(
+            new_key.as_ref().unwrap_or(&self.key),
+            &header,
+            &state,
+            &local,
+        );
         store::replace(
             &self.path,
             &bytes,
@@ -330,6 +375,10 @@ impl Vault {
             self.opts.backups,
             lock,
         )?;
+        seen::remember(&self.opts, &header.vault_id, &self.path, header.generation);
+        if let Some(k) = new_key {
+            self.key = k;
+        }
         self.header = header;
         self.state = state;
         self.local = local;

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use super::options::{CreateOptions, Peek, VaultOptions};
 use super::slots::{keyring_slot, password_slot};
-use super::{damaged, decrypt, format_error, seal, slot_info, Vault};
+use super::{damaged, decrypt, format_error, seal, seen, slot_info, Vault};
 use crate::content::VaultEntry;
 use crate::crypto::{self, Key};
 use crate::format::{self, Header, Slot, ID_LEN};
@@ -70,6 +70,7 @@ impl Vault {
             }
             return Err(e);
         }
+        seen::remember(&vault.opts, &vault.header.vault_id, path, 1);
         Ok(vault)
     }
 
@@ -152,14 +153,36 @@ impl Vault {
         key: Key,
         opts: VaultOptions,
     ) -> Result<Vault, VaultError> {
+        let id = parsed.header.vault_id;
+        if let Err(e) = seen::check(&opts, &id, path, parsed.header.generation) {
+            // A writer may have replaced the file (and recorded its newer
+            // version) after we read it: read it again before calling it
+            // an older copy.
+            let bytes = store::read(path)?;
+            let again = format::parse(&bytes).map_err(|e| format_error(path, e))?;
+            if again.header.vault_id == id && again.header.generation > parsed.header.generation {
+                return Self::finish_open(path, &again, key, opts);
+            }
+            return Err(e);
+        }
         let (state, local) = decrypt(path, parsed, &key)?;
+        seen::remember(
+            &opts,
+            &parsed.header.vault_id,
+            path,
+            parsed.header.generation,
+        );
         Ok(Vault {
             path: path.to_path_buf(),
             key,
             header: parsed.header.clone(),
             state,
             local,
-            opts,
+            // Accepting an older copy is for this opening only.
+            opts: VaultOptions {
+                accept_older: false,
+                ..opts
+            },
             keyring_status: None,
         })
     }

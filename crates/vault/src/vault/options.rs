@@ -1,6 +1,7 @@
 //! The plain option and report types of [`Vault`](super::Vault): how a
 //! vault is created and opened, and what some operations report.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::content::EntryId;
@@ -40,12 +41,24 @@ impl Kdf {
 }
 
 /// Behaviour of an open vault.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VaultOptions {
     /// How many previous versions to keep beside the file.
     pub backups: usize,
     /// How long a change waits for another writer before [`VaultError::Busy`].
     pub lock_timeout: Duration,
+    /// Where this device remembers the highest version (generation) of each
+    /// vault file it has opened or written (`None`: not remembered, no
+    /// rollback check). A file older than that is refused with
+    /// [`VaultError::OlderCopy`]: an older copy put in its place (a sync
+    /// tool, a copy by mistake, someone undoing a change) would otherwise
+    /// silently bring back removed entries, a used recovery code or an old
+    /// password. Front ends keep it outside the vault's file, in their data
+    /// folder.
+    pub seen_versions: Option<PathBuf>,
+    /// Opens a file older than the remembered version anyway, and
+    /// remembers its version from then on (a restore done on purpose).
+    pub accept_older: bool,
 }
 
 impl Default for VaultOptions {
@@ -53,12 +66,14 @@ impl Default for VaultOptions {
         VaultOptions {
             backups: 10,
             lock_timeout: Duration::from_secs(10),
+            seen_versions: None,
+            accept_older: false,
         }
     }
 }
 
 /// How [`Vault::create`](super::Vault::create) sets up a vault.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CreateOptions {
     pub kdf: Kdf,
     /// Also add an OS keyring slot (when a keyring is reachable; otherwise

@@ -52,21 +52,64 @@ pub(super) fn keyring_slot(
 }
 
 impl Vault {
-    /// Sets a new password (replacing the password slot, or adding one).
-    /// Entries are not re-keyed; backups are re-sealed so the old password
-    /// opens none of them any more.
+    /// Sets a new password (replacing the password slot, or adding one) and
+    /// **re-keys** the data: the content is sealed under a new random data
+    /// key, so the old password, with any copy of the file it still opens,
+    /// cannot read what is written from now on. The keyring slot wraps the
+    /// new key under its same keyring key; when the keyring cannot be
+    /// reached now, that slot is dropped (the password still opens the
+    /// vault) and [`Vault::keyring_status`] says why. Backups are re-sealed
+    /// under the new key and slots. In a sync folder the other devices need
+    /// the new password once ([`Vault::sync_with_new_password`]).
     pub fn change_password(&mut self, new_password: &str, kdf: Kdf) -> Result<(), VaultError> {
         let params = kdf.resolve()?;
-        let slot = password_slot(&self.key, &self.header.vault_id, new_password, params)?;
-        self.commit_state(|slots, state, _, now| {
-            slots.retain(|s| !matches!(s, Slot::Password(_)));
+        let new_key = crypto::random_key();
+        let id = self.header.vault_id;
+        let slot = password_slot(&new_key, &id, new_password, params)?;
+        let keyring = self.rewrap_keyring(&new_key);
+        let old_key = self.key.clone();
+        let lock = crate::store::lock(&self.path, self.opts.lock_timeout)?;
+        self.commit_sealing(&lock, Some(new_key), |slots, state, _, now| {
+            slots.retain(|s| !matches!(s, Slot::Password(_) | Slot::Keyring(_)));
             slots.insert(0, slot);
+            slots.extend(keyring.clone().ok());
             // The newest password slot wins in a sync folder.
             state.stamp_password(now);
             Ok(((), true))
         })?;
-        self.reseal_backups();
+        drop(lock);
+        if let Some(reason) = keyring.err().filter(|r| !r.is_empty()) {
+            self.keyring_status = Some(KeyringStatus::Unavailable { reason });
+        }
+        self.reseal_backups_from(Some(&old_key));
         Ok(())
+    }
+
+    /// This vault's keyring slot wrapping `new_key` under the same keyring
+    /// key (read from the keyring); why not when the vault has one that
+    /// cannot be re-wrapped now. `Err` with an empty reason: no keyring slot.
+    pub(super) fn rewrap_keyring(&self, new_key: &Key) -> Result<Slot, String> {
+        let id = self.header.vault_id;
+        let Some(old) = self.header.slots.iter().find_map(|s| match s {
+            Slot::Keyring(k) => Some(k.clone()),
+            _ => None,
+        }) else {
+            return Err(String::new());
+        };
+        let kek = keyring_slot::load(old.backend, &hex::encode(id)).map_err(|reason| {
+            format!(
+                "the keyring unlock was turned off: the {} could not be reached while the data was re-keyed ({reason}); turn it on again in Settings",
+                old.backend
+            )
+        })?;
+        let mut slot = KeyringSlot {
+            backend: old.backend,
+            nonce: [0; NONCE_LEN],
+            wrapped: [0; format::WRAPPED_LEN],
+        };
+        let aad = Slot::Keyring(slot.clone()).wrap_aad(&id);
+        (slot.nonce, slot.wrapped) = crypto::wrap(&kek, new_key, &aad);
+        Ok(Slot::Keyring(slot))
     }
 
     /// Adds (or replaces) the OS keyring slot. When no keyring takes the

@@ -99,6 +99,11 @@ pub struct SyncReport {
     pub conflicts_removed: usize,
     /// Files skipped, each with the reason.
     pub warnings: Vec<String>,
+    /// Some file of this vault is sealed with a newer data key: another
+    /// device changed the password (which re-keys the data). Its changes
+    /// come in once this device is given the new password
+    /// ([`Vault::sync_with_new_password`]).
+    pub needs_new_password: bool,
 }
 
 /// A device seen in the folder.
@@ -166,8 +171,11 @@ fn name_of(p: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// Why a file sealed with another data key is skipped.
+const NEW_KEY: &str = "it does not authenticate with this vault's key: the vault's password was changed on another device (enter the new password on this device to keep syncing), or the file was altered";
+
 /// Reads, parses and opens one file with the data key; the reason to skip
-/// it otherwise.
+/// it otherwise ([`NEW_KEY`] when it is of this vault under another key).
 fn read_remote(path: &Path, vault_id: &[u8; 16], key: &Key) -> Result<Remote, String> {
     let bytes = store::read(path).map_err(|e| match e {
         VaultError::Damaged(d) => d.reason,
@@ -184,7 +192,12 @@ fn read_remote(path: &Path, vault_id: &[u8; 16], key: &Key) -> Result<Remote, St
         return Err("it belongs to another vault".into());
     }
     let (state, local) = decrypt_raw(&parsed, key).map_err(|r| {
-        if r == UNAUTHENTIC {
+        if r == UNAUTHENTIC && password_of(&parsed.header.slots).is_some() {
+            // Of this vault, another key: re-keyed on another device (or
+            // altered: the new password will tell, it opens only the real
+            // thing).
+            NEW_KEY.to_string()
+        } else if r == UNAUTHENTIC {
             "it does not authenticate with this vault's key (altered, or from another copy of the vault)".to_string()
         } else {
             format!("damaged: {r}")
@@ -304,16 +317,22 @@ impl Vault {
             ..SyncReport::default()
         };
         let mut remotes = Vec::new();
+        let own_path = own_file(folder, self.state.device());
         for f in list(folder)? {
             match read_remote(&f, &self.header.vault_id, &self.key) {
                 Ok(r) => remotes.push(r),
-                Err(reason) => report
-                    .warnings
-                    .push(format!("skipped {}: {reason}", f.display())),
+                // This device's own file from before its key changed: it is
+                // rewritten below.
+                Err(reason) if reason == NEW_KEY && f == own_path => {}
+                Err(reason) => {
+                    report.needs_new_password |= reason == NEW_KEY;
+                    report
+                        .warnings
+                        .push(format!("skipped {}: {reason}", f.display()));
+                }
             }
         }
         report.files_read = remotes.len();
-        let own_path = own_file(folder, self.state.device());
         let generation = self.header.generation;
         let (pulled, password_changed) = {
             let remotes = &remotes;
@@ -380,6 +399,84 @@ impl Vault {
                 report.conflicts_removed += 1;
             }
         }
+        Ok(report)
+    }
+
+    /// After another device changed the vault's password (which re-keys
+    /// the data): takes the new data key from the newest file in the folder
+    /// that `new_password` opens, so this vault is re-keyed to it (its
+    /// password slot becomes that file's, the keyring slot wraps the new
+    /// key, backups are re-sealed), then syncs as usual. A password that
+    /// opens no such file is [`VaultError::WrongPassword`] and changes
+    /// nothing; a folder with no file under a newer key is a
+    /// [`VaultError::Sync`] saying so.
+    pub fn sync_with_new_password(
+        &mut self,
+        folder: Option<&Path>,
+        new_password: &str,
+    ) -> Result<SyncReport, VaultError> {
+        let folder = match folder {
+            Some(f) => f.to_path_buf(),
+            None => self
+                .sync_folder()
+                .ok_or_else(|| VaultError::Sync("this vault has no sync folder".into()))?,
+        };
+        let lock = store::lock(&self.path, self.opts.lock_timeout)?;
+        self.refresh()?;
+        let mut rekeyed = 0;
+        let mut best: Option<(crate::sync::Stamp, Key, Slot)> = None;
+        for f in list(&folder)? {
+            let Ok(bytes) = store::read(&f) else { continue };
+            let Ok(parsed) = format::parse(&bytes) else {
+                continue;
+            };
+            if parsed.header.vault_id != self.header.vault_id
+                || decrypt_raw(&parsed, &self.key).is_ok()
+            {
+                continue;
+            }
+            let Some(slot) = password_of(&parsed.header.slots).cloned() else {
+                continue;
+            };
+            rekeyed += 1;
+            if rekeyed > MAX_JOIN_SLOTS {
+                break;
+            }
+            let Ok(key) = unlock_password(&f, &parsed, new_password) else {
+                continue;
+            };
+            let Ok((state, _)) = decrypt_raw(&parsed, &key) else {
+                continue;
+            };
+            if best.as_ref().is_none_or(|(s, _, _)| state.slot_stamp > *s) {
+                best = Some((state.slot_stamp, key, slot));
+            }
+        }
+        let Some((_, key, slot)) = best else {
+            return Err(if rekeyed == 0 {
+                VaultError::Sync(format!(
+                    "no file in {} is sealed with a newer key: the password was not changed on another device",
+                    folder.display()
+                ))
+            } else {
+                VaultError::WrongPassword
+            });
+        };
+        let keyring = self.rewrap_keyring(&key);
+        let old_key = self.key.clone();
+        self.commit_sealing(&lock, Some(key), |slots, _, _, _| {
+            slots.retain(|s| !matches!(s, Slot::Password(_) | Slot::Keyring(_)));
+            slots.insert(0, slot);
+            slots.extend(keyring.clone().ok());
+            Ok(((), true))
+        })?;
+        drop(lock);
+        if let Some(reason) = keyring.err().filter(|r| !r.is_empty()) {
+            self.keyring_status = Some(crate::keyring_slot::KeyringStatus::Unavailable { reason });
+        }
+        self.reseal_backups_from(Some(&old_key));
+        let mut report = self.sync_with(&folder, |_| {})?;
+        report.password_changed = true;
         Ok(report)
     }
 
@@ -483,6 +580,14 @@ impl Vault {
         for (f, _) in &parsed_files {
             match read_remote(f, &vault_id, &key) {
                 Ok(r) => remotes.push(r),
+                // A file of this vault under another key: the password
+                // opened an older key (the password was changed since).
+                Err(reason) if reason == NEW_KEY => {
+                    return Err(VaultError::Sync(
+                        "the vault's password was changed on another device: join with the new password"
+                            .into(),
+                    ))
+                }
                 Err(reason) => warnings.push(format!("skipped {}: {reason}", f.display())),
             }
         }
