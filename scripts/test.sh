@@ -59,8 +59,9 @@ stage "desktop app end to end (Xvfb)" bash scripts/test-e2e.sh
 # started under Xvfb (docs/packages.md). After test-e2e.sh, which empties
 # artifacts/e2e/ where this one leaves its screenshot. Cost: the only release
 # build here (the stages above build debug): ~8-10 min on 2 cores the first
-# time on a machine, then seconds, because it uses the same CARGO_TARGET_DIR;
-# bundling ~20 s, the checks, install, start and removal under a minute.
+# time on a machine; later runs reuse the dependencies from the same
+# CARGO_TARGET_DIR and compile only the app crate again (~2.5 min: it embeds
+# ui/dist, which the UI stage rewrites). Checks, install, start, removal: ~10 s.
 stage "packages (.deb, .rpm, AppStream)" env APIQ_PKG_SKIP_DEPS=1 bash scripts/test-packages.sh
 
 echo
