@@ -6,8 +6,9 @@
 # crates' bans, rustdoc, cargo deny), the Rust test suites of every crate (unit,
 # integration over real processes, SQLite, HTTP on 127.0.0.1, the QR corpus),
 # the keyring tests inside a real Secret Service and kernel keyring session,
-# the Python clients against a real apiq-server, and the desktop app end to
-# end under Xvfb. Every stage runs even if an earlier one failed; the exit
+# the Python clients against a real apiq-server, the desktop app end to
+# end under Xvfb, and its .deb and .rpm packages (the .deb installed and
+# started). Every stage runs even if an earlier one failed; the exit
 # code is non-zero if any failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -53,6 +54,15 @@ stage "python: py-jelastic and schemathesis against apiq-server" python3 -m pyte
 stage "postgresql: the server suites, three instances, python clients" bash scripts/test-postgres.sh
 stage "fuzz every parser briefly" bash scripts/fuzz.sh "${APIQ_FUZZ_SECONDS:-5}"
 stage "desktop app end to end (Xvfb)" bash scripts/test-e2e.sh
+# The .deb and .rpm (scripts/package.sh through Tauri's bundler), their
+# contents, the AppStream file, and the .deb installed into this system and
+# started under Xvfb (docs/packages.md). After test-e2e.sh, which empties
+# artifacts/e2e/ where this one leaves its screenshot. Cost: the only release
+# build here (the stages above build debug): ~8-10 min on 2 cores the first
+# time on a machine; later runs reuse the dependencies from the same
+# CARGO_TARGET_DIR and compile only the app crate again (~2.5 min: it embeds
+# ui/dist, which the UI stage rewrites). Checks, install, start, removal: ~10 s.
+stage "packages (.deb, .rpm, AppStream)" env APIQ_PKG_SKIP_DEPS=1 bash scripts/test-packages.sh
 
 echo
 echo "=== total: $SECONDS s"
