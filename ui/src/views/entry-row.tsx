@@ -6,6 +6,15 @@ import { fractionLeft, groupCode, hueFor, initials, secondsLeft, showNext } from
 import { Icon } from "../components/icons";
 import { t } from "../i18n";
 
+/** The code as a screen reader should say it: digit by digit ("Code 1 2 3
+ *  4 5 6"), with the seconds left for a TOTP code. Only read when the row
+ *  is reached, never announced by itself (it changes every second). */
+function spokenCode(code: string, hidden: boolean, secs: number | null): string {
+  if (hidden) return t("entryRow.codeHidden");
+  const said = t("entryRow.code", { code: code.split("").join(" ") });
+  return secs === null ? said : `${said}, ${t("entryRow.secondsLeft", { count: secs })}`;
+}
+
 function Ring({ fraction, secs, expiring }: { fraction: number; secs: number; expiring: boolean }) {
   const r = 12;
   const c = 2 * Math.PI * r;
@@ -116,7 +125,8 @@ export function EntryRow(p: {
         <div
           class={`code${expiring ? " expiring" : ""}${p.hidden ? " hidden" : ""}`}
           data-testid="entry-code"
-          aria-label={p.hidden ? t("entryRow.codeHidden") : t("entryRow.code", { code: shown })}
+          role="img"
+          aria-label={spokenCode(c?.code ?? "", p.hidden, until !== null ? left : null)}
         >
           {shown}
         </div>
