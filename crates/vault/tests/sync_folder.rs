@@ -248,6 +248,13 @@ fn a_password_change_reaches_the_other_device_with_the_new_password() {
         "{r:?}"
     );
     assert!(!labels(&b).iter().any(|l| l.starts_with("After")));
+    // B's changes still reach A meanwhile: A keeps the old key (inside its
+    // vault, under the new one) to read devices that are not there yet.
+    b.add(totp("WhileOld", 8), 350).unwrap();
+    b.sync(None).unwrap();
+    let r = a.sync(None).unwrap();
+    assert!(!r.needs_new_password && r.warnings.is_empty(), "{r:?}");
+    assert!(labels(&a).iter().any(|l| l.starts_with("WhileOld")));
     let before = fs::read(b.path()).unwrap();
     assert!(matches!(
         b.sync_with_new_password(None, PW),

@@ -2,7 +2,11 @@
 //! postcard of the device, its name, the remembered folder, the clock, the
 //! password slot's stamp, a table of the devices named in stamps, and one
 //! record of stamps per entry (live entries first, then removed ones, in
-//! the order the entries were written). It holds no secret.
+//! the order the entries were written). It holds no secret of its own; a
+//! local vault file (never a sync-folder file) may append, after it, a
+//! second postcard value with the data keys the vault had before its last
+//! password changes ([`OldKeys`]), inside the encrypted content. Readers
+//! that do not know it ignore it (postcard leaves trailing bytes alone).
 
 use std::collections::HashMap;
 
@@ -21,7 +25,36 @@ pub struct Local {
     pub folder: Option<String>,
     /// When the file was written (Unix milliseconds).
     pub written_ms: u64,
+    /// The data keys before the last password changes (local files only):
+    /// to read the sync-folder files of devices that have not taken the
+    /// new password yet.
+    pub old_keys: OldKeys,
 }
+
+/// Data keys the vault had before (newest first, at most [`OldKeys::MAX`]).
+/// Wiped on drop; `Debug` shows only how many.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct OldKeys(pub Vec<zeroize::Zeroizing<[u8; 32]>>);
+
+impl OldKeys {
+    pub const MAX: usize = 4;
+
+    /// Remembers `key` as the newest old key.
+    pub fn push(&mut self, key: &[u8; 32]) {
+        self.0.retain(|k| **k != *key);
+        self.0.insert(0, zeroize::Zeroizing::new(*key));
+        self.0.truncate(Self::MAX);
+    }
+}
+
+impl std::fmt::Debug for OldKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "OldKeys({} keys)", self.0.len())
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct OldKeysWire(Vec<[u8; 32]>);
 
 #[derive(Serialize, Deserialize, Clone, Copy)]
 struct StampWire(u64, u32, u16);
@@ -67,7 +100,10 @@ impl Devices {
 pub(crate) fn encode<'a>(
     state: &'a State,
     local: &Local,
-) -> (impl Iterator<Item = &'a VaultEntry> + Clone, Vec<u8>) {
+) -> (
+    impl Iterator<Item = &'a VaultEntry> + Clone,
+    zeroize::Zeroizing<Vec<u8>>,
+) {
     let mut d = Devices {
         index: HashMap::new(),
         list: Vec::new(),
@@ -100,8 +136,15 @@ pub(crate) fn encode<'a>(
         devices: d.list,
         ..wire
     };
-    let bytes = postcard::to_stdvec(&wire).expect("serializing into memory cannot fail");
-    (entries, bytes)
+    let mut bytes = postcard::to_stdvec(&wire).expect("serializing into memory cannot fail");
+    if !local.old_keys.0.is_empty() {
+        let old = OldKeysWire(local.old_keys.0.iter().map(|k| **k).collect());
+        let tail = zeroize::Zeroizing::new(
+            postcard::to_stdvec(&old).expect("serializing into memory cannot fail"),
+        );
+        bytes.extend_from_slice(&tail);
+    }
+    (entries, zeroize::Zeroizing::new(bytes))
 }
 
 /// Rebuilds the state from decoded entries and the section; a fixed reason
@@ -111,7 +154,13 @@ pub(crate) fn decode(
     section: &[u8],
 ) -> Result<(State, Local), &'static str> {
     const BAD: &str = "the sync section does not decode";
-    let wire: MetaWire = postcard::from_bytes(section).map_err(|_| BAD)?;
+    let (wire, rest): (MetaWire, &[u8]) = postcard::take_from_bytes(section).map_err(|_| BAD)?;
+    let old_keys = if rest.is_empty() {
+        OldKeys::default()
+    } else {
+        let w: OldKeysWire = postcard::from_bytes(rest).map_err(|_| BAD)?;
+        OldKeys(w.0.into_iter().map(zeroize::Zeroizing::new).collect())
+    };
     if wire.records.len() != entries.len() || wire.live as usize > entries.len() {
         return Err(BAD);
     }
@@ -161,6 +210,42 @@ pub(crate) fn decode(
             device_name: wire.device_name,
             folder: wire.folder,
             written_ms: wire.written_ms,
+            old_keys,
         },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The old keys travel after the sync section and come back; without
+    /// them the section is byte for byte what older versions wrote (and
+    /// they read a section with them, ignoring the tail); `Debug` never
+    /// shows a key.
+    #[test]
+    fn old_keys_round_trip_after_the_section_and_never_show() {
+        let state = State::new(DeviceId::random());
+        let mut local = Local {
+            device_name: "laptop".into(),
+            ..Local::default()
+        };
+        let (_, plain) = encode(&state, &local);
+        local.old_keys.push(&[7; 32]);
+        local.old_keys.push(&[9; 32]);
+        let (_, with) = encode(&state, &local);
+        assert!(with.starts_with(&plain) && with.len() > plain.len());
+        let (_, back) = decode(Vec::new(), &with).unwrap();
+        assert_eq!(back.old_keys, local.old_keys);
+        assert_eq!(*back.old_keys.0[0], [9; 32]);
+        // What an older reader does: the section alone, the tail ignored.
+        let older: MetaWire = postcard::from_bytes(&with).unwrap();
+        assert_eq!(older.device_name, "laptop");
+        let shown = format!("{local:?}");
+        assert!(shown.contains("OldKeys(2 keys)") && !shown.contains("9, 9"), "{shown}");
+        for n in 0..10u8 {
+            local.old_keys.push(&[n; 32]);
+        }
+        assert_eq!(local.old_keys.0.len(), OldKeys::MAX);
+    }
 }

@@ -12,5 +12,5 @@ pub(crate) mod codec;
 pub mod state;
 
 pub use clock::{Clock, DeviceId, Stamp};
-pub use codec::Local;
+pub use codec::{Local, OldKeys};
 pub use state::{merge, EntryMeta, Field, State, FIELDS, TOMBSTONE_RETENTION_MS};

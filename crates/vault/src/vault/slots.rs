@@ -69,10 +69,13 @@ impl Vault {
         let keyring = self.rewrap_keyring(&new_key);
         let old_key = self.key.clone();
         let lock = crate::store::lock(&self.path, self.opts.lock_timeout)?;
-        self.commit_sealing(&lock, Some(new_key), |slots, state, _, now| {
+        self.commit_sealing(&lock, Some(new_key), |slots, state, local, now| {
             slots.retain(|s| !matches!(s, Slot::Password(_) | Slot::Keyring(_)));
             slots.insert(0, slot);
             slots.extend(keyring.clone().ok());
+            // To read the sync-folder files of devices that have not taken
+            // the new password yet (inside the content, under the new key).
+            local.old_keys.push(&old_key);
             // The newest password slot wins in a sync folder.
             state.stamp_password(now);
             Ok(((), true))

@@ -28,7 +28,7 @@ use super::{decrypt_raw, now_ms, seal, Vault, UNAUTHENTIC};
 use crate::content::EntryId;
 use crate::crypto::{self, Key};
 use crate::format::{self, FormatError, Header, Slot};
-use crate::sync::{merge, DeviceId, Local, State};
+use crate::sync::{merge, DeviceId, Local, OldKeys, State};
 use crate::{store, VaultError};
 
 const PREFIX: &str = "apiq-";
@@ -176,7 +176,12 @@ const NEW_KEY: &str = "it does not authenticate with this vault's key: the vault
 
 /// Reads, parses and opens one file with the data key; the reason to skip
 /// it otherwise ([`NEW_KEY`] when it is of this vault under another key).
-fn read_remote(path: &Path, vault_id: &[u8; 16], key: &Key) -> Result<Remote, String> {
+fn read_remote(
+    path: &Path,
+    vault_id: &[u8; 16],
+    key: &Key,
+    old_keys: &OldKeys,
+) -> Result<Remote, String> {
     let bytes = store::read(path).map_err(|e| match e {
         VaultError::Damaged(d) => d.reason,
         other => other.to_string(),
@@ -191,7 +196,14 @@ fn read_remote(path: &Path, vault_id: &[u8; 16], key: &Key) -> Result<Remote, St
     if &parsed.header.vault_id != vault_id {
         return Err("it belongs to another vault".into());
     }
-    let (state, local) = decrypt_raw(&parsed, key).map_err(|r| {
+    // The vault's key, else a key it had before its last password changes:
+    // a device that has not taken the new password yet is still read.
+    let opened = std::iter::once(key)
+        .chain(old_keys.0.iter())
+        .map(|k| decrypt_raw(&parsed, k))
+        .find(|r| r.is_ok())
+        .unwrap_or_else(|| decrypt_raw(&parsed, key));
+    let (state, local) = opened.map_err(|r| {
         if r == UNAUTHENTIC && password_of(&parsed.header.slots).is_some() {
             // Of this vault, another key: re-keyed on another device (or
             // altered: the new password will tell, it opens only the real
@@ -319,7 +331,7 @@ impl Vault {
         let mut remotes = Vec::new();
         let own_path = own_file(folder, self.state.device());
         for f in list(folder)? {
-            match read_remote(&f, &self.header.vault_id, &self.key) {
+            match read_remote(&f, &self.header.vault_id, &self.key, &self.local.old_keys) {
                 Ok(r) => remotes.push(r),
                 // This device's own file from before its key changed: it is
                 // rewritten below.
@@ -370,10 +382,12 @@ impl Vault {
             .ok_or_else(|| {
                 VaultError::Sync("a vault without a password cannot be synced".into())
             })?;
+        // A sync-folder file never carries the old keys.
         let mine = Local {
             device_name: self.local.device_name.clone(),
             folder: None,
             written_ms: 0,
+            old_keys: OldKeys::default(),
         };
         let up_to_date = own.is_some_and(|r| {
             r.state.same_content(&self.state)
@@ -431,7 +445,9 @@ impl Vault {
                 continue;
             };
             if parsed.header.vault_id != self.header.vault_id
-                || decrypt_raw(&parsed, &self.key).is_ok()
+                || std::iter::once(&self.key)
+                    .chain(self.local.old_keys.0.iter())
+                    .any(|k| decrypt_raw(&parsed, k).is_ok())
             {
                 continue;
             }
@@ -464,10 +480,11 @@ impl Vault {
         };
         let keyring = self.rewrap_keyring(&key);
         let old_key = self.key.clone();
-        self.commit_sealing(&lock, Some(key), |slots, _, _, _| {
+        self.commit_sealing(&lock, Some(key), |slots, _, local, _| {
             slots.retain(|s| !matches!(s, Slot::Password(_) | Slot::Keyring(_)));
             slots.insert(0, slot);
             slots.extend(keyring.clone().ok());
+            local.old_keys.push(&old_key);
             Ok(((), true))
         })?;
         drop(lock);
@@ -492,8 +509,8 @@ impl Vault {
         let me = self.state.device();
         let mut out: Vec<DeviceInfo> = list(&folder)?
             .into_iter()
-            .map(
-                |f| match read_remote(&f, &self.header.vault_id, &self.key) {
+            .map(|f| {
+                match read_remote(&f, &self.header.vault_id, &self.key, &self.local.old_keys) {
                     Ok(r) => DeviceInfo {
                         id: r.state.device().to_hex(),
                         name: r.local.device_name.clone(),
@@ -512,8 +529,8 @@ impl Vault {
                         problem: Some(reason),
                         file: f,
                     },
-                },
-            )
+                }
+            })
             .collect();
         out.sort_by(|a, b| b.written_ms.cmp(&a.written_ms).then(a.file.cmp(&b.file)));
         Ok(out)
@@ -578,7 +595,7 @@ impl Vault {
         let mut remotes = Vec::new();
         let mut warnings = Vec::new();
         for (f, _) in &parsed_files {
-            match read_remote(f, &vault_id, &key) {
+            match read_remote(f, &vault_id, &key, &OldKeys::default()) {
                 Ok(r) => remotes.push(r),
                 // A file of this vault under another key: the password
                 // opened an older key (the password was changed since).
@@ -614,6 +631,7 @@ impl Vault {
             device_name: device_name.to_string(),
             folder: Some(absolute.to_string_lossy().into_owned()),
             written_ms: now_ms(),
+            old_keys: OldKeys::default(),
         };
         let header = Header {
             vault_id,
