@@ -4,7 +4,7 @@
 
 use apiq_app::sync::{self as policy, Trigger};
 use apiq_vault::Vault;
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Emitter, State};
 use zeroize::Zeroizing;
 
 use crate::desktop::dto::{SyncDevice, SyncView};
@@ -84,10 +84,19 @@ pub fn sync_now(state: State<'_, AppState>) -> AppResult<SyncView> {
 /// takes the new key with the new password, then syncs. A wrong password
 /// changes nothing.
 #[tauri::command(async)]
-pub fn sync_new_password(state: State<'_, AppState>, password: String) -> AppResult<SyncView> {
+pub fn sync_new_password(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    password: String,
+) -> AppResult<SyncView> {
     let password = Zeroizing::new(password);
-    state.with_vault(|v| Ok(v.sync_with_new_password(None, &password)?))?;
+    let report = state.with_vault(|v| Ok(v.sync_with_new_password(None, &password)?))?;
     super::vault::password_typed(&state);
+    // What came in is shown at once (this sync ran here, not on the sync
+    // thread, which tells the window itself).
+    if report.saved {
+        let _ = app.emit(crate::desktop::sync::EVENT_CHANGED, ());
+    }
     state.sync.kick(Trigger::Manual);
     Ok(state.sync.view())
 }
