@@ -1,7 +1,10 @@
 // One row of the code list: labels, the code (grouped, or hidden until a
 // click), the time-left ring or HOTP "next", copy, recovery codes and the
 // per-entry menu; in the manual order a drag handle.
+import { useEffect, useState } from "preact/hooks";
 import type { EntryView, CodeView } from "../ipc";
+import { brandColors } from "../lib/brand";
+import { type BrandIcon, brandIconsOn, loadBrandIcon, onBrandIconsChange, peekBrandIcon } from "../lib/brand-load";
 import { fractionLeft, groupCode, hueFor, initials, secondsLeft, showNext } from "../lib/format";
 import { Icon } from "../components/icons";
 import { t } from "../i18n";
@@ -13,6 +16,66 @@ function spokenCode(code: string, hidden: boolean, secs: number | null): string 
   if (hidden) return t("entryRow.codeHidden");
   const said = t("entryRow.code", { code: code.split("").join(" ") });
   return secs === null ? said : `${said}, ${t("entryRow.secondsLeft", { count: secs })}`;
+}
+
+/** Whether brand icons are on, following the setting as it changes. */
+function useBrandIconsOn(): boolean {
+  const [on, setOn] = useState(brandIconsOn);
+  useEffect(() => onBrandIconsChange(setOn), []);
+  return on;
+}
+
+/** The round icon: the issuer's brand (bundled simple-icons glyph, loaded
+ *  when first needed) or, while it loads and when none matches, initials
+ *  on a colour of their own. Hidden from screen readers: the issuer's name
+ *  is next to it. */
+function Avatar({ issuer, name }: { issuer: string; name: string }) {
+  const on = useBrandIconsOn();
+  const [icon, setIcon] = useState<BrandIcon | null>(() => (on ? (peekBrandIcon(issuer, name) ?? null) : null));
+  useEffect(() => {
+    if (!on) {
+      setIcon(null);
+      return;
+    }
+    const ready = peekBrandIcon(issuer, name);
+    if (ready !== undefined) {
+      setIcon(ready);
+      return;
+    }
+    let live = true;
+    void loadBrandIcon(issuer, name).then((b) => {
+      if (live) setIcon(b);
+    });
+    return () => {
+      live = false;
+    };
+  }, [on, issuer, name]);
+  if (icon) {
+    const light = brandColors(icon.hex, "light");
+    const dark = brandColors(icon.hex, "dark");
+    return (
+      <div
+        class="avatar brand"
+        data-brand={icon.slug}
+        style={{
+          "--brand-fg": light.fg,
+          "--brand-bg": light.bg,
+          "--brand-fg-dark": dark.fg,
+          "--brand-bg-dark": dark.bg,
+        }}
+        aria-hidden="true"
+      >
+        <svg viewBox="0 0 24 24" width="22" height="22" fill="currentColor" focusable="false" aria-hidden="true">
+          <path d={icon.path} />
+        </svg>
+      </div>
+    );
+  }
+  return (
+    <div class="avatar" style={{ background: `hsl(${hueFor(issuer || name)} 55% 45%)` }} aria-hidden="true">
+      {initials(issuer, name)}
+    </div>
+  );
 }
 
 function Ring({ fraction, secs, expiring }: { fraction: number; secs: number; expiring: boolean }) {
@@ -72,7 +135,6 @@ export function EntryRow(p: {
   const left = until !== null ? secondsLeft(until, p.now) : 0;
   const expiring = until !== null && showNext(until, p.now);
   const shown = c ? (p.hidden ? c.code.replace(/./g, "•") : groupCode(c.code)) : "";
-  const hue = hueFor(e.issuer || e.name);
   const low = e.recoveryRemaining !== null && e.recoveryRemaining <= 2;
   return (
     <div
@@ -112,9 +174,7 @@ export function EntryRow(p: {
           ⋮⋮
         </span>
       )}
-      <div class="avatar" style={{ background: `hsl(${hue} 55% 45%)` }} aria-hidden="true">
-        {initials(e.issuer, e.name)}
-      </div>
+      <Avatar issuer={e.issuer} name={e.name} />
       <div class="labels">
         <div class="issuer" data-testid="entry-issuer">
           {e.issuer || e.name}

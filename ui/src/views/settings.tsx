@@ -1,6 +1,6 @@
-// Settings: auto-lock, clipboard clearing, hidden codes, the order and the
-// theme, the account server, the clock check, the keyring slot, sync
-// through a folder, the vault's password and its backups.
+// Settings: auto-lock, clipboard clearing, hidden codes, brand icons, the
+// order and the theme, the account server, the clock check, the keyring
+// slot, sync through a folder, the vault's password and its backups.
 import { useEffect, useState } from "preact/hooks";
 import { api, messageOf, type BackupView, type DesktopInfo, type Settings, type SortOrder, type Theme } from "../ipc";
 import { Dialog } from "../components/dialog";
@@ -8,6 +8,7 @@ import { StrengthMeter } from "../components/meter";
 import { useToast } from "../components/toast";
 import { autoFocus } from "../lib/focus";
 import { SyncSettings } from "./sync";
+import { brandIconsOn, setBrandIcons } from "../lib/brand-load";
 import { chooseLang, formatDateTime, LANG_CHOICES, LANGUAGE_NAMES, storedChoice, t, type LangChoice } from "../i18n";
 
 /** The vault's password: the current one, then the new one twice. */
@@ -234,6 +235,8 @@ export function SettingsDialog({
   const [s, setS] = useState<Settings>(settings);
   // The language is this window's choice (localStorage), not a Rust setting.
   const [lang, setLang] = useState<LangChoice>(storedChoice);
+  // So are brand icons (localStorage apiq.brandIcons, on by default).
+  const [brands, setBrands] = useState(brandIconsOn);
   const [error, setError] = useState<string | null>(null);
   const [keyringPw, setKeyringPw] = useState("");
   const [keyringMsg, setKeyringMsg] = useState<string | null>(null);
@@ -251,6 +254,7 @@ export function SettingsDialog({
 
   async function save() {
     if (lang !== storedChoice()) chooseLang(lang);
+    if (brands !== brandIconsOn()) setBrandIcons(brands);
     try {
       onSaved(await api.saveSettings(s));
       onClose();
@@ -401,6 +405,15 @@ export function SettingsDialog({
               onChange={(e) => setS({ ...s, hideCodes: e.currentTarget.checked })}
             />
             <span>{t("settings.hideCodes")}</span>
+          </label>
+          <label class="check">
+            <input
+              type="checkbox"
+              data-testid="settings-brand-icons"
+              checked={brands}
+              onChange={(e) => setBrands(e.currentTarget.checked)}
+            />
+            <span>{t("settings.brandIcons")}</span>
           </label>
           <div class="field">
             <label for="settings-server">{t("settings.server")}</label>
