@@ -42,10 +42,13 @@ describe("accessibility (axe-core)", () => {
   before(async () => {
     driver = await startWithNewVault();
     await click(driver, "add-open");
-    await typeLines(driver, "add-uri", ["otpauth://totp/Alpha:ann@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Alpha"]);
-    await findVisible(driver, "preview-item");
+    await typeLines(driver, "add-uri", [
+      "otpauth://totp/Alpha:ann@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Alpha",
+      "otpauth://totp/GitHub:ann@example.com?secret=GEZDGNBVGY3TQOJQ&issuer=GitHub",
+    ]);
+    await waitFor(driver, async () => (await all(driver, "preview-item")).length === 2, "two entries previewed");
     await click(driver, "add-save");
-    await waitFor(driver, async () => (await all(driver, "entry")).length === 1, "the entry added");
+    await waitFor(driver, async () => (await all(driver, "entry")).length === 2, "the entries added");
   });
 
   after(async () => {
@@ -54,6 +57,20 @@ describe("accessibility (axe-core)", () => {
 
   test("the code list", async () => {
     await expectClean("codes");
+  });
+
+  test("brand icons: GitHub's logo from the bundled set, initials for an unknown issuer", async () => {
+    await waitFor(
+      driver,
+      () => driver.executeScript("return !!document.querySelector('[data-testid=entry] .avatar[data-brand=github] svg')"),
+      "GitHub's icon shown",
+    );
+    const unknown = await driver.executeScript(
+      "return [...document.querySelectorAll('[data-testid=entry]')].filter((e) => e.textContent.includes('Alpha')).map((e) => e.querySelector('.avatar').getAttribute('data-brand'))",
+    );
+    assert.deepEqual(unknown, [null]);
+    await screenshot(driver, "brand-icons");
+    await expectClean("codes-with-icons");
   });
 
   test("the add dialog", async () => {

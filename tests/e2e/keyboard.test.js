@@ -15,6 +15,8 @@ const URI = `otpauth://totp/Keys:kim@example.com?secret=${SECRET}&issuer=Keys`;
 let driver;
 
 const keys = (...k) => driver.actions().sendKeys(...k).perform();
+/** A key pressed with a modifier held (Ctrl+N): down, press, up. */
+const withKey = (mod, key) => driver.actions().keyDown(mod).sendKeys(key).keyUp(mod).perform();
 const focused = () =>
   driver.executeScript("const a = document.activeElement; return a ? a.getAttribute('data-testid') || '' : ''");
 
@@ -23,7 +25,8 @@ const focused = () =>
 async function tabTo(testid, { max = 40, back = false } = {}) {
   for (let i = 0; i < max; i++) {
     if ((await focused()) === testid) return;
-    await keys(back ? Key.chord(Key.SHIFT, Key.TAB) : Key.TAB);
+    if (back) await withKey(Key.SHIFT, Key.TAB);
+    else await keys(Key.TAB);
   }
   assert.equal(await focused(), testid, `${testid} cannot be reached with Tab`);
 }
@@ -48,9 +51,11 @@ describe("keyboard only", () => {
   });
 
   test("add an account: Ctrl+N, type, Tab to Save, Enter", async () => {
-    await keys(Key.chord(Key.CONTROL, "n"));
+    await withKey(Key.CONTROL, "n");
     await findVisible(driver, "add-dialog");
-    await waitFor(driver, async () => (await focused()) === "add-uri", "the URI field has the focus");
+    // The dialog has taken the focus (its first control); Tab to the link field.
+    await waitFor(driver, () => driver.executeScript("return !!document.activeElement?.closest('[role=dialog]')"), "the dialog has the focus");
+    await tabTo("add-uri");
     await keys(URI);
     await findVisible(driver, "preview-item");
     await tabTo("add-save");
@@ -83,7 +88,10 @@ describe("keyboard only", () => {
       await keys(Key.ENTER);
     }
     await tabTo("recovery-input");
-    await keys("aaaa-bbbb-cccc", Key.ENTER, "dddd-eeee-ffff");
+    await keys("1a2b-3c4d", Key.ENTER, "5e6f-7a8b");
+    // Save is enabled once the pasted text is read (a disabled button is
+    // rightly not in the Tab order).
+    await waitFor(driver, async () => (await find(driver, "recovery-save")).isEnabled(), "the codes read");
     await tabTo("recovery-save");
     await keys(Key.ENTER);
     await waitFor(driver, async () => (await all(driver, "recovery-item")).length === 2, "two codes stored");
@@ -106,11 +114,15 @@ describe("keyboard only", () => {
     await tabTo("settings-save");
     await keys(Key.ENTER);
     await waitFor(driver, async () => (await dialogs()) === 0, "settings saved and closed");
-    assert.equal(await driver.executeScript("return document.documentElement.dataset.theme"), chosen);
+    await waitFor(
+      driver,
+      async () => (await driver.executeScript("return document.documentElement.dataset.theme")) === chosen,
+      `the theme ${chosen} applied`,
+    );
   });
 
   test("lock with Ctrl+L, unlock by typing the password and Enter", async () => {
-    await keys(Key.chord(Key.CONTROL, "l"));
+    await withKey(Key.CONTROL, "l");
     await findVisible(driver, "vault-unlock");
     await waitFor(driver, async () => (await focused()) === "vault-password", "the password field has the focus");
     await keys(PASSWORD, Key.ENTER);

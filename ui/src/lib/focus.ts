@@ -20,5 +20,14 @@ export function autoFocus(el: HTMLElement | null): void {
  *  is in the container already. Call from a layout effect. */
 export function focusFirstField(container: HTMLElement | null): void {
   if (!container || container.contains(document.activeElement)) return;
-  container.querySelector<HTMLElement>("[data-autofocus], input, textarea, select, button.primary")?.focus();
+  // The first one that can take the focus: not hidden (a file input behind
+  // a button), not disabled. Without this filter the add dialog opened by
+  // Ctrl+N tried its hidden file input first and left the focus behind the
+  // dialog, where a keyboard user cannot reach it (issue 16, keyboard-only
+  // e2e).
+  const usable = (el: HTMLElement) => !el.matches(":disabled") && el.getClientRects().length > 0;
+  const marked = [...container.querySelectorAll<HTMLElement>("[data-autofocus]")].find(usable);
+  const first =
+    marked ?? [...container.querySelectorAll<HTMLElement>("input, textarea, select, button.primary")].find(usable);
+  first?.focus();
 }

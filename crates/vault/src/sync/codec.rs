@@ -242,7 +242,10 @@ mod tests {
         let older: MetaWire = postcard::from_bytes(&with).unwrap();
         assert_eq!(older.device_name, "laptop");
         let shown = format!("{local:?}");
-        assert!(shown.contains("OldKeys(2 keys)") && !shown.contains("9, 9"), "{shown}");
+        assert!(
+            shown.contains("OldKeys(2 keys)") && !shown.contains("9, 9"),
+            "{shown}"
+        );
         for n in 0..10u8 {
             local.old_keys.push(&[n; 32]);
         }
