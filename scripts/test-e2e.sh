@@ -124,7 +124,7 @@ if [[ -z "${APIQ_E2E_SKIP_BUILD:-}" ]]; then
     # dependencies' features for one package and recompile a part of them.
     if [[ "${APIQ_E2E_PROFILE:-debug}" == release ]]; then
         cargo build --locked -p apiq-server --bin apiq-server
-        cargo build --locked --release -p apiq-authenticator
+        cargo build --locked --release -p apiq-authenticator --bin apiq-authenticator --example minimal_window
     else
         cargo build --locked --workspace --all-targets
     fi

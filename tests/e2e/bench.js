@@ -1,9 +1,14 @@
 // Benchmark of the real app (run by scripts/bench-app.sh, release build):
 // cold start to the first code on screen, unlocked by the keyring slot,
-// and the resident memory of all the app's processes, with 1,000 entries.
+// and the memory of all the app's processes, with 1,000 entries: PSS (each
+// shared page divided among the processes that map it, so WebKit's shared
+// libraries are not counted once per process) and RSS, next to a minimal
+// Tauri window (src-tauri/examples/minimal_window.rs) measured in the same
+// run (issue 16 item 4).
 // Not a test: it prints figures (and writes artifacts/bench-app.json).
+import { spawn } from "node:child_process";
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import {
   APP, ROOT, SHOTS, all, base32Encode, click, find, screenshot, startApp, startWithNewVault, waitFor,
 } from "./helpers.js";
@@ -29,7 +34,11 @@ function treeRss(rootPid) {
       const status = readFileSync(`/proc/${pid}/status`, "utf8");
       const name = /Name:\s+(.*)/.exec(status)[1];
       const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      procs.push({ pid, name, rss });
+      let pss = 0;
+      try {
+        pss = Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"))?.[1] ?? 0);
+      } catch { /* no smaps_rollup */ }
+      procs.push({ pid, name, rss, pss });
     } catch { /* gone */ }
     for (const c of children.get(pid) ?? []) walk(c);
   };
@@ -86,10 +95,33 @@ for (let r = 0; r < RUNS; r++) {
     await new Promise((res) => setTimeout(res, 3000)); // settle
     const pid = appPid();
     const procs = pid ? treeRss(pid) : [];
-    memory = { totalMiB: procs.reduce((a, p) => a + p.rss, 0) / 1024, processes: procs };
+    memory = {
+      totalMiB: procs.reduce((a, p) => a + p.rss, 0) / 1024,
+      pssMiB: procs.reduce((a, p) => a + p.pss, 0) / 1024,
+      processes: procs,
+    };
     await screenshot(driver, `bench-${N}-entries`);
   }
   await driver.quit();
+}
+
+// 3. The floor: a minimal Tauri window (one static page), same machine,
+// same display, measured the same way once its page has loaded.
+let minimal = null;
+const MINIMAL = join(dirname(APP), "examples", "minimal_window");
+try {
+  const child = spawn(MINIMAL, [], { stdio: "ignore", env: { ...process.env, HOME: process.env.HOME } });
+  await new Promise((res) => setTimeout(res, 8000));
+  const procs = treeRss(child.pid);
+  minimal = {
+    totalMiB: procs.reduce((a, p) => a + p.rss, 0) / 1024,
+    pssMiB: procs.reduce((a, p) => a + p.pss, 0) / 1024,
+    processes: procs,
+  };
+  child.kill("SIGTERM");
+  await new Promise((res) => setTimeout(res, 1000));
+} catch (e) {
+  console.log(`the minimal window could not be measured: ${e}`);
 }
 
 times.sort((a, b) => a - b);
@@ -98,10 +130,15 @@ const result = {
   runs: RUNS,
   firstCodeMs: { min: Math.round(times[0]), median: Math.round(times[Math.floor(times.length / 2)]), max: Math.round(times.at(-1)) },
   memory,
+  minimal,
 };
 writeFileSync(join(ROOT, "artifacts", "bench-app.json"), JSON.stringify(result, null, 2));
 console.log(`cold start to first code (${N} entries, keyring unlock, ${RUNS} runs): min ${result.firstCodeMs.min} ms, median ${result.firstCodeMs.median} ms, max ${result.firstCodeMs.max} ms`);
-if (memory) {
-  console.log(`resident memory of the app's processes: ${memory.totalMiB.toFixed(0)} MiB`);
-  for (const p of memory.processes) console.log(`  ${p.name} (${p.pid}): ${(p.rss / 1024).toFixed(0)} MiB`);
+for (const [what, m] of [["the app", memory], ["a minimal Tauri window", minimal]]) {
+  if (!m) continue;
+  console.log(`memory of ${what}'s processes: PSS ${m.pssMiB.toFixed(0)} MiB, RSS ${m.totalMiB.toFixed(0)} MiB`);
+  for (const p of m.processes) console.log(`  ${p.name} (${p.pid}): PSS ${(p.pss / 1024).toFixed(0)} MiB, RSS ${(p.rss / 1024).toFixed(0)} MiB`);
+}
+if (memory && minimal) {
+  console.log(`app PSS / minimal window PSS: ${(memory.pssMiB / minimal.pssMiB).toFixed(2)} (target: at most 300 MiB, and below the minimal window's own figure)`);
 }
