@@ -561,6 +561,20 @@ fn an_older_copy_in_the_files_place_is_refused_unless_accepted() {
     drop(v);
     let v = Vault::open_with_password(&path, PW, guarded(dir.path())).unwrap();
     assert_eq!(v.entries().len(), 2);
+    // The records are owner-only, in an owner-only folder.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let seen = dir.path().join("seen");
+        assert_eq!(
+            fs::metadata(&seen).unwrap().permissions().mode() & 0o777,
+            0o700
+        );
+        for r in fs::read_dir(&seen).unwrap() {
+            let m = r.unwrap().metadata().unwrap().permissions().mode() & 0o777;
+            assert_eq!(m, 0o600);
+        }
+    }
 }
 
 #[test]

@@ -138,10 +138,11 @@ pub(crate) fn encode<'a>(
     };
     let mut bytes = postcard::to_stdvec(&wire).expect("serializing into memory cannot fail");
     if !local.old_keys.0.is_empty() {
-        let old = OldKeysWire(local.old_keys.0.iter().map(|k| **k).collect());
+        let mut old = OldKeysWire(local.old_keys.0.iter().map(|k| **k).collect());
         let tail = zeroize::Zeroizing::new(
             postcard::to_stdvec(&old).expect("serializing into memory cannot fail"),
         );
+        zeroize::Zeroize::zeroize(&mut old.0);
         bytes.extend_from_slice(&tail);
     }
     (entries, zeroize::Zeroizing::new(bytes))
@@ -158,8 +159,10 @@ pub(crate) fn decode(
     let old_keys = if rest.is_empty() {
         OldKeys::default()
     } else {
-        let w: OldKeysWire = postcard::from_bytes(rest).map_err(|_| BAD)?;
-        OldKeys(w.0.into_iter().map(zeroize::Zeroizing::new).collect())
+        let mut w: OldKeysWire = postcard::from_bytes(rest).map_err(|_| BAD)?;
+        let keys = OldKeys(w.0.iter().map(|k| zeroize::Zeroizing::new(*k)).collect());
+        zeroize::Zeroize::zeroize(&mut w.0);
+        keys
     };
     if wire.records.len() != entries.len() || wire.live as usize > entries.len() {
         return Err(BAD);

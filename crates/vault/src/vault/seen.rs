@@ -35,8 +35,16 @@ fn write(dir: &Path, path: &Path, generation: u64) {
     if b.create(dir).is_err() {
         return;
     }
+    // Owner-only, as every file of the data folder.
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    if std::fs::write(&tmp, generation.to_string()).is_ok() && std::fs::rename(&tmp, path).is_ok() {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    let written = o
+        .open(&tmp)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, generation.to_string().as_bytes()));
+    if written.is_ok() && std::fs::rename(&tmp, path).is_ok() {
         return;
     }
     let _ = std::fs::remove_file(&tmp);
