@@ -24,6 +24,7 @@
 
 mod backups;
 mod entries;
+mod new_password;
 mod open;
 mod options;
 mod seen;

@@ -64,20 +64,37 @@ impl Vault {
     pub fn change_password(&mut self, new_password: &str, kdf: Kdf) -> Result<(), VaultError> {
         let params = kdf.resolve()?;
         let new_key = crypto::random_key();
-        let id = self.header.vault_id;
-        let slot = password_slot(&new_key, &id, new_password, params)?;
+        let slot = password_slot(&new_key, &self.header.vault_id, new_password, params)?;
+        let lock = crate::store::lock(&self.path, self.opts.lock_timeout)?;
+        self.rekey(lock, new_key, slot, true)
+    }
+
+    /// Re-keys the vault to `new_key` in one transaction under `lock`:
+    /// `slot` (wrapping `new_key`) becomes the password slot, the keyring
+    /// slot is re-wrapped (dropped, with the reason in
+    /// [`Vault::keyring_status`], when the keyring cannot be reached), the
+    /// old key is kept to read the sync-folder files of devices that have
+    /// not taken the new password yet (inside the content, under the new
+    /// key); then, the lock released, the backups are re-sealed. `stamp`:
+    /// the password was set here (the newest password slot wins in a sync
+    /// folder), not taken from another device's file.
+    pub(super) fn rekey(
+        &mut self,
+        lock: crate::store::WriteLock,
+        new_key: Key,
+        slot: Slot,
+        stamp: bool,
+    ) -> Result<(), VaultError> {
         let keyring = self.rewrap_keyring(&new_key);
         let old_key = self.key.clone();
-        let lock = crate::store::lock(&self.path, self.opts.lock_timeout)?;
         self.commit_sealing(&lock, Some(new_key), |slots, state, local, now| {
             slots.retain(|s| !matches!(s, Slot::Password(_) | Slot::Keyring(_)));
             slots.insert(0, slot);
             slots.extend(keyring.clone().ok());
-            // To read the sync-folder files of devices that have not taken
-            // the new password yet (inside the content, under the new key).
             local.old_keys.push(&old_key);
-            // The newest password slot wins in a sync folder.
-            state.stamp_password(now);
+            if stamp {
+                state.stamp_password(now);
+            }
             Ok(((), true))
         })?;
         drop(lock);

@@ -34,7 +34,7 @@ use crate::{store, VaultError};
 const PREFIX: &str = "apiq-";
 const SUFFIX: &str = ".apiq";
 /// Most distinct password slots `join` tries (each costs one derivation).
-const MAX_JOIN_SLOTS: usize = 4;
+pub(super) const MAX_JOIN_SLOTS: usize = 4;
 
 /// Entries added, changed and removed by a sync on one side.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -137,7 +137,7 @@ fn is_conflict_copy(name: &str) -> bool {
 }
 
 /// The device files in the folder (conflict copies included), sorted.
-fn list(folder: &Path) -> Result<Vec<PathBuf>, VaultError> {
+pub(super) fn list(folder: &Path) -> Result<Vec<PathBuf>, VaultError> {
     let rd = std::fs::read_dir(folder).map_err(|e| {
         let what = match e.kind() {
             std::io::ErrorKind::NotFound => "does not exist".to_string(),
@@ -230,7 +230,7 @@ fn read_remote(
     })
 }
 
-fn password_of(slots: &[Slot]) -> Option<&Slot> {
+pub(super) fn password_of(slots: &[Slot]) -> Option<&Slot> {
     slots.iter().find(|s| matches!(s, Slot::Password(_)))
 }
 
@@ -317,7 +317,7 @@ impl Vault {
         self.sync_with(&folder, |_| {})
     }
 
-    fn sync_with(
+    pub(super) fn sync_with(
         &mut self,
         folder: &Path,
         set_local: impl FnOnce(&mut Local),
@@ -413,87 +413,6 @@ impl Vault {
                 report.conflicts_removed += 1;
             }
         }
-        Ok(report)
-    }
-
-    /// After another device changed the vault's password (which re-keys
-    /// the data): takes the new data key from the newest file in the folder
-    /// that `new_password` opens, so this vault is re-keyed to it (its
-    /// password slot becomes that file's, the keyring slot wraps the new
-    /// key, backups are re-sealed), then syncs as usual. A password that
-    /// opens no such file is [`VaultError::WrongPassword`] and changes
-    /// nothing; a folder with no file under a newer key is a
-    /// [`VaultError::Sync`] saying so.
-    pub fn sync_with_new_password(
-        &mut self,
-        folder: Option<&Path>,
-        new_password: &str,
-    ) -> Result<SyncReport, VaultError> {
-        let folder = match folder {
-            Some(f) => f.to_path_buf(),
-            None => self
-                .sync_folder()
-                .ok_or_else(|| VaultError::Sync("this vault has no sync folder".into()))?,
-        };
-        let lock = store::lock(&self.path, self.opts.lock_timeout)?;
-        self.refresh()?;
-        let mut rekeyed = 0;
-        let mut best: Option<(crate::sync::Stamp, Key, Slot)> = None;
-        for f in list(&folder)? {
-            let Ok(bytes) = store::read(&f) else { continue };
-            let Ok(parsed) = format::parse(&bytes) else {
-                continue;
-            };
-            if parsed.header.vault_id != self.header.vault_id
-                || std::iter::once(&self.key)
-                    .chain(self.local.old_keys.0.iter())
-                    .any(|k| decrypt_raw(&parsed, k).is_ok())
-            {
-                continue;
-            }
-            let Some(slot) = password_of(&parsed.header.slots).cloned() else {
-                continue;
-            };
-            rekeyed += 1;
-            if rekeyed > MAX_JOIN_SLOTS {
-                break;
-            }
-            let Ok(key) = unlock_password(&f, &parsed, new_password) else {
-                continue;
-            };
-            let Ok((state, _)) = decrypt_raw(&parsed, &key) else {
-                continue;
-            };
-            if best.as_ref().is_none_or(|(s, _, _)| state.slot_stamp > *s) {
-                best = Some((state.slot_stamp, key, slot));
-            }
-        }
-        let Some((_, key, slot)) = best else {
-            return Err(if rekeyed == 0 {
-                VaultError::Sync(format!(
-                    "no file in {} is sealed with a newer key: the password was not changed on another device",
-                    folder.display()
-                ))
-            } else {
-                VaultError::WrongPassword
-            });
-        };
-        let keyring = self.rewrap_keyring(&key);
-        let old_key = self.key.clone();
-        self.commit_sealing(&lock, Some(key), |slots, _, local, _| {
-            slots.retain(|s| !matches!(s, Slot::Password(_) | Slot::Keyring(_)));
-            slots.insert(0, slot);
-            slots.extend(keyring.clone().ok());
-            local.old_keys.push(&old_key);
-            Ok(((), true))
-        })?;
-        drop(lock);
-        if let Some(reason) = keyring.err().filter(|r| !r.is_empty()) {
-            self.keyring_status = Some(crate::keyring_slot::KeyringStatus::Unavailable { reason });
-        }
-        self.reseal_backups_from(Some(&old_key));
-        let mut report = self.sync_with(&folder, |_| {})?;
-        report.password_changed = true;
         Ok(report)
     }
 
