@@ -15,6 +15,7 @@ pub fn render() -> String {
         VaultStatus::decl(),
         OtpKind::decl(),
         EntryView::decl(),
+        IconPackView::decl(),
         CodeView::decl(),
         CodesSnapshot::decl(),
         PreviewStatus::decl(),

@@ -66,6 +66,20 @@ pub struct EntryView {
     /// When it was added to the vault, Unix seconds.
     #[ts(type = "number")]
     pub created: u64,
+    /// A key of the entry's own picture (it changes when the picture
+    /// does; `entry_icon` gives the picture); `null` when it has none.
+    pub icon: Option<String>,
+}
+
+/// An imported icon pack.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct IconPackView {
+    pub uuid: String,
+    pub name: String,
+    pub version: u32,
+    /// How many icons it has.
+    pub icons: u32,
 }
 
 /// The codes of one entry at one moment.

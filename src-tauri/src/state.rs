@@ -61,6 +61,9 @@ pub struct AppState {
     pub sync: crate::desktop::sync::SyncHandle,
     next_id: Mutex<u32>,
     keyring_probe: OnceLock<KeyringStatus>,
+    /// The imported icon packs' indexes, read on first use (`None` again
+    /// after an import or a removal).
+    pub icon_packs: Mutex<Option<Vec<apiq_app::icon_pack::Pack>>>,
 }
 
 /// Locks a mutex, recovering from a panic in another holder (the data is
@@ -109,6 +112,7 @@ impl AppState {
             sync: Default::default(),
             next_id: Mutex::new(1),
             keyring_probe: OnceLock::new(),
+            icon_packs: Mutex::new(None),
         })
     }
 

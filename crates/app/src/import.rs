@@ -17,13 +17,16 @@ pub struct Found {
     pub skipped: Vec<Skipped>,
 }
 
-/// An export's item as a vault entry: the OTP and the metadata every
-/// format can carry (note, groups, favorite).
+/// An export's item as a vault entry: the OTP and the metadata formats
+/// carry (note, groups, favorite, icon: pictures shrunk, another app's icon
+/// fields kept for the way back, what cannot be read dropped; see
+/// [`crate::icon`]).
 pub fn from_imported(i: Imported) -> NewEntry {
     NewEntry {
         note: i.note,
         groups: i.groups,
         favorite: i.favorite,
+        icon: i.icon.as_ref().and_then(crate::icon::from_imported),
         ..NewEntry::from(i.entry)
     }
 }
@@ -105,7 +108,7 @@ pub enum Scope {
     Active,
 }
 
-/// The vault's entries as exporter items: OTP, note, groups, and
+/// The vault's entries as exporter items: OTP, note, groups, icon, and
 /// favorite (pinned counts as favorite: formats know one flag).
 pub fn to_exportable(entries: &[VaultEntry], scope: Scope) -> Vec<Imported> {
     entries
@@ -115,6 +118,7 @@ pub fn to_exportable(entries: &[VaultEntry], scope: Scope) -> Vec<Imported> {
             note: e.note.clone(),
             groups: e.groups.clone(),
             favorite: e.favorite || e.pinned,
+            icon: e.icon.as_deref().and_then(crate::icon::to_export),
             ..Imported::new(e.otp.clone())
         })
         .collect()
@@ -152,6 +156,82 @@ mod tests {
             (e.note.as_str(), e.groups.len(), e.favorite),
             ("n", 1, true)
         );
+    }
+
+    /// An Aegis export's picture and a 2FAS export's icon fields come into
+    /// the vault and go back out to the same app.
+    #[test]
+    fn icons_go_through_import_and_export() {
+        use apiq_formats::{ExportFormat, Icon};
+        let rng = &mut rand::thread_rng();
+        let png = {
+            let img = image::RgbaImage::from_pixel(200, 200, image::Rgba([1, 2, 3, 255]));
+            let mut out = Vec::new();
+            img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+                .unwrap();
+            out
+        };
+        let otp = from_text("otpauth://totp/A:me?secret=JBSWY3DPEHPK3PXP&issuer=A")
+            .unwrap()
+            .entries
+            .remove(0)
+            .otp;
+        let mut item = Imported::new(otp.clone());
+        item.icon = Some(Icon {
+            mime: "image/png".into(),
+            data: png,
+        });
+        let aegis = apiq_formats::export(&[item], ExportFormat::Aegis, None, rng).unwrap();
+        let (_, found) = from_export(&aegis.bytes, None, None).unwrap();
+        let stored = found.entries[0]
+            .icon
+            .clone()
+            .expect("the Aegis icon was dropped");
+        let data = crate::icon::parse(&stored).unwrap();
+        assert_eq!(data.mime, "image/png");
+        assert_eq!(image::load_from_memory(&data.bytes).unwrap().width(), 128);
+
+        let (_dir, mut v) = crate::testutil::vault();
+        let mut e = found.entries[0].clone();
+        e.otp = otp.clone();
+        v.add(e, 1).unwrap();
+        let twofas_icon = r#"{"selected":"IconCollection","iconCollection":{"id":"0c3b1a52-7f5e-4d0b-a6c2-3b1f2d4e5a60"}}"#;
+        let mut item = Imported::new(otp);
+        item.icon = Some(Icon {
+            mime: apiq_formats::TWOFAS_ICON_MIME.into(),
+            data: twofas_icon.as_bytes().to_vec(),
+        });
+        let twofas = apiq_formats::export(&[item], ExportFormat::TwoFas, None, rng).unwrap();
+        let (_, found) = from_export(&twofas.bytes, None, None).unwrap();
+        v.add(found.entries[0].clone(), 2).unwrap();
+
+        let out = to_exportable(v.entries(), Scope::All);
+        let back = apiq_formats::export(&out, ExportFormat::Aegis, None, rng).unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&back.bytes).unwrap();
+        let entries = json["db"]["entries"].as_array().unwrap();
+        assert_eq!(entries[0]["icon_mime"], "image/png");
+        assert!(entries[0]["icon"].as_str().is_some_and(|s| s.len() > 100));
+        assert!(
+            entries[1]["icon"].is_null(),
+            "a 2FAS icon reference is not a picture"
+        );
+        assert!(back
+            .warnings
+            .iter()
+            .any(|w| w.warning.contains("icon is not kept by Aegis")));
+
+        let back = apiq_formats::export(&out, ExportFormat::TwoFas, None, rng).unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&back.bytes).unwrap();
+        let services = json["services"].as_array().unwrap();
+        assert_eq!(
+            services[1]["icon"]["iconCollection"]["id"],
+            "0c3b1a52-7f5e-4d0b-a6c2-3b1f2d4e5a60"
+        );
+        assert!(services[0].get("icon").is_none());
+        assert!(back
+            .warnings
+            .iter()
+            .any(|w| w.warning.contains("icon is not kept by 2FAS")));
     }
 
     #[test]

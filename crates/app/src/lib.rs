@@ -16,6 +16,8 @@
 //!   from the exporter, with its random batch id);
 //! - [`account`]: the account side's state and the "2FA straight into the
 //!   vault" workflow;
+//! - [`icon`], [`icon_pack`]: an entry's own icon (shrunk, kept in the
+//!   vault, carried through imports and exports) and Aegis icon packs;
 //! - [`recovery`]: the window's edits of an entry's recovery codes;
 //! - [`sync`]: automatic sync through a folder: the status, when to sync
 //!   (debounce, retries), which folder events count, device names.
@@ -38,6 +40,8 @@
 
 pub mod account;
 pub mod files;
+pub mod icon;
+pub mod icon_pack;
 pub mod import;
 pub mod phone;
 pub mod preview;

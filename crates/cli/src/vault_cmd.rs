@@ -57,6 +57,8 @@ pub enum Command {
     Rename(entries::RenameArgs),
     /// Print an HOTP entry's next code and advance its counter.
     Next(entries::NextArgs),
+    /// Give an entry its own icon from an image file (kept in the vault), or remove it.
+    Icon(entries::IconArgs),
     /// The offline recovery-code vault: a service's one-time recovery codes.
     Recovery(recovery::RecoveryArgs),
 }
@@ -72,6 +74,7 @@ pub fn run(cmd: Command) -> anyhow::Result<String> {
         Command::Remove(a) => entries::remove(a),
         Command::Rename(a) => entries::rename(a),
         Command::Next(a) => entries::next(a),
+        Command::Icon(a) => entries::icon(a),
         Command::Recovery(a) => recovery::run(a),
     }
 }

@@ -614,3 +614,52 @@ fn an_older_copy_is_refused_until_accepted() {
     assert_ok(&o);
     assert!(out(&o).contains("First") && !out(&o).contains("Second"));
 }
+
+/// `apiq icon`: a picture becomes the entry's own icon (shrunk, in the
+/// vault), `list --json` names its type, a file that is not a picture is
+/// refused without touching the vault, `--clear` removes it.
+#[test]
+fn an_entry_gets_its_own_icon_and_loses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = cheap_vault(dir.path());
+    let v = path.to_str().unwrap();
+    let o = run(&["add", "--vault", v, &uri("A", "a", 1)], Some(PW), "");
+    assert_ok(&o);
+    let id = out(&o).trim().to_string();
+    let png = dir.path().join("logo.png");
+    image::RgbaImage::from_pixel(512, 256, image::Rgba([200, 10, 10, 255]))
+        .save(&png)
+        .unwrap();
+    let o = run(
+        &["icon", "--vault", v, &id, png.to_str().unwrap()],
+        Some(PW),
+        "",
+    );
+    assert_ok(&o);
+    assert_eq!(out(&o), format!("{id}  icon set\n"));
+    let stored = open(&path).entries()[0].icon.clone().unwrap();
+    let data = apiq_app::icon::parse(&stored).unwrap();
+    let img = image::load_from_memory(&data.bytes).unwrap();
+    assert_eq!((img.width(), img.height()), (128, 64));
+    let o = run(&["list", "--vault", v, "--json"], Some(PW), "");
+    let j: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(j[0]["icon"], "image/png");
+
+    let before = fs::read(&path).unwrap();
+    let text = dir.path().join("notes.txt");
+    fs::write(&text, "hello").unwrap();
+    let o = run(
+        &["icon", "--vault", v, &id, text.to_str().unwrap()],
+        Some(PW),
+        "",
+    );
+    assert_fails(&o, 2, "not an image");
+    assert_eq!(fs::read(&path).unwrap(), before);
+
+    let o = run(&["icon", "--vault", v, &id, "--clear"], Some(PW), "");
+    assert_eq!(out(&o), format!("{id}  icon removed\n"));
+    assert!(open(&path).entries()[0].icon.is_none());
+    let o = run(&["list", "--vault", v, "--json"], Some(PW), "");
+    let j: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    assert!(j[0]["icon"].is_null());
+}

@@ -46,6 +46,12 @@ pub use import::{detect, import};
 /// caller reading a file should compare its length with this before reading.
 pub const MAX_INPUT_BYTES: usize = 32 * 1024 * 1024;
 
+/// The [`Icon::mime`] of 2FAS's icon fields (its service's `icon` object,
+/// as compact JSON): which of 2FAS's own icons, or which label and colour,
+/// the entry shows there. The 2FAS importer fills it and the 2FAS exporter
+/// writes it back, so an entry keeps its icon through Apiq.
+pub const TWOFAS_ICON_MIME: &str = "application/vnd.apiq.2fas-icon+json";
+
 /// A foreign export format that can be imported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
@@ -237,6 +243,14 @@ pub struct Icon {
     /// `image/png`, `image/jpeg`, `image/svg+xml` …
     pub mime: String,
     pub data: Vec<u8>,
+}
+
+impl Icon {
+    /// A picture (`image/…`), as opposed to another app's icon reference
+    /// such as [`TWOFAS_ICON_MIME`].
+    pub fn is_image(&self) -> bool {
+        self.mime.starts_with("image/")
+    }
 }
 
 impl fmt::Debug for Icon {

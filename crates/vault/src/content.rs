@@ -100,7 +100,8 @@ pub struct VaultEntry {
     pub groups: Vec<String>,
     pub favorite: bool,
     pub pinned: bool,
-    /// A reference to an icon (a name or path the app resolves), not the image.
+    /// The entry's own icon as a `data:` URL (a small PNG, an SVG, or another
+    /// app's icon fields kept for re-export): see `apiq_app::icon`.
     pub icon: Option<String>,
     /// Unix seconds.
     pub created: u64,

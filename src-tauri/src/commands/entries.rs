@@ -33,6 +33,11 @@ pub fn view(e: &VaultEntry) -> EntryView {
         counter: e.otp.kind().counter(),
         recovery_remaining: (!rec.codes.is_empty()).then(|| rec.remaining() as u32),
         created: e.created,
+        icon: e
+            .icon
+            .as_deref()
+            .filter(|s| apiq_app::icon::is_picture(s))
+            .map(apiq_app::icon::key),
     }
 }
 

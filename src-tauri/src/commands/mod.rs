@@ -6,6 +6,7 @@
 pub mod account;
 pub mod add;
 pub mod entries;
+pub mod icons;
 pub mod recovery;
 pub mod settings;
 pub mod sync;

@@ -51,7 +51,17 @@ recoveryRemaining: number | null,
 /**
  * When it was added to the vault, Unix seconds.
  */
-created: number, };
+created: number, 
+/**
+ * A key of the entry's own picture (it changes when the picture
+ * does; `entry_icon` gives the picture); `null` when it has none.
+ */
+icon: string | null, };
+export type IconPackView = { uuid: string, name: string, version: number, 
+/**
+ * How many icons it has.
+ */
+icons: number, };
 export type CodeView = { id: string, 
 /**
  * The current code, ungrouped (`"123456"`).

@@ -22,6 +22,7 @@ import type {
   Deleted,
   EntryPatch,
   EntryView,
+  IconPackView,
   ErrorKind,
   ErrorView,
   FormatInfo,
@@ -117,6 +118,15 @@ export const api = {
   copyCode: (id: string) => call<CopyResult>("copy_code", { id }),
   updateEntry: (id: string, patch: EntryPatch) => call<EntryView>("entry_update", { id, patch }),
   deleteEntry: (id: string) => call<Deleted>("entry_delete", { id }),
+  /** The entry's own picture as a data: URL (null: none). */
+  entryIcon: (id: string) => call<string | null>("entry_icon", { id }),
+  setEntryIcon: (id: string, bytes: Uint8Array) => call<EntryView>("entry_icon_set", { id, data: toBase64(bytes) }),
+  clearEntryIcon: (id: string) => call<EntryView>("entry_icon_clear", { id }),
+  iconPacks: () => call<IconPackView[]>("icon_packs"),
+  importIconPack: (bytes: Uint8Array) => call<IconPackView>("icon_pack_import", { data: toBase64(bytes) }),
+  removeIconPack: (uuid: string) => call<null>("icon_pack_remove", { uuid }),
+  /** The icon packs' picture for an issuer as a data: URL (null: none). */
+  packIcon: (issuer: string) => call<string | null>("pack_icon", { issuer }),
   restoreEntry: (undoToken: number) => call<EntryView>("entry_restore", { undoToken }),
   /** Asks for the vault password first unless it was typed a moment ago:
    *  without `password` it may fail with kind "password_required". */

@@ -18,6 +18,7 @@ function entry(id: string, issuer: string, name: string, extra: Partial<EntryVie
     counter: null,
     recoveryRemaining: null,
     created: 0,
+    icon: null,
     ...extra,
   };
 }

@@ -63,6 +63,21 @@ pub struct RenameArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct IconArgs {
+    #[command(flatten)]
+    opts: VaultOpts,
+    /// The entry's id (or a unique prefix of 4+ hex digits).
+    id: String,
+    /// An image (PNG, JPEG, WebP, GIF, BMP: shrunk to 128 px; or SVG) to
+    /// show for the entry.
+    #[arg(value_name = "IMAGE", required_unless_present = "clear")]
+    file: Option<std::path::PathBuf>,
+    /// Remove the entry's own icon.
+    #[arg(long, conflicts_with = "file")]
+    clear: bool,
+}
+
+#[derive(Args, Debug)]
 pub struct NextArgs {
     #[command(flatten)]
     opts: VaultOpts,
@@ -135,7 +150,8 @@ fn entry_json(e: &VaultEntry, code: &str, at: u64) -> serde_json::Value {
         "favorite": e.favorite,
         "pinned": e.pinned,
         "archived": e.archived,
-        "icon": e.icon,
+        // The icon's type (`image/png`, `image/svg+xml` …), not its bytes.
+        "icon": e.icon.as_deref().and_then(apiq_app::icon::parse).map(|d| d.mime),
         "created": e.created,
         "updated": e.updated,
         "recovery_total": e.recovery.codes.len(),
@@ -195,6 +211,39 @@ pub(super) fn rename(a: RenameArgs) -> anyhow::Result<String> {
     .map_err(vault_failure)?;
     let label = v.get(id).map(VaultEntry::label).unwrap_or_default();
     Ok(format!("{id}  {label}\n"))
+}
+
+pub(super) fn icon(a: IconArgs) -> anyhow::Result<String> {
+    // Read and check the picture before unlocking: a bad file fails first.
+    let icon = match &a.file {
+        None => None,
+        Some(f) => {
+            let shown = f.display();
+            let len = std::fs::metadata(f)
+                .map_err(|e| Failure::input(format!("cannot read {shown}: {e}")))?
+                .len();
+            if len > apiq_app::icon::MAX_FILE_BYTES as u64 {
+                return Err(Failure::input(format!(
+                    "{shown} is too large for an icon ({len} bytes)"
+                )));
+            }
+            let bytes = std::fs::read(f)
+                .map_err(|e| Failure::input(format!("cannot read {shown}: {e}")))?;
+            Some(
+                apiq_app::icon::from_file(&bytes)
+                    .map_err(|e| Failure::input(format!("{shown}: {e}")))?,
+            )
+        }
+    };
+    let mut v = open(&a.opts, &mut Stdin::new())?;
+    let id = resolve(&v, &a.id)?;
+    let set = icon.is_some();
+    v.update(id, now(), |e| e.icon = icon)
+        .map_err(vault_failure)?;
+    Ok(format!(
+        "{id}  {}\n",
+        if set { "icon set" } else { "icon removed" }
+    ))
 }
 
 pub(super) fn next(a: NextArgs) -> anyhow::Result<String> {

@@ -130,6 +130,11 @@ fn content<'a, R: RngCore + CryptoRng>(
                     );
                 }
             }
+            // Aegis keeps pictures; another app's icon reference is lost.
+            let icon = e.icon.as_ref().filter(|i| i.is_image());
+            if e.icon.is_some() && icon.is_none() {
+                warn(warnings, e, "the icon is not kept by Aegis");
+            }
             EntryOut {
                 kind: kind.type_name(),
                 uuid: uuid(rng),
@@ -137,15 +142,9 @@ fn content<'a, R: RngCore + CryptoRng>(
                 issuer: &e.entry.issuer,
                 note: &e.note,
                 favorite: e.favorite,
-                icon: e
-                    .icon
-                    .as_ref()
-                    .map(|i| base64::engine::general_purpose::STANDARD.encode(&i.data)),
-                icon_mime: e.icon.as_ref().map(|i| i.mime.as_str()),
-                icon_hash: e
-                    .icon
-                    .as_ref()
-                    .map(|i| hex::encode(sha2::Sha256::digest(&i.data))),
+                icon: icon.map(|i| base64::engine::general_purpose::STANDARD.encode(&i.data)),
+                icon_mime: icon.map(|i| i.mime.as_str()),
+                icon_hash: icon.map(|i| hex::encode(sha2::Sha256::digest(&i.data))),
                 info: Info {
                     secret: Zeroizing::new(e.entry.secret().to_base32()),
                     algo: e.entry.algorithm().as_str(),

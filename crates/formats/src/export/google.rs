@@ -29,7 +29,7 @@ pub(super) fn write<R: RngCore + CryptoRng>(
         if matches!(e.entry.kind(), Kind::Hotp { .. }) {
             warn(warnings, e, "HOTP (counter-based) codes are not supported by every app that reads migration QR codes");
         }
-        warn_lost_metadata(warnings, e, "Google Authenticator", false);
+        warn_lost_metadata(warnings, e, "Google Authenticator", false, |_| false);
     }
     let mut out = Zeroizing::new(Vec::new());
     for uri in uris {

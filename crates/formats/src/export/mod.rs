@@ -164,12 +164,14 @@ pub(crate) fn warn(
     });
 }
 
-/// Warnings for the metadata a format without notes, groups or icons loses.
+/// Warnings for the metadata a format without notes, groups or icons loses
+/// (`keeps_icon`: which icons the format keeps).
 pub(crate) fn warn_lost_metadata(
     warnings: &mut Vec<ExportWarning>,
     entry: &Imported,
     format: &str,
     keeps_groups: bool,
+    keeps_icon: fn(&crate::Icon) -> bool,
 ) {
     if !entry.note.is_empty() {
         warn(
@@ -185,7 +187,7 @@ pub(crate) fn warn_lost_metadata(
             format!("groups are not kept: {format} has no groups"),
         );
     }
-    if entry.icon.is_some() {
+    if entry.icon.as_ref().is_some_and(|i| !keeps_icon(i)) {
         warn(warnings, entry, format!("the icon is not kept by {format}"));
     }
 }

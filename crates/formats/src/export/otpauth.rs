@@ -22,7 +22,7 @@ pub(super) fn write(entries: &[Imported], warnings: &mut Vec<ExportWarning>) -> 
                 "otpauth://steam/ URIs are read by some apps only (Aegis, 2FAS, Apiq)",
             );
         }
-        warn_lost_metadata(warnings, e, "an otpauth list", false);
+        warn_lost_metadata(warnings, e, "an otpauth list", false, |_| false);
     }
     out
 }

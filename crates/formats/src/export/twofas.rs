@@ -10,7 +10,9 @@
 //! with the same key and another IV, which 2FAS decrypts to verify the
 //! password.
 //!
-//! 2FAS shows 6–8 digits: other lengths get a warning.
+//! 2FAS shows 6–8 digits: other lengths get a warning. An entry's 2FAS icon
+//! fields ([`crate::TWOFAS_ICON_MIME`]) are written back as its `icon`;
+//! pictures are not kept (2FAS has no custom images in its backups).
 
 use std::collections::BTreeMap;
 
@@ -41,6 +43,9 @@ struct Service<'a> {
     order: Order,
     #[serde(skip_serializing_if = "Option::is_none")]
     group_id: Option<String>,
+    /// 2FAS's own icon fields, when the entry came from 2FAS with them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    icon: Option<serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -143,7 +148,9 @@ pub(super) fn write<R: RngCore + CryptoRng>(
                 "2FAS keeps one group per entry: only the first is kept",
             );
         }
-        warn_lost_metadata(warnings, e, "2FAS", true);
+        warn_lost_metadata(warnings, e, "2FAS", true, |i| {
+            i.mime == crate::TWOFAS_ICON_MIME
+        });
         services.push(Service {
             name: if e.entry.issuer.is_empty() {
                 &e.entry.name
@@ -172,6 +179,11 @@ pub(super) fn write<R: RngCore + CryptoRng>(
                 .groups
                 .first()
                 .and_then(|g| group_ids.get(g.as_str()).cloned()),
+            icon: e
+                .icon
+                .as_ref()
+                .filter(|i| i.mime == crate::TWOFAS_ICON_MIME)
+                .and_then(|i| serde_json::from_slice(&i.data).ok()),
         });
     }
     let mut backup = Backup {

@@ -7,6 +7,10 @@
 //! 2 wrote HOTP tokens without a type: they come back as TOTP, as 2FAS
 //! itself reads them). `groupId` names a group of the top-level list.
 //!
+//! A service's `icon` object, when it is a choice (an icon of 2FAS's
+//! collection other than the default, or a label of the person's own), is
+//! kept as an [`crate::Icon`] of type [`crate::TWOFAS_ICON_MIME`].
+//!
 //! Encrypted backups keep `services` empty and put
 //! `base64(ciphertext‖tag):base64(salt):base64(iv)` in `servicesEncrypted`:
 //! PBKDF2-HMAC-SHA256, 10,000 iterations, AES-256-GCM. `reference` is a
@@ -49,6 +53,9 @@ struct Service {
     secret: SecretText,
     otp: Option<Otp>,
     group_id: Option<String>,
+    /// 2FAS's icon choice, kept as it is ([`crate::TWOFAS_ICON_MIME`]).
+    #[serde(default)]
+    icon: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize, Default)]
@@ -110,11 +117,45 @@ impl Importer for TwoFas {
                     .filter_map(|id| backup.groups.iter().find(|g| &g.id == id))
                     .map(|g| g.name.clone())
                     .collect(),
+                icon: s
+                    .icon
+                    .as_ref()
+                    .filter(|i| chosen_icon(i, s.name.as_deref().unwrap_or(&issuer)))
+                    .map(|i| crate::Icon {
+                        mime: crate::TWOFAS_ICON_MIME.into(),
+                        data: i.to_string().into_bytes(),
+                    }),
                 ..Imported::new(entry)
             });
             out.push(label, item);
         }
         Ok(out)
+    }
+}
+
+/// 2FAS's own default icon (the collection id every new service gets).
+const DEFAULT_ICON: &str = "a5b3fb65-4ec5-43e6-8ec1-49e24ca9e7ad";
+
+/// Whether a service's `icon` is a choice worth keeping: an icon of 2FAS's
+/// collection other than its default, or a label other than the two
+/// letters 2FAS makes from the name. What 2FAS makes by itself is not kept
+/// (it would make it again), so an entry without a choice has no icon.
+fn chosen_icon(icon: &serde_json::Value, name: &str) -> bool {
+    let selected = icon["selected"].as_str().unwrap_or("");
+    match selected {
+        "IconCollection" => icon["iconCollection"]["id"]
+            .as_str()
+            .is_some_and(|id| !id.eq_ignore_ascii_case(DEFAULT_ICON)),
+        "Label" => {
+            let auto: String = name
+                .trim()
+                .chars()
+                .take(2)
+                .flat_map(char::to_uppercase)
+                .collect();
+            icon["label"]["text"].as_str().is_some_and(|t| t != auto)
+        }
+        _ => icon.is_object() && !selected.is_empty(),
     }
 }
 

@@ -197,3 +197,49 @@ fn format_names_round_trip() {
     assert_eq!(Format::from_name("auto"), None);
     assert_eq!(Format::from_name("nonsense"), None);
 }
+
+/// 2FAS's icon choice is kept (an icon of its collection, a label of the
+/// person's own); what 2FAS makes by itself (its default icon, the two
+/// letters of the name) is not an icon.
+#[test]
+fn twofas_keeps_a_chosen_icon_only() {
+    let service = |name: &str, icon: &str| {
+        format!(
+            r#"{{"name":"{name}","secret":"JBSWY3DPEHPK3PXP","otp":{{"issuer":"{name}","account":"me","tokenType":"TOTP"}},"icon":{icon}}}"#
+        )
+    };
+    let backup = format!(
+        r#"{{"schemaVersion":4,"services":[{},{},{},{}],"groups":[]}}"#,
+        service(
+            "Deno",
+            r#"{"selected":"Label","label":{"text":"DE","backgroundColor":"Yellow"}}"#
+        ),
+        service(
+            "Mine",
+            r#"{"selected":"Label","label":{"text":"XY","backgroundColor":"Pink"}}"#
+        ),
+        service(
+            "Git",
+            r#"{"selected":"IconCollection","iconCollection":{"id":"a5b3fb65-4ec5-43e6-8ec1-49e24ca9e7ad"}}"#
+        ),
+        service(
+            "Hub",
+            r#"{"selected":"IconCollection","iconCollection":{"id":"0c3b1a52-7f5e-4d0b-a6c2-3b1f2d4e5a60"}}"#
+        ),
+    );
+    let i = import(backup.as_bytes(), Some(Format::TwoFas), None).unwrap();
+    let icons: Vec<Option<String>> = i
+        .entries
+        .iter()
+        .map(|e| {
+            e.icon.as_ref().map(|ic| {
+                assert_eq!(ic.mime, apiq_formats::TWOFAS_ICON_MIME);
+                String::from_utf8(ic.data.clone()).unwrap()
+            })
+        })
+        .collect();
+    assert_eq!(icons[0], None);
+    assert!(icons[1].as_deref().is_some_and(|s| s.contains("\"XY\"")));
+    assert_eq!(icons[2], None);
+    assert!(icons[3].as_deref().is_some_and(|s| s.contains("0c3b1a52")));
+}
