@@ -27,6 +27,7 @@ pub mod commands;
 pub mod desktop;
 pub mod dto;
 pub mod error;
+pub mod memory;
 pub mod preview;
 pub mod reminder;
 pub mod savefile;
@@ -44,6 +45,7 @@ use crate::state::{lock, AppState};
 const IDLE_CHECK: Duration = Duration::from_secs(2);
 
 pub fn run() {
+    memory::return_large_blocks();
     // A second launch hands its arguments over and exits here.
     let instance = desktop::single_instance();
     tauri::Builder::default()
