@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { fractionLeft, groupCode, hueFor, initials, nextRefreshMs, secondsLeft, showNext } from "./format";
+import { contrast } from "./brand";
+import {
+  fractionLeft,
+  groupCode,
+  hslHex,
+  hueFor,
+  initials,
+  initialsColour,
+  nextRefreshMs,
+  secondsLeft,
+  showNext,
+} from "./format";
 
 describe("groupCode", () => {
   it.each([
@@ -49,6 +60,32 @@ describe("initials", () => {
     expect(hueFor("GitHub")).toBe(hueFor("github"));
     expect(hueFor("GitHub")).toBeGreaterThanOrEqual(0);
     expect(hueFor("GitHub")).toBeLessThan(360);
+  });
+});
+
+describe("initialsColour", () => {
+  it("converts HSL like CSS does", () => {
+    expect(hslHex(0, 100, 50)).toBe("#ff0000");
+    expect(hslHex(120, 100, 25)).toBe("#008000");
+    expect(hslHex(210, 55, 45)).toBe("#3473b2");
+  });
+
+  it("white initials reach 4.5:1 on every hue; hues that did keep their colour", () => {
+    const parse = (c: string) =>
+      c
+        .match(/^hsl\((\d+) 55% (\d+)%\)$/)
+        ?.slice(1)
+        .map(Number) ?? [];
+    for (let i = 0; i < 2000; i++) {
+      const name = `Issuer ${i}`;
+      const [h, l] = parse(initialsColour(name));
+      expect(h).toBe(hueFor(name));
+      expect(contrast("#ffffff", hslHex(h, 55, l))).toBeGreaterThanOrEqual(4.5);
+      if (contrast("#ffffff", hslHex(h, 55, 45)) >= 4.55) expect(l).toBe(45);
+    }
+    // "Zeta Tools" (hue 76) was white on #90b234, 2.4:1.
+    expect(initialsColour("Zeta Tools")).not.toBe("hsl(76 55% 45%)");
+    expect(initialsColour("GitHub")).toBe(`hsl(${hueFor("GitHub")} 55% 45%)`);
   });
 });
 

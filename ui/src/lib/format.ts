@@ -1,4 +1,5 @@
 // Pure view helpers for showing codes: grouping for reading, time left.
+import { contrast } from "./brand";
 
 /** Groups a code for reading: 6 → "123 456", 8 → "1234 5678",
  *  7 → "123 4567", 5 (Steam) and shorter stay whole. */
@@ -57,6 +58,33 @@ export function initials(issuer: string, name: string): string {
     return w === w.toUpperCase() ? w.slice(0, 2) : w[0].toUpperCase();
   }
   return (words[0][0] + words[1][0]).toUpperCase();
+}
+
+/** "#rrggbb" for hsl(h s% l%). */
+export function hslHex(h: number, s: number, l: number): string {
+  const sat = s / 100;
+  const lig = l / 100;
+  const a = sat * Math.min(lig, 1 - lig);
+  const f = (n: number) => {
+    const k = (n + h / 30) % 12;
+    const v = lig - a * Math.max(-1, Math.min(k - 3, 9 - k, 1));
+    return Math.round(v * 255)
+      .toString(16)
+      .padStart(2, "0");
+  };
+  return `#${f(0)}${f(8)}${f(4)}`;
+}
+
+/** The initials avatar's circle for an issuer: its own hue at 55 %
+ *  saturation and 45 % lightness, darkened where the white letters would
+ *  not reach 4.5:1 on it (yellows, greens and cyans: "ZT" on a yellow-green
+ *  circle was 2.4:1, found by axe in the icons e2e). */
+export function initialsColour(text: string): string {
+  const h = hueFor(text);
+  let l = 45;
+  // A little over 4.5, so the browser's own rounding cannot fall below it.
+  while (l > 10 && contrast("#ffffff", hslHex(h, 55, l)) < 4.55) l -= 1;
+  return `hsl(${h} 55% ${l}%)`;
 }
 
 /** A stable hue (0–359) for an issuer, so its icon keeps its colour. */
