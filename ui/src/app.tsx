@@ -2,6 +2,7 @@
 // the account side, with the sync status, the lock button and idle
 // reporting.
 import { useEffect, useRef, useState } from "preact/hooks";
+import { icons } from "./lib/icons-load";
 import { api, messageOf, onLocked, onUnlocked, type Settings, type VaultStatus } from "./ipc";
 import { CreateVault, PasswordReminder, UnlockVault } from "./views/gate";
 import { CodesView } from "./views/codes";
@@ -44,6 +45,8 @@ function Shell() {
     );
     const un = onLocked((why) => {
       autoKeyring.current = false;
+      // The entries' own pictures are the vault's: not kept while locked.
+      icons.forgetEntries();
       setLockedWhy(why);
       void api.vaultStatus().then(setStatus);
     });

@@ -117,6 +117,30 @@ describe("t()", () => {
     });
   }
 
+  // [language, count, expected text of settings.iconPackIcons]
+  const icons: Array<[Lang, number, string]> = [
+    ["en", 1, "1 icon"],
+    ["en", 40, "40 icons"],
+    ["de", 1, "1 Symbol"],
+    ["de", 3, "3 Symbole"],
+    ["fr", 1, "1 icône"],
+    ["fr", 3, "3 icônes"],
+    ["fr", 1000000, "1000000 d'icônes"],
+    ["es", 3, "3 iconos"],
+    ["es", 1000000, "1000000 de iconos"],
+    ["uk", 1, "1 значок"],
+    ["uk", 3, "3 значки"],
+    ["uk", 5, "5 значків"],
+    ["uk", 21, "21 значок"],
+    ["uk", 1.5, "1.5 значка"],
+  ];
+  for (const [lang, count, want] of icons) {
+    it(`${lang}: ${count} icons → ${want}`, () => {
+      setLang(lang);
+      expect(t("settings.iconPackIcons", { count })).toBe(want);
+    });
+  }
+
   it("Ukrainian uses one/few/many by the number's ending", () => {
     const r = new Intl.PluralRules("uk");
     expect([1, 2, 5, 21, 11, 1.5].map((n) => r.select(n))).toEqual(["one", "few", "many", "one", "many", "other"]);

@@ -5,7 +5,9 @@ import { useEffect, useState } from "preact/hooks";
 import type { EntryView, CodeView } from "../ipc";
 import { brandColors } from "../lib/brand";
 import { type BrandIcon, brandIconsOn, loadBrandIcon, onBrandIconsChange, peekBrandIcon } from "../lib/brand-load";
-import { fractionLeft, groupCode, hueFor, initials, secondsLeft, showNext } from "../lib/format";
+import { icons } from "../lib/icons-load";
+import type { Picture } from "../lib/icons";
+import { fractionLeft, groupCode, initials, initialsColour, secondsLeft, showNext } from "../lib/format";
 import { Icon } from "../components/icons";
 import { t } from "../i18n";
 
@@ -25,15 +27,35 @@ function useBrandIconsOn(): boolean {
   return on;
 }
 
-/** The round icon: the issuer's brand (bundled simple-icons glyph, loaded
- *  when first needed) or, while it loads and when none matches, initials
- *  on a colour of their own. Hidden from screen readers: the issuer's name
- *  is next to it. */
-function Avatar({ issuer, name }: { issuer: string; name: string }) {
-  const on = useBrandIconsOn();
-  const [icon, setIcon] = useState<BrandIcon | null>(() => (on ? (peekBrandIcon(issuer, name) ?? null) : null));
+/** The entry's own picture, else its issuer's icon-pack picture (a data:
+ *  URL); null for none, undefined while it is being asked (lib/icons.ts:
+ *  once per key and issuer, and not at all without packs). Asked again
+ *  when packs are imported or removed. */
+function usePicture(id: string, key: string | null, issuer: string): Picture {
+  const [packs, setPacks] = useState(0);
+  useEffect(() => icons.onPacksChange(() => setPacks((n) => n + 1)), []);
+  const [pic, setPic] = useState<Picture>(() => icons.peek(id, key, issuer));
   useEffect(() => {
-    if (!on) {
+    const ready = icons.peek(id, key, issuer);
+    setPic(ready);
+    if (ready !== undefined) return;
+    let live = true;
+    void icons.load(id, key, issuer).then((p) => {
+      if (live) setPic(p);
+    });
+    return () => {
+      live = false;
+    };
+  }, [id, key, issuer, packs]);
+  return pic;
+}
+
+/** The bundled brand icon when `wanted` (loaded when first needed); null
+ *  when none matches or while it loads. */
+function useBrand(wanted: boolean, issuer: string, name: string): BrandIcon | null {
+  const [icon, setIcon] = useState<BrandIcon | null>(() => (wanted ? (peekBrandIcon(issuer, name) ?? null) : null));
+  useEffect(() => {
+    if (!wanted) {
       setIcon(null);
       return;
     }
@@ -49,7 +71,50 @@ function Avatar({ issuer, name }: { issuer: string; name: string }) {
     return () => {
       live = false;
     };
-  }, [on, issuer, name]);
+  }, [wanted, issuer, name]);
+  return icon;
+}
+
+/** The round icon, the first there is of: the entry's own picture, an
+ *  icon pack's picture for the issuer, the issuer's brand (bundled
+ *  simple-icons glyph, when brand icons are on), and initials on a colour
+ *  of their own (also while the others are asked). Hidden from screen
+ *  readers: the issuer's name is next to it. */
+export function Avatar({
+  id,
+  iconKey,
+  issuer,
+  name,
+}: {
+  id: string;
+  /** EntryView.icon: the key of the entry's own picture, or null. */
+  iconKey: string | null;
+  issuer: string;
+  name: string;
+}) {
+  const on = useBrandIconsOn();
+  const pic = usePicture(id, iconKey, issuer);
+  // The brand is loaded once no picture is known to come; one loaded
+  // already is shown at once, also while the pictures are being asked (no
+  // flash of initials when a pack is imported or the row is drawn again).
+  const loaded = useBrand(on && pic === null, issuer, name);
+  const icon =
+    typeof pic === "string" || !on ? null : pic === null && loaded ? loaded : (peekBrandIcon(issuer, name) ?? null);
+  if (typeof pic === "string") {
+    return (
+      <div class="avatar picture" aria-hidden="true">
+        <img
+          src={pic}
+          alt=""
+          aria-hidden="true"
+          width={40}
+          height={40}
+          draggable={false}
+          data-testid="entry-icon-img"
+        />
+      </div>
+    );
+  }
   if (icon) {
     const light = brandColors(icon.hex, "light");
     const dark = brandColors(icon.hex, "dark");
@@ -72,7 +137,7 @@ function Avatar({ issuer, name }: { issuer: string; name: string }) {
     );
   }
   return (
-    <div class="avatar" style={{ background: `hsl(${hueFor(issuer || name)} 55% 45%)` }} aria-hidden="true">
+    <div class="avatar" style={{ background: initialsColour(issuer || name) }} aria-hidden="true">
       {initials(issuer, name)}
     </div>
   );
@@ -174,7 +239,7 @@ export function EntryRow(p: {
           ⋮⋮
         </span>
       )}
-      <Avatar issuer={e.issuer} name={e.name} />
+      <Avatar id={e.id} iconKey={e.icon} issuer={e.issuer} name={e.name} />
       <div class="labels">
         <div class="issuer" data-testid="entry-issuer">
           {e.issuer || e.name}

@@ -1,10 +1,121 @@
-// Editing an entry's labels, and showing entries as QR codes to move them
-// to a phone (only after the confirmation in the code list).
-import { useEffect, useState } from "preact/hooks";
+// Editing an entry's labels and its own icon, and showing entries as QR
+// codes to move them to a phone (only after the confirmation in the code
+// list).
+import { useEffect, useRef, useState } from "preact/hooks";
 import { AppError, api, messageOf, type EntryView, type QrImage } from "../ipc";
 import { Dialog } from "../components/dialog";
+import { Icon } from "../components/icons";
 import { PasswordConfirm } from "./account";
+import { Avatar } from "./entry-row";
 import { t } from "../i18n";
+
+/** The image types a picked icon may have (the Rust side checks the bytes). */
+export const ICON_TYPES = "image/png,image/jpeg,image/webp,image/gif,image/bmp,image/svg+xml";
+/** The largest file read as an icon, as crates/app/src/icon.rs MAX_FILE_BYTES. */
+const MAX_ICON_FILE_MB = 16;
+
+/** The entry's own icon: shown as the list shows it, chosen from an image
+ *  file or removed. Saved at once (not with the dialog's Save): a file the
+ *  Rust side refuses is said here and changes nothing. */
+function IconField({ entry, onChanged }: { entry: EntryView; onChanged: () => void }) {
+  const [key, setKey] = useState(entry.icon);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [status, setStatus] = useState("");
+  const fileRef = useRef<HTMLInputElement>(null);
+  const chooseRef = useRef<HTMLButtonElement>(null);
+  const fieldRef = useRef<HTMLFieldSetElement>(null);
+  // While a change runs its buttons are disabled, which drops the focus,
+  // and Remove icon goes away after it: the keyboard comes back to Choose
+  // image once the buttons are enabled again (unless the person has gone
+  // on to another field meanwhile).
+  const [refocus, setRefocus] = useState(false);
+  useEffect(() => {
+    if (!refocus || busy) return;
+    setRefocus(false);
+    const a = document.activeElement;
+    if (!a || a === document.body || fieldRef.current?.contains(a)) chooseRef.current?.focus();
+  }, [refocus, busy]);
+
+  async function change(run: () => Promise<EntryView>, done: string) {
+    setBusy(true);
+    setError(null);
+    setStatus("");
+    try {
+      const e = await run();
+      setKey(e.icon);
+      setStatus(done);
+      onChanged();
+    } catch (err) {
+      setError(messageOf(err));
+    } finally {
+      setBusy(false);
+      setRefocus(true);
+    }
+  }
+
+  async function pick(files: FileList | null) {
+    const f = files?.[0];
+    if (!f) return;
+    if (f.size > MAX_ICON_FILE_MB * 1024 * 1024) {
+      setStatus("");
+      setError(t("entry.iconTooLarge", { max: MAX_ICON_FILE_MB }));
+      return;
+    }
+    const bytes = new Uint8Array(await f.arrayBuffer());
+    await change(() => api.setEntryIcon(entry.id, bytes), t("entry.iconChanged"));
+  }
+
+  async function remove() {
+    await change(() => api.clearEntryIcon(entry.id), t("entry.iconRemoved"));
+  }
+
+  return (
+    <fieldset class="field icon-field" ref={fieldRef} data-testid="entry-icon-field">
+      <legend class="label">{t("entry.icon")}</legend>
+      <div class="row">
+        <Avatar id={entry.id} iconKey={key} issuer={entry.issuer} name={entry.name} />
+        <div class="row wrap grow">
+          <button
+            type="button"
+            class="btn"
+            ref={chooseRef}
+            data-testid="entry-icon-choose"
+            disabled={busy}
+            onClick={() => fileRef.current?.click()}
+          >
+            <Icon name="image" /> {t("entry.iconChoose")}
+          </button>
+          {key !== null && (
+            <button type="button" class="btn" data-testid="entry-icon-remove" disabled={busy} onClick={remove}>
+              <Icon name="trash" /> {t("entry.iconRemove")}
+            </button>
+          )}
+        </div>
+      </div>
+      <input
+        ref={fileRef}
+        type="file"
+        accept={ICON_TYPES}
+        data-testid="entry-icon-file"
+        style="display:none"
+        onChange={(e) => {
+          void pick(e.currentTarget.files);
+          e.currentTarget.value = "";
+        }}
+      />
+      <span class="small muted">{t("entry.iconHint")}</span>
+      {error && (
+        <div class="error-box" role="alert" data-testid="entry-icon-error">
+          {error}
+        </div>
+      )}
+      <span class="small muted" role="status" data-testid="entry-icon-status">
+        {status}
+      </span>
+    </fieldset>
+  );
+}
 
 export function EditDialog({
   entry,
@@ -65,6 +176,7 @@ export function EditDialog({
       }
     >
       <form onSubmit={save}>
+        <IconField entry={entry} onChanged={onSaved} />
         <div class="field">
           <label for="edit-issuer">{t("common.issuer")}</label>
           <input
