@@ -10,7 +10,7 @@ use super::{authenticate, checked_password, ok, Cx, Reply, PENDING_ATTEMPTS};
 use crate::crypto::{self, CodeShape};
 use crate::error::ApiError;
 use crate::params::Params;
-use crate::store::{Checked, Claim, Consumed, Limit};
+use crate::store::{sweep_due, Checked, Claim, Consumed, Db, Limit, Sweep};
 
 /// Logins are e-mail addresses, compared without case.
 fn normalize_login(login: &str) -> Option<String> {
@@ -71,32 +71,36 @@ pub(super) async fn create_account(cx: &Cx, p: &Params) -> Reply {
     }
 }
 
-async fn new_session(
-    cx: &Cx,
+/// Writes a new session (pending when the account has two-factor on):
+/// its hash, a reset of the failure count for a full session, the audit
+/// line. Expired sessions are swept at most once a minute per instance
+/// (a session past its expiry is refused when read whether or not its row
+/// is still there).
+fn new_session(
+    db: &mut dyn Db,
+    cfg: &crate::Config,
     uid: i64,
     pending: bool,
-    event: &'static str,
+    now: u64,
+    addr: &str,
 ) -> Result<Zeroizing<String>, ApiError> {
     let value = crypto::new_session_value();
     let hash = crypto::sha256(value.as_bytes());
-    let cfg = &cx.st.inner.config;
-    let now = cx.now;
     let expires = now
         + if pending {
             cfg.pending_lifetime
         } else {
             cfg.session_absolute
         };
-    let addr = cx.addr.to_string();
-    cx.db(move |db| {
+    if sweep_due(Sweep::Sessions, now) {
         db.purge_sessions(now)?;
-        db.insert_session(uid, &hash, pending, now, expires)?;
-        if !pending {
-            db.reset_failures(uid)?;
-        }
-        audit(db, Some(uid), now, &addr, event, "")
-    })
-    .await?;
+    }
+    db.insert_session(uid, &hash, pending, now, expires)?;
+    if !pending {
+        db.reset_failures(uid)?;
+    }
+    let event = if pending { "signin.pending" } else { "signin" };
+    audit(db, Some(uid), now, addr, event, "")?;
     Ok(value)
 }
 
@@ -108,7 +112,8 @@ pub(super) async fn signin(cx: &Cx, p: &Params) -> Reply {
     // logins exist.
     let unknown = cx.st.inner.key.login_lookup(&login.trim().to_lowercase());
     let login = normalize_login(login);
-    let (matched, failures, user) = checked_password(cx, password, move |db| {
+    let (now, addr, st) = (cx.now, cx.addr.to_string(), cx.st.clone());
+    let find = move |db: &mut dyn Db| {
         let user = match login {
             Some(l) => db.user_by_login(&l)?,
             None => None,
@@ -117,39 +122,43 @@ pub(super) async fn signin(cx: &Cx, p: &Params) -> Reply {
             Some(u) => (Checked::User(u.id), Some(u.password_hash.clone()), Some(u)),
             None => (Checked::Unknown(unknown), None, None),
         })
-    })
+    };
+    let (session, two_factor) = checked_password(
+        cx,
+        password,
+        find,
+        move |db, matched, failures, user| match user {
+            Some(u) if matched => {
+                let two_factor = u.totp_secret.is_some();
+                let cfg = &st.inner.config;
+                Ok((
+                    new_session(db, cfg, u.id, two_factor, now, &addr)?,
+                    two_factor,
+                ))
+            }
+            Some(u) => {
+                audit(
+                    db,
+                    Some(u.id),
+                    now,
+                    &addr,
+                    "signin.failed",
+                    "wrong password",
+                )?;
+                audit_threshold(db, u.id, now, &addr, failures)?;
+                Err(ApiError::AuthFailed)
+            }
+            None => {
+                log_event(None, "signin.failed", "unknown login");
+                Err(ApiError::AuthFailed)
+            }
+        },
+    )
     .await?;
-    match user {
-        Some(u) if matched => {
-            let two_factor = u.totp_secret.is_some();
-            let event = if two_factor {
-                "signin.pending"
-            } else {
-                "signin"
-            };
-            let session = new_session(cx, u.id, two_factor, event).await?;
-            ok(&proto::SigninReply {
-                session: session.into(),
-                two_factor_required: two_factor,
-            })
-        }
-        user => {
-            let (now, addr) = (cx.now, cx.addr.to_string());
-            let uid = user.map(|u| u.id);
-            cx.db(move |db| {
-                match uid {
-                    Some(uid) => {
-                        audit(db, Some(uid), now, &addr, "signin.failed", "wrong password")?;
-                        audit_threshold(db, uid, now, &addr, failures)?;
-                    }
-                    None => log_event(None, "signin.failed", "unknown login"),
-                }
-                Ok(())
-            })
-            .await?;
-            Err(ApiError::AuthFailed)
-        }
-    }
+    ok(&proto::SigninReply {
+        session: session.into(),
+        two_factor_required: two_factor,
+    })
 }
 
 pub(super) async fn verify_code(cx: &Cx, p: &Params) -> Reply {

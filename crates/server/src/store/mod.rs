@@ -280,13 +280,14 @@ pub const SWEEP_EVERY: u64 = 60;
 pub(crate) enum Sweep {
     AddressLimits = 0,
     UnknownLogins = 1,
+    Sessions = 2,
 }
 
 /// Whether `table` is due for a sweep at `now` (claims the sweep: the next
 /// caller within [`SWEEP_EVERY`] gets false).
 pub(crate) fn sweep_due(table: Sweep, now: u64) -> bool {
     use std::sync::atomic::{AtomicU64, Ordering};
-    static LAST: [AtomicU64; 2] = [AtomicU64::new(0), AtomicU64::new(0)];
+    static LAST: [AtomicU64; 3] = [AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0)];
     let last = &LAST[table as usize];
     let seen = last.load(Ordering::Relaxed);
     (now < seen || now >= seen.saturating_add(SWEEP_EVERY))
