@@ -4,6 +4,8 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { getCurrentWindow } from "@tauri-apps/api/window";
+import { t } from "../i18n";
+import { translateRust } from "../i18n/rust-messages";
 import { toBase64 } from "./encode";
 import type {
   AccountCodes,
@@ -43,7 +45,9 @@ import type {
 export type * from "./bindings";
 
 /** An error from a command: a stable kind (the union generated from the
- *  Rust enum, so a misspelt kind does not compile) and a plain sentence. */
+ *  Rust enum, so a misspelt kind does not compile) and a plain sentence,
+ *  English as Rust made it (`messageOf` shows it in the window's
+ *  language). */
 export class AppError extends Error {
   readonly kind: ErrorKind;
   constructor(view: ErrorView) {
@@ -62,7 +66,7 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
   } catch (e) {
     if (isErrorView(e)) throw new AppError(e);
     // Not one of ours (the bridge itself failed): still a sentence.
-    throw new AppError({ kind: "internal", message: `Something went wrong inside the app: ${String(e)}` });
+    throw new AppError({ kind: "internal", message: t("app.bridgeError", { message: String(e) }) });
   }
 }
 
@@ -86,9 +90,11 @@ async function saveJob(cmd: string, args?: Record<string, unknown>): Promise<str
   }
 }
 
-/** The message to show for any thrown value. */
+/** The message to show for any thrown value: a command's sentence in the
+ *  window's language when it is one the translations list (see
+ *  i18n/rust-messages.ts), else as it came. */
 export function messageOf(e: unknown): string {
-  if (e instanceof AppError) return e.message;
+  if (e instanceof AppError) return translateRust(e.message);
   if (e instanceof Error) return e.message;
   return String(e);
 }
@@ -105,7 +111,11 @@ export const api = {
   vaultChangePassword: (current: string, newPassword: string) =>
     call<VaultStatus>("vault_change_password", { current, newPassword }),
   vaultCheckPassword: (password: string) => call<VaultStatus>("vault_check_password", { password }),
-  vaultBackups: () => call<BackupView[]>("vault_backups"),
+  /** A backup's `problem` is an error's sentence: in the window's language. */
+  vaultBackups: () =>
+    call<BackupView[]>("vault_backups").then((bs) =>
+      bs.map((b) => (b.problem ? { ...b, problem: translateRust(b.problem) } : b)),
+    ),
   vaultRestoreBackup: (file: string, password: string) => call<number>("vault_restore_backup", { file, password }),
   vaultSetKeyring: (enabled: boolean, password: string) =>
     call<VaultStatus>("vault_set_keyring", { enabled, password }),
@@ -208,8 +218,14 @@ export const api = {
   clockStatus: () => call<ClockView>("clock_status"),
   clockCheck: () => call<ClockView>("clock_check"),
   resync: (id: string, code1: string, code2: string) => call<EntryView>("entry_resync", { id, code1, code2 }),
-  launchTake: () => call<LaunchRequest | null>("launch_take"),
-  desktopInfo: () => call<DesktopInfo>("desktop_info"),
+  launchTake: () =>
+    call<LaunchRequest | null>("launch_take").then((r) =>
+      r?.kind === "problem" ? { ...r, message: translateRust(r.message) } : r,
+    ),
+  desktopInfo: () =>
+    call<DesktopInfo>("desktop_info").then((d) =>
+      d.shortcutProblem ? { ...d, shortcutProblem: translateRust(d.shortcutProblem) } : d,
+    ),
 
   // the quick-copy palette (its own window)
   paletteHide: () => call<void>("palette_hide"),

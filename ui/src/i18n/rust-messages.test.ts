@@ -1,0 +1,132 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { AppError, messageOf } from "../ipc";
+import { flatten, LANGUAGES, MESSAGES, setLang } from "./index";
+import { compileRust, matchRust, rustPatterns, translateRust } from "./rust-messages";
+
+afterEach(() => setLang("en"));
+
+/** An English text with its placeholders filled in as Rust would. */
+function sample(text: string): string {
+  return text.replace(/\{(\w+)\}/g, (_, name: string) => (name === "count" ? "7" : `<${name} value>`));
+}
+
+describe("the matcher", () => {
+  it("a fixed sentence, in every language", () => {
+    expect(translateRust("Wrong password.", "de")).toBe("Falsches Passwort.");
+    expect(translateRust("Wrong password.", "fr")).toBe("Mot de passe incorrect.");
+    expect(translateRust("Wrong password.", "es")).toBe("Contraseña incorrecta.");
+    expect(translateRust("Wrong password.", "uk")).toBe("Неправильний пароль.");
+    expect(translateRust("Wrong password.", "en")).toBe("Wrong password.");
+  });
+
+  it("a sentence with parts carries them into the translation", () => {
+    expect(
+      translateRust(
+        "The account server at http://127.0.0.1:9/x?y=1 cannot be reached. Nothing in your vault was changed.",
+        "de",
+      ),
+    ).toBe(
+      "Der Kontoserver unter http://127.0.0.1:9/x?y=1 ist nicht erreichbar. In Ihrem Tresor wurde nichts geändert.",
+    );
+    const older =
+      "This vault file is an older copy (version 3) than one this computer has already opened (version 5): an older file may have been put in its place. If you restored it on purpose, open it anyway; otherwise restore the newest backup.";
+    expect(matchRust(older)).toEqual({ key: "olderCopy", params: { found: "3", seen: "5" } });
+    expect(translateRust(older, "de")).toMatch(
+      /^Diese Tresordatei ist eine ältere Kopie \(Version 3\) .*\(Version 5\)/,
+    );
+  });
+
+  it("a part that is itself listed is translated too, numbers picking the plural", () => {
+    expect(translateRust("Too many attempts. Wait 5 minutes and try again.", "de")).toBe(
+      "Zu viele Versuche. Warten Sie 5 Minuten und versuchen Sie es erneut.",
+    );
+    expect(translateRust("Too many attempts. Wait 1 seconds and try again.", "de")).toBe(
+      "Zu viele Versuche. Warten Sie 1 Sekunde und versuchen Sie es erneut.",
+    );
+    expect(translateRust("Too many attempts. Wait 2 minutes and try again.", "uk")).toBe(
+      "Забагато спроб. Зачекайте 2 хвилини і спробуйте ще раз.",
+    );
+    expect(translateRust("This code was just used. A new one comes in 21 seconds.", "uk")).toBe(
+      "Цей код щойно використано. Новий з'явиться через 21 секунду.",
+    );
+    expect(translateRust("Could not create the data folder /home/a b: permission denied.", "fr")).toBe(
+      "Impossible de créer le dossier de données /home/a b : permission refusée.",
+    );
+    // An OS error nobody listed stays as it came, inside the translation.
+    expect(translateRust("Could not save the settings: No space left on device (os error 28).", "es")).toBe(
+      "No ha sido posible guardar los ajustes: No space left on device (os error 28).",
+    );
+  });
+
+  it("a sentence nobody listed stays as it is", () => {
+    const unknown = "The flux capacitor is out of flux.";
+    for (const lang of LANGUAGES) expect(translateRust(unknown, lang)).toBe(unknown);
+    expect(translateRust("", "de")).toBe("");
+    // Only the whole message counts: a known sentence with more after it is
+    // not that sentence.
+    expect(translateRust("Wrong password. Also something else.", "de")).toBe("Wrong password. Also something else.");
+    expect(translateRust("Wrong password", "de")).toBe("Wrong password");
+  });
+
+  it("regular-expression characters in a text are literal", () => {
+    const { re, names } = compileRust("Files (*.png) cost $5? {what} [a|b] \\ ^{count}+");
+    expect(names).toEqual(["what", "count"]);
+    expect(re.exec("Files (*.png) cost $5? x.y [a|b] \\ ^12+")?.slice(1)).toEqual(["x.y", "12"]);
+    expect(re.test("Files (x.png) cost $5? x [a|b] \\ ^12+")).toBe(false);
+    expect(re.test("Files (*.png) cost $5? x [a|b] \\ ^twelve+")).toBe(false);
+    expect(re.test("Files (*.png) cost $5! x [a|b] \\ ^12+")).toBe(false);
+    // The dots and brackets of a real sentence.
+    expect(translateRust("Choose the sync folder, or type its full path (starting with / or ~/).", "fr")).toBe(
+      "Choisissez le dossier de synchronisation, ou saisissez son chemin complet (commençant par / ou ~/).",
+    );
+    expect(translateRust("Choose the sync folder, or type its full path (starting with / or ~/)!", "fr")).toBe(
+      "Choose the sync folder, or type its full path (starting with / or ~/)!",
+    );
+  });
+
+  it("every listed text is found as itself (no earlier text takes its messages)", () => {
+    const patterns = rustPatterns();
+    expect(patterns.length).toBeGreaterThan(60);
+    for (const p of patterns) {
+      const en = flatten(MESSAGES.en).get(`rust.${p.key}`) ?? flatten(MESSAGES.en).get(`rust.${p.key}_other`);
+      expect(en, p.key).toBeDefined();
+      expect(matchRust(sample(en ?? ""))?.key, p.key).toBe(p.key);
+    }
+  });
+
+  it("every listed text comes out translated in every language", () => {
+    for (const p of rustPatterns()) {
+      const en = flatten(MESSAGES.en).get(`rust.${p.key}`) ?? flatten(MESSAGES.en).get(`rust.${p.key}_other`) ?? "";
+      const message = sample(en);
+      for (const lang of LANGUAGES.filter((l) => l !== "en")) {
+        const out = translateRust(message, lang);
+        for (const name of p.names.filter((n) => n !== "count"))
+          expect(out, `${lang} ${p.key}`).toContain(`<${name} value>`);
+        expect(out, `${lang} ${p.key}`).not.toMatch(/^rust\./);
+      }
+    }
+  });
+
+  it("the pseudo-locale shows the English text made pseudo", () => {
+    const out = translateRust(
+      "The account server at https://a.example cannot be reached. Nothing in your vault was changed.",
+      "pseudo",
+    );
+    expect(out).toMatch(/^\[Tĥé áççöüñţ šéŕṽéŕ áţ https:\/\/a\.example çáññöţ ƀé ŕéáçĥéð\. .*\]$/);
+    expect(translateRust("Wait, what?", "pseudo")).toBe("Wait, what?");
+  });
+});
+
+describe("messageOf", () => {
+  it("shows a command's sentence in the window's language", () => {
+    const e = new AppError({ kind: "wrong_password", message: "Wrong password." });
+    expect(messageOf(e)).toBe("Wrong password.");
+    setLang("de");
+    expect(messageOf(e)).toBe("Falsches Passwort.");
+    expect(e.message).toBe("Wrong password.");
+    expect(messageOf(new AppError({ kind: "io", message: "Disk on fire." }))).toBe("Disk on fire.");
+    expect(messageOf(new Error("Wrong password."))).toBe("Wrong password.");
+    setLang("pseudo");
+    expect(messageOf(e)).toMatch(/^\[Wŕöñĝ ƥáššŵöŕð\. .*\]$/);
+  });
+});
