@@ -272,7 +272,7 @@ export function PasswordReminder({ onChecked }: { onChecked: (s: VaultStatus) =>
       setPw("");
       onChecked(s);
     } catch (err) {
-      setError(messageOf(err) === "Wrong password." ? t("gate.reminderWrong") : messageOf(err));
+      setError(err instanceof AppError && err.kind === "wrong_password" ? t("gate.reminderWrong") : messageOf(err));
     } finally {
       setBusy(false);
     }
