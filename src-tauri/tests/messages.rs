@@ -105,8 +105,7 @@ fn flatten(
 fn pieces(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = text;
-    loop {
-        let Some(open) = rest.find('{') else { break };
+    while let Some(open) = rest.find('{') {
         let Some(len) = rest[open + 1..].find('}') else {
             break;
         };

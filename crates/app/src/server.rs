@@ -75,7 +75,12 @@ pub mod bundled {
     pub async fn start(data_dir: &Path) -> Result<String, StartError> {
         let db = data_dir.join(ACCOUNT_DB);
         let state = tokio::task::spawn_blocking(move || {
-            apiq_server::AppState::new(apiq_server::Config::new(db))
+            let mut config = apiq_server::Config::new(db);
+            // A few sign-ins a day: the hashing threads do not keep 19 MiB
+            // each for the life of the app (the dummy hash made at start
+            // would otherwise hold one thread's for ever).
+            config.keep_hash_memory = false;
+            apiq_server::AppState::new(config)
         })
         .await
         .map_err(|e| StartError::Server(e.to_string()))?

@@ -65,6 +65,11 @@ pub struct Config {
     /// Hashing threads: Argon2id hashes computed at once (default: the
     /// number of CPUs).
     pub hash_threads: usize,
+    /// Each hashing thread keeps its 19 MiB of Argon2 working memory between
+    /// hashes (default: yes, what a server under sign-in load needs). The
+    /// desktop app's bundled backend, which hashes a few times a day, gives
+    /// it back after each hash instead.
+    pub keep_hash_memory: bool,
     /// Passwords that may wait for a hashing thread (default 64); past that
     /// `signin`, `createaccount` and password checks answer 704 "busy" with
     /// `retryAfter` at once.
@@ -118,6 +123,7 @@ impl Config {
                 .map(|n| n.get())
                 .unwrap_or(2),
             hash_queue: 64,
+            keep_hash_memory: true,
             db_pool: 4,
             body_limit: 64 * 1024,
             addr_max_failures: 100,
@@ -151,7 +157,11 @@ impl AppState {
     pub fn new(config: Config) -> Result<Self, ServerError> {
         let key = crypto::ServerKey::load(&config.key)?;
         let store = store::Store::open(&config.database, config.db_pool)?;
-        let hasher = password::Hasher::new(config.hash_threads, config.hash_queue);
+        let hasher = password::Hasher::new(
+            config.hash_threads,
+            config.hash_queue,
+            config.keep_hash_memory,
+        );
         Ok(AppState {
             inner: Arc::new(Inner {
                 config,

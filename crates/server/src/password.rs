@@ -31,11 +31,17 @@ fn argon2() -> Argon2<'static> {
 thread_local! {
     /// The Argon2 working memory of a hashing thread, allocated once.
     static BLOCKS: std::cell::RefCell<Vec<Block>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Whether this thread keeps [`BLOCKS`] between hashes.
+    static KEEP: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
 }
 
 /// Raw Argon2id with the contract's parameters into `out`, using this
 /// thread's reusable working memory.
 fn raw(password: &[u8], salt: &[u8], out: &mut [u8]) -> Result<(), argon2::Error> {
+    if !KEEP.with(std::cell::Cell::get) {
+        let mut blocks = vec![Block::new(); M_COST_KIB as usize];
+        return argon2().hash_password_into_with_memory(password, salt, out, &mut blocks[..]);
+    }
     BLOCKS.with(|blocks| {
         let mut blocks = blocks.borrow_mut();
         if blocks.len() != M_COST_KIB as usize {
@@ -129,9 +135,10 @@ fn lower_priority() {
 
 impl Hasher {
     /// A pool of `threads` hashing threads (at least 1) with at most
-    /// `max_waiting` jobs waiting for one (at least 1). Computes the dummy
-    /// hash.
-    pub fn new(threads: usize, max_waiting: usize) -> Self {
+    /// `max_waiting` jobs waiting for one (at least 1), each keeping its
+    /// working memory between hashes or not (`keep_memory`). Computes the
+    /// dummy hash.
+    pub fn new(threads: usize, max_waiting: usize, keep_memory: bool) -> Self {
         let (tx, rx) = std::sync::mpsc::channel::<Job>();
         let rx = Arc::new(Mutex::new(rx));
         for i in 0..threads.max(1) {
@@ -140,6 +147,7 @@ impl Hasher {
                 .name(format!("apiq-argon2-{i}"))
                 .spawn(move || {
                     lower_priority();
+                    KEEP.with(|k| k.set(keep_memory));
                     loop {
                         let job = match rx.lock() {
                             Ok(r) => r.recv(),
@@ -224,9 +232,32 @@ impl Hasher {
 mod tests {
     use super::*;
 
+    /// A pool that gives its working memory back after each hash (the
+    /// bundled backend's) hashes and verifies the same.
+    #[tokio::test]
+    async fn a_pool_keeping_no_memory_hashes_the_same() {
+        let h = Hasher::new(1, 64, false);
+        let phc = h.hash(Zeroizing::new("pw".into())).await.unwrap();
+        assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
+        assert!(h
+            .verify(Zeroizing::new("pw".into()), Some(phc.clone()))
+            .await
+            .unwrap());
+        assert!(!h
+            .verify(Zeroizing::new("px".into()), Some(phc))
+            .await
+            .unwrap());
+        let kept = Hasher::new(1, 64, true);
+        let phc = kept.hash(Zeroizing::new("pw".into())).await.unwrap();
+        assert!(h
+            .verify(Zeroizing::new("pw".into()), Some(phc))
+            .await
+            .unwrap());
+    }
+
     #[tokio::test]
     async fn hashes_verify_and_carry_the_contract_parameters() {
-        let h = Hasher::new(1, 64);
+        let h = Hasher::new(1, 64, true);
         let phc = h
             .hash(Zeroizing::new("correct horse".into()))
             .await
