@@ -66,12 +66,11 @@ impl fmt::Debug for IconData {
     }
 }
 
-impl IconData {
-    /// Whether the window can show it as a picture.
-    pub fn is_image(&self) -> bool {
-        self.mime == "image/png" || self.mime == "image/svg+xml"
-    }
+/// The types stored as pictures the window shows: what [`from_image_bytes`]
+/// makes.
+const PICTURES: [&str; 2] = ["image/png", "image/svg+xml"];
 
+impl IconData {
     /// The `data:` URL the vault stores.
     pub fn to_data_url(&self) -> String {
         format!(
@@ -85,9 +84,10 @@ impl IconData {
 /// Whether a stored icon is a picture the window can show (checked on its
 /// prefix, without decoding it).
 pub fn is_picture(stored: &str) -> bool {
-    ["data:image/png;base64,", "data:image/svg+xml;base64,"]
-        .iter()
-        .any(|p| stored.starts_with(p))
+    stored
+        .strip_prefix("data:")
+        .and_then(|rest| rest.split_once(";base64,"))
+        .is_some_and(|(mime, _)| PICTURES.contains(&mime))
 }
 
 /// Reads a stored icon back (`None` when it is not a `data:` URL this
@@ -236,7 +236,7 @@ mod tests {
         assert_eq!(d.mime, "image/png");
         let img = image::load_from_memory(&d.bytes).unwrap();
         assert_eq!((img.width(), img.height()), (128, 64));
-        assert!(d.is_image());
+        assert!(is_picture(&stored));
     }
 
     #[test]
@@ -328,7 +328,7 @@ mod tests {
         .unwrap();
         let d = parse(&kept).unwrap();
         assert_eq!(
-            (d.mime.as_str(), d.bytes.as_slice(), d.is_image()),
+            (d.mime.as_str(), d.bytes.as_slice(), is_picture(&kept)),
             (TWOFAS_MIME, &twofas[..], false)
         );
         assert!(from_imported(&Icon {

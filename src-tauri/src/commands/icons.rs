@@ -56,11 +56,8 @@ pub fn entry_icon(state: State<'_, AppState>, id: String) -> AppResult<Option<St
         let e = v
             .get(id)
             .ok_or_else(|| AppError::NotFound("This account is no longer in the vault.".into()))?;
-        Ok(e.icon
-            .as_deref()
-            .and_then(icon::parse)
-            .filter(icon::IconData::is_image)
-            .map(|d| d.to_data_url()))
+        // The stored form is already the data: URL the window shows.
+        Ok(e.icon.clone().filter(|s| icon::is_picture(s)))
     })
 }
 

@@ -205,10 +205,10 @@ async fn auth(cx: &Cx, p: &Params, m: Method) -> Result<Principal, ApiError> {
 /// back; in the same database step a failed-attempt slot of this address is
 /// claimed, then a check of that account ([`Db::claim_check`]: busy when as
 /// many checks as it may have are in flight, throttled when it must wait).
-/// After the hash one more step settles the check: a right password gives
-/// the address slot back; a wrong one keeps it and counts a failure.
-/// Returns whether it matched, the failure counter after it, and `find`'s
-/// extra.
+/// After the hash one more step settles the check (a right password gives
+/// the address slot back; a wrong one keeps it and counts a failure) and,
+/// in that same step, runs `then` with whether it matched, the failure
+/// counter after it, and `find`'s extra; its result is returned.
 async fn checked_password<T: Send + 'static, R: Send + 'static>(
     cx: &Cx,
     password: Zeroizing<String>,
