@@ -14,8 +14,11 @@ import { EntryRow } from "./entry-row";
 import { t } from "../i18n";
 import { useLang } from "../i18n/root";
 
-/** Rows rendered per page of scrolling. */
-const PAGE = 60;
+/** Rows rendered per page of scrolling: twice a tall window's worth. Fewer
+ *  rows to lay out and paint before the first code shows (60 made the
+ *  first code ≈ 450 ms later where WebKit paints without a GPU;
+ *  docs/benchmarks.md). */
+const PAGE = 20;
 
 export function CodesView(props: { settings: Settings; onSettings: (s: Settings) => void; onLock: () => void }) {
   const toast = useToast();
