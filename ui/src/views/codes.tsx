@@ -14,10 +14,10 @@ import { EntryRow } from "./entry-row";
 import { t } from "../i18n";
 import { useLang } from "../i18n/root";
 
-/** Rows rendered per page of scrolling: twice a tall window's worth. Fewer
- *  rows to lay out and paint before the first code shows (60 made the
- *  first code ≈ 450 ms later where WebKit paints without a GPU;
- *  docs/benchmarks.md). */
+/** Rows rendered per page of scrolling: twice a tall window's worth, so
+ *  fewer rows are laid out and painted before the first code shows (with
+ *  60, and WebKit painting without compositing, the first code came
+ *  ≈ 450 ms later; docs/benchmarks.md). */
 const PAGE = 20;
 
 export function CodesView(props: { settings: Settings; onSettings: (s: Settings) => void; onLock: () => void }) {
