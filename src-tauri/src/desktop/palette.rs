@@ -111,8 +111,8 @@ fn builder(app: &AppHandle) -> WebviewWindowBuilder<'_, tauri::Wry, AppHandle> {
 /// It has a web process of its own. Made as a view *related* to the main
 /// window's (one web process for both, 38 MiB less) WebKit refuses to let
 /// WebDriver control it ("is-controlled-by-automation can't be set when
-/// related-view is set") and the end-to-end suites hung on their next
-/// session, so it is not (`docs/benchmarks.md`).
+/// related-view is set"), so the palette's end-to-end suite could not
+/// drive it; it is not (`docs/benchmarks.md`).
 pub fn create_window(app: &AppHandle) -> tauri::Result<()> {
     builder(app).build()?;
     Ok(())
