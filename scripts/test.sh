@@ -24,17 +24,33 @@ bash scripts/deps.sh || { echo "error: installing dependencies failed"; exit 1; 
 echo "=== dependencies: ok ($((SECONDS - deps_start)) s)"
 
 failed=()
+# Each stage's output is also kept in artifacts/stages/, so that the end of
+# the run can repeat why a failed stage failed (CI shows the tail of a log).
+rm -rf artifacts/stages && mkdir -p artifacts/stages
 stage() {
   local name=$1; shift
   echo
   echo "=== $name"
   local start=$SECONDS
-  if "$@"; then
+  local log
+  log="artifacts/stages/$(printf '%02d' $((${#stage_logs[@]} + 1))).log"
+  stage_logs+=("$log")
+  if "$@" 2>&1 | tee "$log"; then
     echo "=== $name: ok ($((SECONDS - start)) s)"
   else
     echo "=== $name: FAILED ($((SECONDS - start)) s)"
     failed+=("$name")
+    failed_logs+=("$log")
   fi
+}
+stage_logs=()
+failed_logs=()
+
+# Why a stage failed, from its log: the failing tests' names and errors as
+# the test runners print them (node's spec reporter, cargo test, pytest),
+# at most 60 lines a stage.
+why() {
+  grep -E -A10 '^✖ failing tests|^test .* FAILED$|panicked at|^---- .* stdout ----|^FAILED |^E +|^error(\[|:)|^not ok' "$1" | head -60
 }
 
 # The app's crate embeds the built UI at compile time (tauri.conf.json's
@@ -67,6 +83,12 @@ stage "packages (.deb, .rpm, AppStream)" env APIQ_PKG_SKIP_DEPS=1 bash scripts/t
 echo
 echo "=== total: $SECONDS s"
 if [ ${#failed[@]} -gt 0 ]; then
+  for i in "${!failed[@]}"; do
+    echo
+    echo "=== why '${failed[$i]}' failed (whole log: ${failed_logs[$i]})"
+    why "${failed_logs[$i]}"
+  done
+  echo
   echo "FAILED stages: ${failed[*]}"
   exit 1
 fi

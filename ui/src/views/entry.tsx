@@ -1,7 +1,7 @@
 // Editing an entry's labels and its own icon, and showing entries as QR
 // codes to move them to a phone (only after the confirmation in the code
 // list).
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { AppError, api, messageOf, type EntryView, type QrImage } from "../ipc";
 import { Dialog } from "../components/dialog";
 import { Icon } from "../components/icons";
@@ -29,8 +29,10 @@ function IconField({ entry, onChanged }: { entry: EntryView; onChanged: () => vo
   // and Remove icon goes away after it: the keyboard comes back to Choose
   // image once the buttons are enabled again (unless the person has gone
   // on to another field meanwhile).
+  // A layout effect: the focus moves in the render that enables the buttons,
+  // so no frame (and no test reading the focus) sees it lost.
   const [refocus, setRefocus] = useState(false);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!refocus || busy) return;
     setRefocus(false);
     const a = document.activeElement;

@@ -1,6 +1,6 @@
 // Settings > Icon packs: Aegis icon packs imported from a ZIP (checked and
 // kept by the Rust side, crates/app/src/icon_pack.rs), listed and removed.
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import { api, messageOf, type IconPackView } from "../ipc";
 import { useToast } from "../components/toast";
 import { icons } from "../lib/icons-load";
@@ -26,8 +26,10 @@ export function IconPacks({ initial }: { initial: IconPackView[] }) {
   // the focus, and a removed pack's button goes away: the keyboard comes
   // back to Import once it is enabled again (unless the person has gone on
   // to another control meanwhile).
+  // A layout effect: the focus moves in the render that enables the buttons,
+  // so no frame (and no test reading the focus) sees it lost.
   const [refocus, setRefocus] = useState(false);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!refocus || busy) return;
     setRefocus(false);
     const a = document.activeElement;
