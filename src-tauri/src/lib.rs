@@ -46,6 +46,7 @@ const IDLE_CHECK: Duration = Duration::from_secs(2);
 
 pub fn run() {
     memory::return_large_blocks();
+    memory::software_rendering_settings();
     // A second launch hands its arguments over and exits here.
     let instance = desktop::single_instance();
     tauri::Builder::default()

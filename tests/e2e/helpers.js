@@ -143,7 +143,26 @@ const RUN = process.env.APIQ_E2E_REMOTE_URL ? "-remote" : "";
 export async function screenshot(driver, name) {
   shot += 1;
   await sleep(200); // let the last render and toast settle
-  const png = await driver.takeScreenshot();
+  // Without a GPU the app turns WebKit's compositing off
+  // (src-tauri/src/memory.rs), and then WebKitWebDriver's screenshot waits
+  // for the page's next paint: a page where nothing moves never paints,
+  // and the call never returns. So the page is kept painting while the
+  // shot is taken: an invisible outline on <html> changes every 50 ms.
+  await driver.executeScript(
+    `clearInterval(window.__apiqShot);
+     window.__apiqShot = setInterval(() => {
+       const s = document.documentElement.style;
+       s.outline = s.outline ? "" : "0.01px solid transparent";
+     }, 50);`,
+  );
+  let png;
+  try {
+    png = await driver.takeScreenshot();
+  } finally {
+    await driver
+      .executeScript(`clearInterval(window.__apiqShot); document.documentElement.style.outline = "";`)
+      .catch(() => {});
+  }
   const file = join(SHOTS, `${PREFIX}${RUN}-${String(shot).padStart(2, "0")}-${name}.png`);
   writeFileSync(file, png, "base64");
   return file;
