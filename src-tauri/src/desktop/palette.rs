@@ -7,15 +7,17 @@
 //! and hides the palette; Escape hides it. A locked vault asks for the
 //! password there (or the keyring opens it).
 //!
-//! The palette window is made hidden at start, so that its page is loaded
-//! before the first press and opening it is only a map and a focus (the
-//! warm path measured in `docs/benchmarks.md`). It is never shown before
-//! its page has loaded: a window mapped earlier takes the keyboard but
-//! drops what is typed (the first letters were lost, then Enter copied the
-//! first entry's code instead of the one typed for); a press that comes
-//! that early is kept and the palette opens when the page is ready. The
-//! app still ends with its main window (`lib.rs`: the palette is closed
-//! then).
+//! The palette window is made on the first press, not at start: it is a
+//! web process of its own (about 80 MiB, `docs/benchmarks.md`), which
+//! nobody who never uses quick copy should carry. It stays made (hidden)
+//! after that, so later presses are only a map and a focus (the warm path
+//! measured in `docs/benchmarks.md`); the first press waits for its page
+//! to load. It is never shown before its page has loaded: a window mapped
+//! earlier takes the keyboard but drops what is typed (the first letters
+//! were lost, then Enter copied the first entry's code instead of the one
+//! typed for); a press that comes that early is kept and the palette opens
+//! when the page is ready. The app still ends with its main window
+//! (`lib.rs`: the palette is closed then).
 //! The shortcut is an X11 key grab ([`super::hotkey`]); where none can be
 //! made (no X display, or another app holds it) the app runs without it
 //! and says so in Settings.
@@ -105,8 +107,8 @@ fn builder(app: &AppHandle) -> WebviewWindowBuilder<'_, tauri::Wry, AppHandle> {
         .center()
 }
 
-/// Creates the (hidden) palette window; it is shown by [`show`] once its
-/// page has loaded.
+/// Creates the (hidden) palette window, on the first press; it is shown
+/// by [`show`] once its page has loaded.
 ///
 /// It has a web process of its own. Made as a view *related* to the main
 /// window's (one web process for both, 38 MiB less) WebKit refuses to let
@@ -201,13 +203,10 @@ pub fn register(app: &AppHandle, text: &str) -> AppResult<()> {
     })
 }
 
-/// At start: the window and the shortcut from Settings (the app runs on
-/// without them, saying why).
+/// At start: the shortcut from Settings (the app runs on without it,
+/// saying why). The window is made by the first press ([`show`]).
 pub fn init(app: &AppHandle) {
     app.manage(Palette::default());
-    if let Err(e) = create_window(app) {
-        eprintln!("the quick-copy palette could not be made: {e}");
-    }
     let shortcut = app.state::<AppState>().settings().quick_copy_shortcut;
     if let Err(e) = register(app, &shortcut) {
         eprintln!("quick copy: {e}");
