@@ -79,9 +79,16 @@ await waitFor(driver, async () => (await all(driver, "entry")).length >= 20, "en
 await driver.quit();
 
 // 2. Cold starts: session request → first code on screen.
+// Two figures: when the page drew its first code, by the page's own clock
+// (the frame marked "apiq-first-code" in views/codes.tsx, against the
+// moment the session was asked for), and when WebDriver's polling saw it
+// (its first script after a start can wait up to ~0.5 s for WebKit when
+// compositing is off, so it is the later of the two).
 const times = [];
+const painted = [];
 let memory = null;
 for (let r = 0; r < RUNS; r++) {
+  const epoch0 = Date.now();
   const t0 = performance.now();
   driver = await startApp();
   await driver.wait(async () => {
@@ -91,6 +98,15 @@ for (let r = 0; r < RUNS; r++) {
   }, 60000, "no code on screen");
   const ms = performance.now() - t0;
   times.push(ms);
+  const mark = await driver.wait(
+    () =>
+      driver.executeScript(
+        "const m = performance.getEntriesByName('apiq-first-code')[0]; return m ? performance.timeOrigin + m.startTime : null;",
+      ),
+    10000,
+    "no apiq-first-code mark",
+  );
+  painted.push(mark - epoch0);
   if (r === RUNS - 1) {
     await new Promise((res) => setTimeout(res, 3000)); // settle
     const pid = appPid();
@@ -125,15 +141,19 @@ try {
 }
 
 times.sort((a, b) => a - b);
+painted.sort((a, b) => a - b);
+const spread = (v) => ({ min: Math.round(v[0]), median: Math.round(v[Math.floor(v.length / 2)]), max: Math.round(v.at(-1)) });
 const result = {
   entries: N,
   runs: RUNS,
-  firstCodeMs: { min: Math.round(times[0]), median: Math.round(times[Math.floor(times.length / 2)]), max: Math.round(times.at(-1)) },
+  firstCodeMs: spread(times),
+  firstCodePaintedMs: spread(painted),
   memory,
   minimal,
 };
 writeFileSync(join(ROOT, "artifacts", "bench-app.json"), JSON.stringify(result, null, 2));
-console.log(`cold start to first code (${N} entries, keyring unlock, ${RUNS} runs): min ${result.firstCodeMs.min} ms, median ${result.firstCodeMs.median} ms, max ${result.firstCodeMs.max} ms`);
+console.log(`cold start to first code (${N} entries, keyring unlock, ${RUNS} runs), seen by WebDriver: min ${result.firstCodeMs.min} ms, median ${result.firstCodeMs.median} ms, max ${result.firstCodeMs.max} ms`);
+console.log(`  drawn, by the page's clock: min ${result.firstCodePaintedMs.min} ms, median ${result.firstCodePaintedMs.median} ms, max ${result.firstCodePaintedMs.max} ms`);
 for (const [what, m] of [["the app", memory], ["a minimal Tauri window", minimal]]) {
   if (!m) continue;
   console.log(`memory of ${what}'s processes: PSS ${m.pssMiB.toFixed(0)} MiB, RSS ${m.totalMiB.toFixed(0)} MiB`);
