@@ -112,15 +112,32 @@ done
 wait "${W[@]}"
 G3=$(cat "$WORK"/w_g3_* | rps | awk '{s += $1} END {print s}'); echo "   $G3 req/s"
 
-echo "== 3. signin over three instances (${SECS}s, 4 connections each)"
-LOCAL_ARGON2=$("$TARGET/release/examples/argon2_rate" "$(nproc)" 5 | awk '{print $3}')
+# The sign-in run lasts twice as long as the others, and the Argon2id rate
+# it is held against is measured just before and just after it (their
+# mean): on a shared virtual machine that rate drifts by 10 % from one
+# minute to the next, more than the gap the ratio is judged on.
+SIGNIN_SECS=$((SECS * 2))
+echo "== 3. signin over three instances (${SIGNIN_SECS}s, 4 connections each)"
+argon2_rate() { "$TARGET/release/examples/argon2_rate" "$1" 5 | awk '{print $3}'; }
+ARGON2_BEFORE=$(argon2_rate "$(nproc)")
+python3 scripts/cpu-split.py snap "$WORK/cpu0"
 W=()
 for i in 0 1 2; do
-    wrk -t1 -c4 -d"${SECS}s" -s "$WORK/signin$i.lua" "${URLS[$i]}/1.0/users/authentication/rest/signin" >"$WORK/w_s_$i" &
+    wrk -t1 -c4 -d"${SIGNIN_SECS}s" -s "$WORK/signin$i.lua" "${URLS[$i]}/1.0/users/authentication/rest/signin" >"$WORK/w_s_$i" &
     W+=($!)
 done
 wait "${W[@]}"
-S3=$(cat "$WORK"/w_s_* | rps | awk '{s += $1} END {print s}'); echo "   $S3 req/s (Argon2id alone: $LOCAL_ARGON2 hashes/s)"
+python3 scripts/cpu-split.py snap "$WORK/cpu1"
+ARGON2_AFTER=$(argon2_rate "$(nproc)")
+LOCAL_ARGON2=$(echo "$ARGON2_BEFORE $ARGON2_AFTER" | awk '{printf "%.1f", ($1 + $2) / 2}')
+# For the record, not judged: the rate of as many hashing threads as the
+# three instances run (3 × HASH_THREADS on these CPUs).
+ARGON2_SAME=$(argon2_rate $((3 * HASH_THREADS)))
+S3=$(cat "$WORK"/w_s_* | rps | awk '{s += $1} END {print s}')
+echo "   $S3 req/s (Argon2id alone, $(nproc) threads: $ARGON2_BEFORE before, $ARGON2_AFTER after, mean $LOCAL_ARGON2 hashes/s;"
+echo "   $((3 * HASH_THREADS)) threads, as the instances run: $ARGON2_SAME hashes/s)"
+echo "   where the CPU went during the sign-ins:"
+python3 scripts/cpu-split.py diff "$WORK/cpu0" "$WORK/cpu1"
 BAD=$(bad "$WORK"/w_*)
 
 echo

@@ -790,6 +790,25 @@ async fn lockout_is_not_reset_by_a_new_signin_and_grows_to_a_lock() {
     assert_eq!(s.signin("lock@x.io", PW).await["result"], 704);
 }
 
+/// A sign-in done clears the account's failure counter (in the statement
+/// that settles its password check): four wrong passwords, the right one,
+/// four wrong ones again, the right one: never throttled. Without the
+/// clearing the second round's second failure would be the sixth in a row
+/// and be told to wait.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_in_done_clears_the_failure_counter() {
+    let s = start().await;
+    s.signup("clear@x.io", PW).await;
+    for round in 0..2 {
+        for i in 0..4 {
+            let r = s.signin("clear@x.io", "wrong password!").await;
+            assert_eq!(r["result"], 701, "round {round}, failure {i}: {r}");
+        }
+        let r = s.signin("clear@x.io", PW).await;
+        assert_eq!(result(&r), 0, "round {round}: {r}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn code_failures_and_password_failures_share_the_account_counter() {
     let s = start().await;

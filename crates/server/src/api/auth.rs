@@ -72,8 +72,8 @@ pub(super) async fn create_account(cx: &Cx, p: &Params) -> Reply {
 }
 
 /// Writes a new session (pending when the account has two-factor on):
-/// its hash, a reset of the failure count for a full session, the audit
-/// line. Expired sessions are swept at most once a minute per instance
+/// its hash and the audit line (a full session's failure counter was
+/// cleared when its password check was settled, in the same trip). Expired sessions are swept at most once a minute per instance
 /// (a session past its expiry is refused when read whether or not its row
 /// is still there).
 fn new_session(
@@ -96,9 +96,6 @@ fn new_session(
         db.purge_sessions(now)?;
     }
     db.insert_session(uid, &hash, pending, now, expires)?;
-    if !pending {
-        db.reset_failures(uid)?;
-    }
     let event = if pending { "signin.pending" } else { "signin" };
     audit(db, Some(uid), now, addr, event, "")?;
     Ok(value)
@@ -119,8 +116,18 @@ pub(super) async fn signin(cx: &Cx, p: &Params) -> Reply {
             None => None,
         };
         Ok(match user {
-            Some(u) => (Checked::User(u.id), Some(u.password_hash.clone()), Some(u)),
-            None => (Checked::Unknown(unknown), None, None),
+            // A right password ends the sign-in (and clears the failure
+            // counter) unless a second factor is still to come.
+            Some(u) => {
+                let done = u.totp_secret.is_none();
+                (
+                    Checked::User(u.id),
+                    Some(u.password_hash.clone()),
+                    done,
+                    Some(u),
+                )
+            }
+            None => (Checked::Unknown(unknown), None, false, None),
         })
     };
     let (session, two_factor) = checked_password(

@@ -22,7 +22,7 @@ use serde::Serialize;
 use crate::crypto;
 use crate::error::ApiError;
 use crate::params::Params;
-use crate::store::{CheckClaim, Checked, Db, Limit, SessionRow, TokenRow, UserRow};
+use crate::store::{CheckClaim, Checked, Db, Limit, SessionRow, Settled, TokenRow, UserRow};
 use crate::AppState;
 use audit::{audit, audit_threshold};
 use zeroize::Zeroizing;
@@ -201,8 +201,9 @@ async fn auth(cx: &Cx, p: &Params, m: Method) -> Result<Principal, ApiError> {
 /// Checks a password with the attempt claimed **before** the hash is
 /// computed, so parallel guesses cannot all pass one window. `find` names
 /// whose password it is ([`Checked`]), its hash (`None`: a login with no
-/// account, checked against the dummy hash) and anything the caller wants
-/// back; in the same database step a failed-attempt slot of this address is
+/// account, checked against the dummy hash), whether a right password
+/// clears the failure counter (a sign-in done) and anything the caller
+/// wants back; in the same database step a failed-attempt slot of this address is
 /// claimed, then a check of that account ([`Db::claim_check`]: busy when as
 /// many checks as it may have are in flight, throttled when it must wait).
 /// After the hash one more step settles the check (a right password gives
@@ -212,20 +213,22 @@ async fn auth(cx: &Cx, p: &Params, m: Method) -> Result<Principal, ApiError> {
 async fn checked_password<T: Send + 'static, R: Send + 'static>(
     cx: &Cx,
     password: Zeroizing<String>,
-    find: impl FnOnce(&mut dyn Db) -> Result<(Checked, Option<String>, T), ApiError> + Send + 'static,
+    find: impl FnOnce(&mut dyn Db) -> Result<(Checked, Option<String>, bool, T), ApiError>
+        + Send
+        + 'static,
     then: impl FnOnce(&mut dyn Db, bool, u32, T) -> Result<R, ApiError> + Send + 'static,
 ) -> Result<R, ApiError> {
     let (max, window) = cx.limit_of(Limit::Failures);
     let (addr, now) = (cx.addr.to_string(), cx.now);
     let addr2 = addr.clone();
-    let (who, phc, extra) = cx
+    let (who, phc, clears, extra) = cx
         .db(move |db| {
-            let (who, phc, extra) = find(db)?;
+            let (who, phc, clears, extra) = find(db)?;
             if let Some(retry_after) = db.address_take(Limit::Failures, &addr, now, max, window)? {
                 return Err(ApiError::TooManyAttempts { retry_after });
             }
             let refusal = match db.claim_check(&who, now)? {
-                CheckClaim::Allowed => return Ok((who, phc, extra)),
+                CheckClaim::Allowed => return Ok((who, phc, clears, extra)),
                 CheckClaim::Busy => ApiError::Busy { retry_after: 1 },
                 CheckClaim::Wait(retry_after) => ApiError::TooManyAttempts { retry_after },
             };
@@ -240,7 +243,12 @@ async fn checked_password<T: Send + 'static, R: Send + 'static>(
     // trip fewer per sign-in, which on a shared database server is CPU
     // the hashing gets back.
     cx.db(move |db| {
-        let failures = db.settle_check(&who, failed, now)?;
+        let how = match (failed, clears) {
+            (true, _) => Settled::Failed,
+            (false, true) => Settled::Cleared,
+            (false, false) => Settled::Passed,
+        };
+        let failures = db.settle_check(&who, how, now)?;
         if !failed {
             db.address_give_back(Limit::Failures, &addr2)?;
         }
@@ -258,7 +266,7 @@ async fn check_password(cx: &Cx, user: &UserRow, p: &Params) -> Result<(), ApiEr
     checked_password(
         cx,
         password,
-        move |_| Ok((who, phc, ())),
+        move |_| Ok((who, phc, false, ())),
         move |db, ok, failures, ()| {
             if ok {
                 return Ok(());

@@ -312,6 +312,26 @@ pub enum CheckClaim {
     Wait(u64),
 }
 
+/// How a password check ended ([`Db::settle_check`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Settled {
+    /// A wrong password: one more failure.
+    Failed,
+    /// The right one; the failure counter stays (a password confirmed, a
+    /// sign-in that still needs its second factor).
+    Passed,
+    /// The right one, and the failure counter back to 0 (a sign-in done):
+    /// in the same statement, one fewer per sign-in.
+    Cleared,
+}
+
+impl Settled {
+    /// (failed, cleared): the statements' two parameters.
+    pub fn flags(self) -> (bool, bool) {
+        (self == Settled::Failed, self == Settled::Cleared)
+    }
+}
+
 /// Result of claiming an account's attempt slot.
 pub enum Claim {
     /// Allowed; the failure counter now reads this.
@@ -400,10 +420,11 @@ pub trait Db {
         now: u64,
     ) -> Result<bool, StoreError>;
     /// Ends one check of `who` claimed by [`Db::claim_check`]: one fewer in
-    /// flight and, when `failed`, one more failure at `now`. Returns the
-    /// failure counter. For logins with no account it also drops rows idle
-    /// past [`UNKNOWN_LOGIN_TTL`] with nothing in flight.
-    fn settle_check(&mut self, who: &Checked, failed: bool, now: u64) -> Result<u32, StoreError>;
+    /// flight and, as `how` says, one more failure at `now` or the failure
+    /// counter back to 0. Returns the failure counter. For logins with no
+    /// account it also drops rows idle past [`UNKNOWN_LOGIN_TTL`] with
+    /// nothing in flight.
+    fn settle_check(&mut self, who: &Checked, how: Settled, now: u64) -> Result<u32, StoreError>;
 
     /// Claims a password check of `who` before the password is hashed, so
     /// parallel guesses cannot all pass one throttle window: at most
@@ -437,8 +458,6 @@ pub trait Db {
             }
         }
     }
-
-    fn reset_failures(&mut self, uid: i64) -> Result<(), StoreError>;
 
     /// Claims an attempt slot of account `uid`: raises its failure counter
     /// by compare-and-set when the throttle allows an attempt now.

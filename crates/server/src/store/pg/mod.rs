@@ -25,7 +25,7 @@ use postgres::Row;
 
 use super::{
     id_filter, sweep_due, AuditRow, CheckState, Checked, Db, NewCode, RecoveryRow, SessionRow,
-    Sweep, TokenRow, UserRow, TOKEN_COLS, UNKNOWN_LOGIN_TTL,
+    Settled, Sweep, TokenRow, UserRow, TOKEN_COLS, UNKNOWN_LOGIN_TTL,
 };
 use crate::error::StoreError;
 
@@ -169,14 +169,15 @@ impl Db for Conn {
         Ok(changed == 1)
     }
 
-    fn settle_check(&mut self, who: &Checked, failed: bool, now: u64) -> Result<u32, StoreError> {
+    fn settle_check(&mut self, who: &Checked, how: Settled, now: u64) -> Result<u32, StoreError> {
+        let (failed, cleared) = how.flags();
         let row = match who {
             Checked::User(uid) => self.opt(
                 "UPDATE users SET checks = GREATEST(checks - 1, 0),
-                 failures = failures + CASE WHEN $1 THEN 1 ELSE 0 END,
+                 failures = CASE WHEN $1 THEN failures + 1 WHEN $4 THEN 0 ELSE failures END,
                  last_failure = CASE WHEN $1 THEN $2 ELSE last_failure END
                  WHERE id = $3 RETURNING failures",
-                &[&failed, &u(now), uid],
+                &[&failed, &u(now), uid, &cleared],
             )?,
             Checked::Unknown(hash) => {
                 if sweep_due(Sweep::UnknownLogins, now) {
@@ -196,14 +197,6 @@ impl Db for Conn {
             }
         };
         Ok(row.map(|r| r.get::<_, i64>(0) as u32).unwrap_or(0))
-    }
-
-    fn reset_failures(&mut self, uid: i64) -> Result<(), StoreError> {
-        self.exec(
-            "UPDATE users SET failures = 0 WHERE id = $1 AND failures != 0",
-            &[&uid],
-        )?;
-        Ok(())
     }
 
     fn address_state(

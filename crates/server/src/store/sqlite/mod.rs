@@ -8,8 +8,8 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::{
     id_filter, prefixed, sweep_due, AuditRow, CheckState, Checked, Consumed, Db, NewCode,
-    RecoveryRow, SessionRow, Sweep, TokenRow, UserRow, SESSION_COLS, TOKEN_COLS, UNKNOWN_LOGIN_TTL,
-    USER_COLS,
+    RecoveryRow, SessionRow, Settled, Sweep, TokenRow, UserRow, SESSION_COLS, TOKEN_COLS,
+    UNKNOWN_LOGIN_TTL, USER_COLS,
 };
 use crate::error::StoreError;
 
@@ -166,11 +166,13 @@ impl Db for Connection {
         ])? == 1)
     }
 
-    fn settle_check(&mut self, who: &Checked, failed: bool, now: u64) -> Result<u32, StoreError> {
+    fn settle_check(&mut self, who: &Checked, how: Settled, now: u64) -> Result<u32, StoreError> {
+        let (failed, cleared) = how.flags();
         let (sql, key): (&str, &dyn rusqlite::ToSql) = match who {
             Checked::User(uid) => (
                 "UPDATE users SET checks = MAX(checks - 1, 0),
-                 failures = failures + ?1, last_failure = IIF(?1, ?2, last_failure)
+                 failures = IIF(?1, failures + 1, IIF(?4, 0, failures)),
+                 last_failure = IIF(?1, ?2, last_failure)
                  WHERE id = ?3 RETURNING failures",
                 uid,
             ),
@@ -184,7 +186,8 @@ impl Db for Connection {
                 }
                 (
                     "UPDATE unknown_logins SET checks = MAX(checks - 1, 0),
-                     failures = failures + ?1, last_failure = IIF(?1, ?2, last_failure)
+                     failures = IIF(?1, failures + 1, IIF(?4, 0, failures)),
+                     last_failure = IIF(?1, ?2, last_failure)
                      WHERE login_hash = ?3 RETURNING failures",
                     hash,
                 )
@@ -192,7 +195,7 @@ impl Db for Connection {
         };
         Ok(self
             .prepare_cached(sql)?
-            .query_row(params![failed, now, key], |r| r.get(0))
+            .query_row(params![failed, now, key, cleared], |r| r.get(0))
             .optional()?
             .unwrap_or(0))
     }
@@ -243,12 +246,6 @@ impl Db for Connection {
             "UPDATE address_limits SET count = count - 1 WHERE kind = ?1 AND address = ?2 AND count > 0",
         )?
         .execute(params![kind, address])?;
-        Ok(())
-    }
-
-    fn reset_failures(&mut self, uid: i64) -> Result<(), StoreError> {
-        self.prepare_cached("UPDATE users SET failures = 0 WHERE id = ?1 AND failures != 0")?
-            .execute([uid])?;
         Ok(())
     }
 
