@@ -117,6 +117,58 @@ describe("the matcher", () => {
   });
 });
 
+describe("the library crates' sentences", () => {
+  it("a library message made a sentence by sentence() (first letter up, full stop)", () => {
+    expect(translateRust("The secret is not valid base32.", "de")).toBe(
+      "Der geheime Schlüssel ist kein gültiges Base32.",
+    );
+    expect(translateRust("The secret is not valid base32.", "uk")).toBe("Секретний ключ не є коректним Base32.");
+    expect(matchRust("The file is too large (40000000 bytes; the limit is 33554432 bytes).")).toEqual({
+      key: "formats.tooLarge",
+      params: { size: "40000000", limit: "33554432" },
+    });
+    // The library's own spelling is another text (and only listed where it
+    // is part of a bigger sentence).
+    expect(matchRust("the secret is not valid base32")?.key).toBe("otpPart.secretNotBase32");
+    expect(translateRust("The secret is not valid base32", "de")).toBe("The secret is not valid base32");
+  });
+
+  it("placeholders carry the numbers into the translation", () => {
+    const big = "Image too large: 20000x15000 pixels (limit 40 megapixels).";
+    expect(matchRust(big)).toEqual({ key: "scan.tooLarge", params: { width: "20000", height: "15000", limit: "40" } });
+    expect(translateRust(big, "de")).toBe("Bild zu groß: 20000x15000 Pixel (Grenze: 40 Megapixel).");
+    expect(translateRust(big, "fr")).toBe("Image trop grande : 20000x15000 pixels (limite : 40 mégapixels).");
+    // A Debug-formatted value keeps its quotes.
+    expect(translateRust('Unsupported algorithm "MD4" (expected SHA1, SHA256 or SHA512).', "es")).toBe(
+      'Algoritmo no compatible: "MD4" (se esperaba SHA1, SHA256 o SHA512).',
+    );
+  });
+
+  it("a library message inside a bigger sentence is translated too", () => {
+    // A pasted text's line (src-tauri/src/preview.rs: "Line {n}: " and the sentence).
+    expect(translateRust("Line 3: The secret is not valid base32.", "de")).toBe(
+      "Zeile 3: Der geheime Schlüssel ist kein gültiges Base32.",
+    );
+    expect(translateRust("Line 12: Digits must be between 6 and 10, got 12.", "fr")).toBe(
+      "Ligne 12 : Le nombre de chiffres doit être compris entre 6 et 10 (reçu : 12).",
+    );
+    // A QR code's link refused (crates/app/src/import.rs): the library's own
+    // spelling, after the colon.
+    expect(translateRust("Its otpauth link is not valid: the secret is not valid base32.", "es")).toBe(
+      "Su enlace otpauth no es válido: la clave secreta no es Base32 válido.",
+    );
+    expect(translateRust("Its otpauth link is not valid: malformed URI: the label is not valid UTF-8.", "uk")).toBe(
+      "Його посилання otpauth недійсне: некоректний URI: the label is not valid UTF-8.",
+    );
+    // Three levels: the field's name is a listed part as well.
+    expect(translateRust("Unknown account type number 7.", "de")).toBe("Unbekannter Zahlenwert 7 für „Kontotyp“.");
+    // An import's reason nobody listed stays English inside the translation.
+    expect(translateRust("The file is damaged or not a valid Aegis export: db is not base64.", "fr")).toBe(
+      "Le fichier est endommagé ou n'est pas un export Aegis valide : db is not base64.",
+    );
+  });
+});
+
 describe("messageOf", () => {
   it("shows a command's sentence in the window's language", () => {
     const e = new AppError({ kind: "wrong_password", message: "Wrong password." });
