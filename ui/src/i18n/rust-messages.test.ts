@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { AppError, messageOf } from "../ipc";
+import { AppError, messageOf, type Preview, previewInLang } from "../ipc";
 import { flatten, LANGUAGES, MESSAGES, setLang } from "./index";
 import { compileRust, matchRust, rustPatterns, translateRust } from "./rust-messages";
 
@@ -166,6 +166,30 @@ describe("the library crates' sentences", () => {
     expect(translateRust("The file is damaged or not a valid Aegis export: db is not base64.", "fr")).toBe(
       "Le fichier est endommagé ou n'est pas un export Aegis valide : db is not base64.",
     );
+  });
+
+  it("a preview's reasons are shown in the window's language", () => {
+    const item = { issuer: "", name: "", kind: null, digits: null, period: null, algorithm: null };
+    const p: Preview = {
+      id: 1,
+      source: "image",
+      newCount: 1,
+      items: [
+        { ...item, status: "new", reason: null },
+        { ...item, status: "duplicate", reason: "The vault already has this account as “GitHub: ann”." },
+        { ...item, status: "unsupported", reason: "It holds no two-factor account (not an otpauth:// link)." },
+        { ...item, status: "unsupported", reason: "Something nobody listed." },
+      ],
+    };
+    expect(previewInLang(p)).toEqual(p);
+    setLang("de");
+    expect(previewInLang(p).items.map((i) => i.reason)).toEqual([
+      null,
+      "Der Tresor enthält dieses Konto bereits als „GitHub: ann“.",
+      "Darin ist kein Zwei-Faktor-Konto (kein otpauth://-Link).",
+      "Something nobody listed.",
+    ]);
+    expect(p.items[1].reason).toBe("The vault already has this account as “GitHub: ann”.");
   });
 });
 

@@ -99,6 +99,12 @@ export function messageOf(e: unknown): string {
   return String(e);
 }
 
+/** A preview with each item's reason (a Rust sentence: why it cannot be
+ *  added, or that the vault already has it) in the window's language. */
+export function previewInLang(p: Preview): Preview {
+  return { ...p, items: p.items.map((it) => (it.reason ? { ...it, reason: translateRust(it.reason) } : it)) };
+}
+
 export const api = {
   // vault
   vaultStatus: () => call<VaultStatus>("vault_status"),
@@ -143,11 +149,12 @@ export const api = {
   entryQr: (ids: string[], password: string | null = null) => call<QrImage[]>("entry_qr", { ids, password }),
 
   // adding
-  previewText: (text: string) => call<Preview>("preview_text", { text }),
-  previewImage: (bytes: Uint8Array) => call<Preview>("preview_image", { data: toBase64(bytes) }),
-  previewClipboard: () => call<Preview>("preview_clipboard_image"),
-  previewScreen: () => call<Preview>("preview_screen"),
-  previewManual: (entry: ManualEntry) => call<Preview>("preview_manual", { entry }),
+  // (an item's reason is a Rust sentence: in the window's language)
+  previewText: (text: string) => call<Preview>("preview_text", { text }).then(previewInLang),
+  previewImage: (bytes: Uint8Array) => call<Preview>("preview_image", { data: toBase64(bytes) }).then(previewInLang),
+  previewClipboard: () => call<Preview>("preview_clipboard_image").then(previewInLang),
+  previewScreen: () => call<Preview>("preview_screen").then(previewInLang),
+  previewManual: (entry: ManualEntry) => call<Preview>("preview_manual", { entry }).then(previewInLang),
   previewSave: (id: number) => call<SaveResult>("preview_save", { id }),
   previewDiscard: (id: number) => call<void>("preview_discard", { id }),
 
@@ -155,7 +162,9 @@ export const api = {
   importFormats: () => call<FormatInfo[]>("import_formats"),
   exportFormats: () => call<FormatInfo[]>("export_formats"),
   importFile: (bytes: Uint8Array, password: string | null) =>
-    call<ImportOutcome>("import_file", { data: toBase64(bytes), password }),
+    call<ImportOutcome>("import_file", { data: toBase64(bytes), password }).then((o) =>
+      o.state === "preview" ? { ...o, preview: previewInLang(o.preview) } : o,
+    ),
   /** A plain export needs the vault password (kind "password_required"
    *  without it, unless it was typed a moment ago). */
   exportFile: (format: string, password: string | null, vaultPassword: string | null = null) =>
