@@ -35,7 +35,9 @@ stage() {
   local log
   log="artifacts/stages/$(printf '%02d' $((${#stage_logs[@]} + 1))).log"
   stage_logs+=("$log")
-  if "$@" 2>&1 | tee "$log"; then
+  # Through a process substitution, not a pipe: a process a test leaves
+  # behind holding the output open must not keep the stage from ending.
+  if "$@" > >(tee "$log") 2>&1; then
     echo "=== $name: ok ($((SECONDS - start)) s)"
   else
     echo "=== $name: FAILED ($((SECONDS - start)) s)"

@@ -4,6 +4,7 @@
 mod vault_support;
 
 use std::io::{BufRead, BufReader};
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 
 use vault_support::*;
@@ -51,8 +52,15 @@ fn clock_failures_are_errors_with_nothing_on_stdout() {
 
 struct Server(Child, String);
 
+/// `faketime` runs Python as its own child: killing `faketime` alone
+/// left Python serving on, an orphan holding the test's output open (a
+/// run piped through `tee` never ended). The server is started in a
+/// process group of its own, and the whole group is killed.
 impl Drop for Server {
     fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.0.id())])
+            .status();
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -72,6 +80,7 @@ fn shifted_server(shift: &str) -> Server {
     let mut child = Command::new("faketime")
         .args(["-f", shift, "python3", "-c", script])
         .stdout(Stdio::piped())
+        .process_group(0)
         .spawn()
         .expect("faketime and python3 (scripts/deps-app.sh)");
     let mut line = String::new();

@@ -5,13 +5,21 @@
 //! under faketime is tested through `apiq clock` in the CLI's tests.)
 
 use std::io::{BufRead, BufReader};
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 struct Server(Child, String);
 
+/// `faketime` runs Python as its own child: killing `faketime` alone
+/// left Python serving on, an orphan holding the test's output open (a
+/// run piped through `tee` never ended). The server is started in a
+/// process group of its own, and the whole group is killed.
 impl Drop for Server {
     fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.0.id())])
+            .status();
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -29,6 +37,7 @@ fn shifted_server(shift: &str) -> Server {
     let mut child = Command::new("faketime")
         .args(["-f", shift, "python3", "-c", script])
         .stdout(Stdio::piped())
+        .process_group(0)
         .spawn()
         .expect("faketime and python3 (scripts/deps-app.sh)");
     let mut line = String::new();
