@@ -1,5 +1,15 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { AppError, messageOf, type Preview, previewInLang } from "../ipc";
+import {
+  AppError,
+  codesInLang,
+  deviceInLang,
+  exportWarningInLang,
+  messageOf,
+  type Preview,
+  previewInLang,
+  type SyncView,
+  syncInLang,
+} from "../ipc";
 import { flatten, LANGUAGES, MESSAGES, setLang } from "./index";
 import { compileRust, matchRust, rustPatterns, translateRust } from "./rust-messages";
 
@@ -204,5 +214,84 @@ describe("messageOf", () => {
     expect(messageOf(new Error("Wrong password."))).toBe("Wrong password.");
     setLang("pseudo");
     expect(messageOf(e)).toMatch(/^\[Wŕöñĝ ƥáššŵöŕð\. .*\]$/);
+  });
+});
+
+describe("export warnings, sync problems and the account's vault problem", () => {
+  it("an export warning keeps its account label and translates the warning", () => {
+    const icon = "GitHub (ann): The icon is not kept by Google Authenticator.";
+    expect(exportWarningInLang(icon, "en")).toBe(icon);
+    expect(exportWarningInLang(icon, "de")).toBe(
+      "GitHub (ann): Das Symbol wird nicht übernommen: Google Authenticator speichert es nicht.",
+    );
+    expect(exportWarningInLang(icon, "fr")).toBe(
+      "GitHub (ann) : L'icône n'est pas conservée : Google Authenticator ne la garde pas.",
+    );
+    // A listed part inside the warning (the otpauth list) is translated too.
+    expect(exportWarningInLang("ann: The note is not kept: an otpauth list has no notes.", "uk")).toBe(
+      "ann: Нотатка не зберігається: список otpauth не має нотаток.",
+    );
+    // Google's own labels hold ": " ("issuer: name"): the label stays whole.
+    expect(exportWarningInLang("Steam: ann: Steam Guard codes are not supported by Google Authenticator.", "uk")).toBe(
+      "Steam: ann: Google Authenticator не підтримує коди Steam Guard.",
+    );
+    expect(
+      exportWarningInLang("Bank: bob: A 60-second period is not supported (Google Authenticator uses 30 s).", "de"),
+    ).toBe("Bank: bob: Ein Zeitraum von 60 Sekunden wird nicht unterstützt (Google Authenticator verwendet 30 s).");
+    // Nothing listed: as it came.
+    expect(exportWarningInLang("ann: Something nobody listed.", "de")).toBe("ann: Something nobody listed.");
+  });
+
+  it("a sync problem in German and Ukrainian, with the skip reason and the count", () => {
+    const view: SyncView = {
+      state: "problem",
+      folder: "/sync",
+      lastSyncMs: null,
+      problem: "3 files in the sync folder were skipped; the first: /sync/apiq-x.vault: it belongs to another vault.",
+      needsNewPassword: false,
+    } as SyncView;
+    expect(syncInLang(view)).toEqual(view);
+    setLang("de");
+    expect(syncInLang(view).problem).toBe(
+      "3 Dateien im Synchronisierungsordner wurden übersprungen; die erste: /sync/apiq-x.vault: sie gehört zu einem anderen Tresor.",
+    );
+    setLang("uk");
+    expect(syncInLang(view).problem).toBe(
+      "3 файли в теці синхронізації пропущено; перший: /sync/apiq-x.vault: він належить іншому сховищу.",
+    );
+    expect(
+      syncInLang({ ...view, problem: "A file in the sync folder was skipped: /s/a.vault: damaged: bad header." })
+        .problem,
+    ).toBe("Файл у теці синхронізації пропущено: /s/a.vault: пошкоджений: bad header.");
+    expect(
+      syncInLang({
+        ...view,
+        problem: "The vault's password was changed on another device. Enter the new password to keep syncing.",
+      }).problem,
+    ).toBe("Пароль сховища змінено на іншому пристрої. Введіть новий пароль, щоб і далі синхронізувати.");
+    expect(view.problem).toMatch(/^3 files/);
+    expect(syncInLang({ ...view, problem: null }).problem).toBeNull();
+  });
+
+  it("a sync device's skip reason and the account codes' vault problem", () => {
+    setLang("de");
+    const device = { name: "", id: "", this: false, writtenMs: 0, entries: 0, file: "x.vault" };
+    expect(
+      deviceInLang({
+        ...device,
+        problem: "written by a newer version of Apiq (format 4; this program reads format 3): update Apiq here",
+      } as Parameters<typeof deviceInLang>[0]).problem,
+    ).toBe(
+      "von einer neueren Version von Apiq geschrieben (Format 4; dieses Programm liest Format 3): Aktualisieren Sie Apiq hier",
+    );
+    const codes = {
+      codes: [],
+      remaining: 0,
+      storedInVault: false,
+      vaultProblem: "The codes could not be kept in this app's vault: Wrong password. Save them another way.",
+    } as unknown as Parameters<typeof codesInLang>[0];
+    expect(codesInLang(codes).vaultProblem).toBe(
+      "Die Codes konnten nicht im Tresor dieser App gespeichert werden: Falsches Passwort. Bewahren Sie sie auf andere Weise auf.",
+    );
   });
 });

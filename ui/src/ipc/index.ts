@@ -4,8 +4,8 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { getCurrentWindow } from "@tauri-apps/api/window";
-import { t } from "../i18n";
-import { translateRust } from "../i18n/rust-messages";
+import { currentLang, type Lang, t, translate } from "../i18n";
+import { matchRust, translateRust } from "../i18n/rust-messages";
 import { toBase64 } from "./encode";
 import type {
   AccountCodes,
@@ -105,6 +105,49 @@ export function previewInLang(p: Preview): Preview {
   return { ...p, items: p.items.map((it) => (it.reason ? { ...it, reason: translateRust(it.reason) } : it)) };
 }
 
+/** An export format's warning in `lang` (the window's language unless
+ *  given). Rust writes it "{label}: {warning}", the label an account's
+ *  (which may itself hold ": ", as Google's "issuer: name" does) and the
+ *  warning a listed sentence (`rust.export.*`); the label stays as it is.
+ *  A warning that is a sentence of its own (a format's error) is
+ *  translated whole. */
+export function exportWarningInLang(w: string, lang: Lang = currentLang()): string {
+  for (let i = w.indexOf(": "); i >= 0; i = w.indexOf(": ", i + 1)) {
+    const warning = w.slice(i + 2);
+    if (matchRust(warning)?.key.startsWith("export.")) {
+      return translate(lang, "transfer.exportWarning", {
+        label: w.slice(0, i),
+        warning: translateRust(warning, lang),
+      });
+    }
+  }
+  return translateRust(w, lang);
+}
+
+/** Each export format with its warnings in the window's language. */
+export function formatsInLang(fs: FormatInfo[]): FormatInfo[] {
+  return fs.map((f) => (f.warnings.length ? { ...f, warnings: f.warnings.map((w) => exportWarningInLang(w)) } : f));
+}
+
+/** A sync status with its problem (a Rust sentence: a file skipped, the
+ *  password changed elsewhere, the folder unreachable) in the window's
+ *  language. */
+export function syncInLang(v: SyncView): SyncView {
+  return v.problem ? { ...v, problem: translateRust(v.problem) } : v;
+}
+
+/** A device of the sync folder with why its file is skipped in the
+ *  window's language (`rust.syncPart.*`). */
+export function deviceInLang(d: SyncDevice): SyncDevice {
+  return d.problem ? { ...d, problem: translateRust(d.problem) } : d;
+}
+
+/** Account recovery codes with why they could not be kept in the vault
+ *  in the window's language. */
+export function codesInLang(c: AccountCodes): AccountCodes {
+  return c.vaultProblem ? { ...c, vaultProblem: translateRust(c.vaultProblem) } : c;
+}
+
 export const api = {
   // vault
   vaultStatus: () => call<VaultStatus>("vault_status"),
@@ -160,7 +203,8 @@ export const api = {
 
   // import / export
   importFormats: () => call<FormatInfo[]>("import_formats"),
-  exportFormats: () => call<FormatInfo[]>("export_formats"),
+  /** Each format's warnings are Rust sentences: in the window's language. */
+  exportFormats: () => call<FormatInfo[]>("export_formats").then(formatsInLang),
   importFile: (bytes: Uint8Array, password: string | null) =>
     call<ImportOutcome>("import_file", { data: toBase64(bytes), password }).then((o) =>
       o.state === "preview" ? { ...o, preview: previewInLang(o.preview) } : o,
@@ -185,13 +229,15 @@ export const api = {
   saveSettings: (settings: Settings) => call<Settings>("settings_set", { settings }),
 
   // sync through a folder (the status follows as `sync-status` events)
-  syncStatus: () => call<SyncView>("sync_status"),
-  syncDevices: () => call<SyncDevice[]>("sync_devices"),
-  syncStart: (folder: string, deviceName: string | null) => call<SyncView>("sync_start", { folder, deviceName }),
-  syncNow: () => call<SyncView>("sync_now"),
+  // (a status's problem and a device's are Rust sentences: in the window's language)
+  syncStatus: () => call<SyncView>("sync_status").then(syncInLang),
+  syncDevices: () => call<SyncDevice[]>("sync_devices").then((ds) => ds.map(deviceInLang)),
+  syncStart: (folder: string, deviceName: string | null) =>
+    call<SyncView>("sync_start", { folder, deviceName }).then(syncInLang),
+  syncNow: () => call<SyncView>("sync_now").then(syncInLang),
   /** Another device changed the vault's password: take the new key with it. */
-  syncNewPassword: (password: string) => call<SyncView>("sync_new_password", { password }),
-  syncStop: () => call<SyncView>("sync_stop"),
+  syncNewPassword: (password: string) => call<SyncView>("sync_new_password", { password }).then(syncInLang),
+  syncStop: () => call<SyncView>("sync_stop").then(syncInLang),
   /** Creates this device's vault from a sync folder; a wrong password
    *  creates nothing. */
   syncJoin: (folder: string, password: string, deviceName: string | null) =>
@@ -208,12 +254,14 @@ export const api = {
   signout: () => call<AccountStatus>("account_signout"),
   twofaBegin: (password: string) => call<TwoFactorSetup>("twofa_begin", { password }),
   twofaAddToVault: () => call<EntryView>("twofa_add_to_vault"),
-  twofaEnable: (code: string) => call<AccountCodes>("twofa_enable", { code }),
+  twofaEnable: (code: string) => call<AccountCodes>("twofa_enable", { code }).then(codesInLang),
   twofaFinish: () => call<void>("twofa_finish"),
   accountCodesCopy: () => call<CopyResult>("account_codes_copy"),
   accountCodesDownload: () => saveJob("account_codes_download"),
-  accountRecoveryView: (password: string) => call<AccountCodes>("account_recovery_view", { password }),
-  accountRecoveryRegenerate: (password: string) => call<AccountCodes>("account_recovery_regenerate", { password }),
+  accountRecoveryView: (password: string) =>
+    call<AccountCodes>("account_recovery_view", { password }).then(codesInLang),
+  accountRecoveryRegenerate: (password: string) =>
+    call<AccountCodes>("account_recovery_regenerate", { password }).then(codesInLang),
   twofaDisable: (password: string) => call<AccountStatus>("twofa_disable", { password }),
   tokens: () => call<TokenView[]>("tokens_list"),
   tokenCreate: (password: string, description: string, methods: string[], expiresAt: string | null) =>
@@ -280,7 +328,7 @@ export function onUnlocked(handler: () => void): Promise<UnlistenFn> {
 
 /** The sync status changed. */
 export function onSyncStatus(handler: (v: SyncView) => void): Promise<UnlistenFn> {
-  return listen<SyncView>("sync-status", (e) => handler(e.payload));
+  return listen<SyncView>("sync-status", (e) => handler(syncInLang(e.payload)));
 }
 
 /** A sync brought changes into the vault: reload what is shown. */
