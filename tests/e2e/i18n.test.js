@@ -13,16 +13,32 @@ import { PASSWORD, all, backToCodes, click, find, findVisible, screenshot, start
 let driver;
 
 /** Elements showing text of their own that does not fit their box: clipped
- *  (overflow hidden, ellipsis) or kept on one line past the box's edge. A
- *  truncation whose full text is in the element's `title` is allowed (it is
- *  user data with a tooltip, as long account names are). */
+ *  (overflow hidden, ellipsis) or kept on one line past the box's edge, or
+ *  whose box reaches past the edge of the box that clips or scrolls it (a
+ *  button pushed out of a dialog by a wide neighbour). A truncation whose
+ *  full text is in the element's `title` is allowed (it is user data with a
+ *  tooltip, as long account names are). */
 const CUT_OFF = `
   const out = [];
+  const clipper = (el) => {
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== "visible") return a;
+    }
+    return null;
+  };
   for (const el of document.querySelectorAll("body *")) {
     const r = el.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) continue;
     const own = [...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent.trim()).join(" ").trim();
     if (!own) continue;
+    const box = clipper(el);
+    if (box) {
+      const b = box.getBoundingClientRect();
+      if (r.right > b.right + 1 || r.left < b.left - 1) {
+        out.push((el.dataset.testid || el.className || el.tagName) + ": " + own.slice(0, 60) + " (past the edge of " + (box.dataset.testid || box.className || box.tagName) + ")");
+        continue;
+      }
+    }
     const cs = getComputedStyle(el);
     const clips = cs.overflowX === "hidden" || cs.overflowX === "clip" || cs.textOverflow === "ellipsis";
     const oneLine = cs.whiteSpace === "nowrap" || cs.whiteSpace === "pre";
@@ -51,18 +67,24 @@ async function theme(name) {
   await driver.executeScript(`document.documentElement.dataset.theme = "${name}"`);
 }
 
-/** Shots of the main screens in the current language, light and dark. */
+/** Shots of the main screens in the current language, light and dark;
+ *  nothing on them cut off (the real texts, not only the pseudo-locale's:
+ *  German and Ukrainian labels once pushed the add dialog's buttons out of
+ *  it). */
 async function shootScreens(prefix) {
   for (const t of ["light", "dark"]) {
     await theme(t);
+    if (t === "light") await expectNothingCut(`${prefix} codes`);
     await screenshot(driver, `i18n-${prefix}-codes-${t}`);
     await click(driver, "main-menu");
     await click(driver, "settings-open");
     await findVisible(driver, "settings-dialog");
+    if (t === "light") await expectNothingCut(`${prefix} settings`);
     await screenshot(driver, `i18n-${prefix}-settings-${t}`);
     await backToCodes(driver, { password: PASSWORD });
     await click(driver, "add-open");
     await findVisible(driver, "add-dialog");
+    if (t === "light") await expectNothingCut(`${prefix} add`);
     await screenshot(driver, `i18n-${prefix}-add-${t}`);
     await backToCodes(driver, { password: PASSWORD });
   }

@@ -503,10 +503,11 @@ export function SettingsDialog({
           </div>
           <div class="field">
             <label for="settings-keyring-password">{t("settings.keyring")}</label>
-            <div class="row">
+            {/* Wraps: the buttons go under the field when their labels are long. */}
+            <div class="row wrap">
               <input
                 id="settings-keyring-password"
-                class="input grow"
+                class="input grow keyring-password"
                 type="password"
                 placeholder={t("common.vaultPassword")}
                 data-testid="settings-keyring-password"
