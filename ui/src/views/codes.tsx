@@ -15,9 +15,8 @@ import { t } from "../i18n";
 import { useLang } from "../i18n/root";
 
 /** Rows rendered per page of scrolling: twice a tall window's worth, so
- *  fewer rows are laid out and painted before the first code shows (with
- *  60, and WebKit painting without compositing, the first code came
- *  ≈ 450 ms later; docs/benchmarks.md). */
+ *  fewer rows are laid out and painted before the first code shows, and
+ *  the web process holds fewer (docs/benchmarks.md). */
 const PAGE = 20;
 
 export function CodesView(props: { settings: Settings; onSettings: (s: Settings) => void; onLock: () => void }) {
