@@ -99,10 +99,17 @@ export function messageOf(e: unknown): string {
   return String(e);
 }
 
+/** `o` with its field `k` (a Rust sentence, when set) in the window's
+ *  language. */
+function fieldInLang<T, K extends keyof T>(o: T, k: K): T {
+  const v = o[k];
+  return typeof v === "string" && v ? { ...o, [k]: translateRust(v) } : o;
+}
+
 /** A preview with each item's reason (a Rust sentence: why it cannot be
  *  added, or that the vault already has it) in the window's language. */
 export function previewInLang(p: Preview): Preview {
-  return { ...p, items: p.items.map((it) => (it.reason ? { ...it, reason: translateRust(it.reason) } : it)) };
+  return { ...p, items: p.items.map((it) => fieldInLang(it, "reason")) };
 }
 
 /** An export format's warning in `lang` (the window's language unless
@@ -133,19 +140,19 @@ export function formatsInLang(fs: FormatInfo[]): FormatInfo[] {
  *  password changed elsewhere, the folder unreachable) in the window's
  *  language. */
 export function syncInLang(v: SyncView): SyncView {
-  return v.problem ? { ...v, problem: translateRust(v.problem) } : v;
+  return fieldInLang(v, "problem");
 }
 
 /** A device of the sync folder with why its file is skipped in the
  *  window's language (`rust.syncPart.*`). */
 export function deviceInLang(d: SyncDevice): SyncDevice {
-  return d.problem ? { ...d, problem: translateRust(d.problem) } : d;
+  return fieldInLang(d, "problem");
 }
 
 /** Account recovery codes with why they could not be kept in the vault
  *  in the window's language. */
 export function codesInLang(c: AccountCodes): AccountCodes {
-  return c.vaultProblem ? { ...c, vaultProblem: translateRust(c.vaultProblem) } : c;
+  return fieldInLang(c, "vaultProblem");
 }
 
 export const api = {

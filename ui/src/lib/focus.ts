@@ -8,6 +8,8 @@
 // loaded" in the settings e2e, issue 17). Focus is therefore set in the
 // same task as the render that shows the field, before anything else can
 // happen, and never taken from a field inside the same container.
+import type { RefObject } from "preact";
+import { useLayoutEffect, useState } from "preact/hooks";
 
 /** A ref callback that focuses its element once, as it is mounted. Stable
  *  (module-level), so Preact calls it on mount and unmount only. */
@@ -30,4 +32,35 @@ export function focusFirstField(container: HTMLElement | null): void {
   const first =
     marked ?? [...container.querySelectorAll<HTMLElement>("input, textarea, select, button.primary")].find(usable);
   first?.focus();
+}
+
+/** Busy state for a section whose buttons are disabled while an action
+ *  runs. Disabling drops the focus, and the action may remove the button
+ *  that had it (a removed pack's Remove): when the action ends the focus
+ *  goes back to `target`, unless the person has gone on to a control
+ *  outside `section` meanwhile. It moves in a layout effect, in the render
+ *  that enables the buttons, so no frame (and no test reading the focus)
+ *  sees it lost. `run` marks the section busy for the time of `work`. */
+export function useBusyFocus(
+  section: RefObject<HTMLElement>,
+  target: RefObject<HTMLElement>,
+): { busy: boolean; run: (work: () => Promise<void>) => Promise<void> } {
+  const [busy, setBusy] = useState(false);
+  const [refocus, setRefocus] = useState(false);
+  useLayoutEffect(() => {
+    if (!refocus || busy) return;
+    setRefocus(false);
+    const a = document.activeElement;
+    if (!a || a === document.body || section.current?.contains(a)) target.current?.focus();
+  }, [refocus, busy]);
+  async function run(work: () => Promise<void>) {
+    setBusy(true);
+    try {
+      await work();
+    } finally {
+      setBusy(false);
+      setRefocus(true);
+    }
+  }
+  return { busy, run };
 }

@@ -1,10 +1,11 @@
 // Editing an entry's labels and its own icon, and showing entries as QR
 // codes to move them to a phone (only after the confirmation in the code
 // list).
-import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { AppError, api, messageOf, type EntryView, type QrImage } from "../ipc";
 import { Dialog } from "../components/dialog";
 import { Icon } from "../components/icons";
+import { useBusyFocus } from "../lib/focus";
 import { PasswordConfirm } from "./account";
 import { Avatar } from "./entry-row";
 import { t } from "../i18n";
@@ -19,41 +20,28 @@ const MAX_ICON_FILE_MB = 16;
  *  Rust side refuses is said here and changes nothing. */
 function IconField({ entry, onChanged }: { entry: EntryView; onChanged: () => void }) {
   const [key, setKey] = useState(entry.icon);
-  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState("");
   const fileRef = useRef<HTMLInputElement>(null);
   const chooseRef = useRef<HTMLButtonElement>(null);
   const fieldRef = useRef<HTMLFieldSetElement>(null);
-  // While a change runs its buttons are disabled, which drops the focus,
-  // and Remove icon goes away after it: the keyboard comes back to Choose
-  // image once the buttons are enabled again (unless the person has gone
-  // on to another field meanwhile).
-  // A layout effect: the focus moves in the render that enables the buttons,
-  // so no frame (and no test reading the focus) sees it lost.
-  const [refocus, setRefocus] = useState(false);
-  useLayoutEffect(() => {
-    if (!refocus || busy) return;
-    setRefocus(false);
-    const a = document.activeElement;
-    if (!a || a === document.body || fieldRef.current?.contains(a)) chooseRef.current?.focus();
-  }, [refocus, busy]);
+  // The keyboard comes back to Choose image after a change (Remove icon
+  // goes away after one).
+  const { busy, run } = useBusyFocus(fieldRef, chooseRef);
 
-  async function change(run: () => Promise<EntryView>, done: string) {
-    setBusy(true);
-    setError(null);
-    setStatus("");
-    try {
-      const e = await run();
-      setKey(e.icon);
-      setStatus(done);
-      onChanged();
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-      setRefocus(true);
-    }
+  function change(act: () => Promise<EntryView>, done: string) {
+    return run(async () => {
+      setError(null);
+      setStatus("");
+      try {
+        const e = await act();
+        setKey(e.icon);
+        setStatus(done);
+        onChanged();
+      } catch (err) {
+        setError(messageOf(err));
+      }
+    });
   }
 
   async function pick(files: FileList | null) {

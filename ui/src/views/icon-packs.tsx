@@ -1,8 +1,9 @@
 // Settings > Icon packs: Aegis icon packs imported from a ZIP (checked and
 // kept by the Rust side, crates/app/src/icon_pack.rs), listed and removed.
-import { useLayoutEffect, useRef, useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import { api, messageOf, type IconPackView } from "../ipc";
 import { useToast } from "../components/toast";
+import { useBusyFocus } from "../lib/focus";
 import { icons } from "../lib/icons-load";
 import { Icon } from "../components/icons";
 import { t } from "../i18n";
@@ -17,24 +18,23 @@ const MAX_PACK_MB = 64;
 export function IconPacks({ initial }: { initial: IconPackView[] }) {
   const toast = useToast();
   const [packs, setPacks] = useState(initial);
-  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const fileRef = useRef<HTMLInputElement>(null);
   const importRef = useRef<HTMLButtonElement>(null);
   const sectionRef = useRef<HTMLDivElement>(null);
-  // While an import or a removal runs the buttons are disabled, which drops
-  // the focus, and a removed pack's button goes away: the keyboard comes
-  // back to Import once it is enabled again (unless the person has gone on
-  // to another control meanwhile).
-  // A layout effect: the focus moves in the render that enables the buttons,
-  // so no frame (and no test reading the focus) sees it lost.
-  const [refocus, setRefocus] = useState(false);
-  useLayoutEffect(() => {
-    if (!refocus || busy) return;
-    setRefocus(false);
-    const a = document.activeElement;
-    if (!a || a === document.body || sectionRef.current?.contains(a)) importRef.current?.focus();
-  }, [refocus, busy]);
+  // The keyboard comes back to Import after an import or a removal.
+  const { busy, run } = useBusyFocus(sectionRef, importRef);
+
+  /** Runs an import or a removal, saying inline why it failed. */
+  const act = (work: () => Promise<void>) =>
+    run(async () => {
+      setError(null);
+      try {
+        await work();
+      } catch (e) {
+        setError(messageOf(e));
+      }
+    });
 
   /** The list again, for this section and for the rows' icons. */
   async function refresh() {
@@ -51,32 +51,19 @@ export function IconPacks({ initial }: { initial: IconPackView[] }) {
       setError(t("settings.iconPackTooLarge", { max: MAX_PACK_MB }));
       return;
     }
-    setBusy(true);
-    try {
+    await act(async () => {
       const pack = await api.importIconPack(new Uint8Array(await f.arrayBuffer()));
       toast({ text: t("settings.iconPackImported", { name: pack.name, count: pack.icons }), ms: 6000 });
       await refresh();
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-      setRefocus(true);
-    }
+    });
   }
 
-  async function remove(p: IconPackView) {
-    setError(null);
-    setBusy(true);
-    try {
+  function remove(p: IconPackView) {
+    return act(async () => {
       await api.removeIconPack(p.uuid);
       toast({ text: t("settings.iconPackRemoved", { name: p.name }) });
       await refresh();
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-      setRefocus(true);
-    }
+    });
   }
 
   return (
