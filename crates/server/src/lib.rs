@@ -38,6 +38,7 @@ mod error;
 mod http;
 mod params;
 mod password;
+mod slots;
 mod store;
 mod throttle;
 mod totp;
@@ -53,6 +54,11 @@ pub use error::{ApiError, ServerError, StoreError};
 pub use http::{router, OPENAPI_JSON};
 pub use store::Database;
 
+/// This machine's CPUs (as many as this process may use), at least 1.
+fn cpus() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
 /// How to run the server. [`Config::new`] gives the defaults.
 #[derive(Clone)]
 pub struct Config {
@@ -65,6 +71,11 @@ pub struct Config {
     /// Hashing threads: Argon2id hashes computed at once (default: the
     /// number of CPUs).
     pub hash_threads: usize,
+    /// A folder of hashing slots shared by the instances on this machine
+    /// (`--hash-slots`): together they hash at most as many passwords at
+    /// once as it has CPUs (see `slots`). Default: none, each instance
+    /// hashes on its own `hash_threads`.
+    pub hash_slots: Option<PathBuf>,
     /// Each hashing thread keeps its 19 MiB of Argon2 working memory between
     /// hashes (default: yes, what a server under sign-in load needs). The
     /// desktop app's bundled backend, which hashes a few times a day, gives
@@ -119,10 +130,9 @@ impl Config {
         Config {
             key,
             database,
-            hash_threads: std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(2),
+            hash_threads: cpus(),
             hash_queue: 64,
+            hash_slots: None,
             keep_hash_memory: true,
             db_pool: 4,
             body_limit: 64 * 1024,
@@ -157,10 +167,18 @@ impl AppState {
     pub fn new(config: Config) -> Result<Self, ServerError> {
         let key = crypto::ServerKey::load(&config.key)?;
         let store = store::Store::open(&config.database, config.db_pool)?;
+        let slots = match &config.hash_slots {
+            Some(dir) => Some(
+                slots::HashSlots::open(dir, cpus())
+                    .map_err(|e| ServerError::Io(std::io::Error::other(e)))?,
+            ),
+            None => None,
+        };
         let hasher = password::Hasher::new(
             config.hash_threads,
             config.hash_queue,
             config.keep_hash_memory,
+            slots.as_ref(),
         );
         Ok(AppState {
             inner: Arc::new(Inner {

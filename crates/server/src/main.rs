@@ -61,6 +61,11 @@ struct Args {
     /// Argon2id hashes computed at once (default: number of CPUs).
     #[arg(long)]
     hash_threads: Option<usize>,
+    /// A folder of hashing slots shared by the instances on this machine
+    /// (created 0700 when missing): together they hash at most as many
+    /// passwords at once as it has CPUs, whatever their --hash-threads.
+    #[arg(long, value_name = "DIR")]
+    hash_slots: Option<PathBuf>,
     /// Passwords that may wait for a hashing thread before requests are
     /// answered "busy" (704) (default 64).
     #[arg(long)]
@@ -128,6 +133,9 @@ fn run() -> anyhow::Result<()> {
     }
     if let Some(n) = args.hash_threads {
         config.hash_threads = n.max(1);
+    }
+    if let Some(dir) = args.hash_slots {
+        config.hash_slots = Some(dir);
     }
     if let Some(n) = args.signup_limit {
         config.signup_max_per_addr = n.max(1);

@@ -14,6 +14,7 @@ use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use crate::error::ApiError;
+use crate::slots::{HashSlots, ThreadSlots};
 
 /// Argon2id parameters of the contract.
 pub const M_COST_KIB: u32 = 19 * 1024;
@@ -136,13 +137,25 @@ fn lower_priority() {
 impl Hasher {
     /// A pool of `threads` hashing threads (at least 1) with at most
     /// `max_waiting` jobs waiting for one (at least 1), each keeping its
-    /// working memory between hashes or not (`keep_memory`). Computes the
-    /// dummy hash.
-    pub fn new(threads: usize, max_waiting: usize, keep_memory: bool) -> Self {
+    /// working memory between hashes or not (`keep_memory`), and hashing
+    /// only while it holds one of `slots` when given (shared with the other
+    /// instances on this machine). Computes the dummy hash.
+    pub fn new(
+        threads: usize,
+        max_waiting: usize,
+        keep_memory: bool,
+        slots: Option<&HashSlots>,
+    ) -> Self {
         let (tx, rx) = std::sync::mpsc::channel::<Job>();
         let rx = Arc::new(Mutex::new(rx));
         for i in 0..threads.max(1) {
             let rx = rx.clone();
+            // Instances' threads wait on different slots: spread by process.
+            let mine = slots.and_then(|s| {
+                s.for_thread(std::process::id() as usize + i)
+                    .map_err(|e| tracing::error!(error = %e, "hashing without a slot"))
+                    .ok()
+            });
             let spawned = std::thread::Builder::new()
                 .name(format!("apiq-argon2-{i}"))
                 .spawn(move || {
@@ -156,6 +169,7 @@ impl Hasher {
                         match job {
                             // A panicking job must not take its thread down.
                             Ok(job) => {
+                                let _slot = mine.as_ref().and_then(ThreadSlots::acquire);
                                 let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
                             }
                             Err(_) => return, // every Hasher dropped
@@ -236,7 +250,7 @@ mod tests {
     /// bundled backend's) hashes and verifies the same.
     #[tokio::test]
     async fn a_pool_keeping_no_memory_hashes_the_same() {
-        let h = Hasher::new(1, 64, false);
+        let h = Hasher::new(1, 64, false, None);
         let phc = h.hash(Zeroizing::new("pw".into())).await.unwrap();
         assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
         assert!(h
@@ -247,7 +261,7 @@ mod tests {
             .verify(Zeroizing::new("px".into()), Some(phc))
             .await
             .unwrap());
-        let kept = Hasher::new(1, 64, true);
+        let kept = Hasher::new(1, 64, true, None);
         let phc = kept.hash(Zeroizing::new("pw".into())).await.unwrap();
         assert!(h
             .verify(Zeroizing::new("pw".into()), Some(phc))
@@ -257,7 +271,7 @@ mod tests {
 
     #[tokio::test]
     async fn hashes_verify_and_carry_the_contract_parameters() {
-        let h = Hasher::new(1, 64, true);
+        let h = Hasher::new(1, 64, true, None);
         let phc = h
             .hash(Zeroizing::new("correct horse".into()))
             .await

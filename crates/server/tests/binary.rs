@@ -369,3 +369,111 @@ fn run_flow(url: &str, pw: &str) -> Vec<String> {
         secrets
     })
 }
+
+/// Two instances sharing `--hash-slots`: while every slot is held (here by
+/// the test, as a third instance hashing would), neither hashes; a slot
+/// released lets their passwords through, one after the other.
+#[test]
+fn instances_sharing_hashing_slots_wait_for_a_free_slot() {
+    let dir = tempfile::tempdir().unwrap();
+    let slots = dir.path().join("slots");
+    let mut children = Vec::new();
+    let mut urls = Vec::new();
+    for name in ["a.db", "b.db"] {
+        let db = dir.path().join(name);
+        let (line, child) = start(&[
+            "--db".as_ref(),
+            db.as_os_str(),
+            "--listen".as_ref(),
+            "127.0.0.1:0".as_ref(),
+            "--hash-slots".as_ref(),
+            slots.as_os_str(),
+        ]);
+        urls.push(
+            line.strip_prefix("listening on ")
+                .unwrap_or_else(|| panic!("first line: {line:?}"))
+                .to_owned(),
+        );
+        children.push(child);
+    }
+    let mut held = Vec::new();
+    for entry in std::fs::read_dir(&slots).unwrap() {
+        let path = entry.unwrap().path();
+        if !path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("slot-")
+        {
+            continue;
+        }
+        let file = std::fs::File::open(path).unwrap();
+        file.lock().unwrap();
+        held.push(file);
+    }
+    assert_eq!(
+        held.len(),
+        std::thread::available_parallelism().unwrap().get(),
+        "one slot per CPU"
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let http = reqwest::Client::new();
+        let mut calls = tokio::task::JoinSet::new();
+        for url in &urls {
+            let req = http
+                .post(format!("{url}/1.0/users/registration/rest/createaccount"))
+                .form(&[("email", "slot@x.io"), ("password", "slot-password-1")]);
+            calls.spawn(async move {
+                let r: Value = req.send().await.unwrap().json().await.unwrap();
+                r
+            });
+        }
+        // A hash takes tens of milliseconds; with every slot held none may
+        // end, however long this waits.
+        let early = tokio::time::timeout(std::time::Duration::from_millis(700), calls.join_next());
+        assert!(
+            early.await.is_err(),
+            "a password was hashed while every slot was held"
+        );
+        held.truncate(held.len() - 1);
+        for _ in 0..2 {
+            let r = calls.join_next().await.unwrap().unwrap();
+            assert_eq!(r["result"], 0, "{r}");
+        }
+    });
+    for mut child in children {
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+}
+
+#[test]
+fn a_hashing_slots_folder_open_to_others_is_one_error_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let slots = dir.path().join("slots");
+    std::fs::create_dir(&slots).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&slots, std::fs::Permissions::from_mode(0o777)).unwrap();
+    }
+    let out = bin()
+        .arg("--db")
+        .arg(dir.path().join("a.db"))
+        .arg("--hash-slots")
+        .arg(&slots)
+        .args(["--listen", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("error: ") && err.contains("writable by other users"),
+        "{err}"
+    );
+}
