@@ -850,6 +850,32 @@ async fn an_address_is_limited_across_accounts() {
     assert_eq!(s.signin("n9@x.io", "wrong password").await["result"], 701);
 }
 
+/// A right password settles its check: the address's failed-attempt slot
+/// comes back and the account's check in flight ends, so sign-ins that
+/// succeed are never throttled or "busy" however many there are (on
+/// PostgreSQL these changes and the new session are one statement).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn right_passwords_give_their_attempt_slots_back() {
+    let s = start_with(|c| {
+        c.addr_max_failures = 2;
+        c.addr_window = 60;
+    })
+    .await;
+    s.signup("back@x.io", PW).await;
+    for _ in 0..8 {
+        let r = s.signin("back@x.io", PW).await;
+        assert_eq!(r["result"], 0, "{r}");
+        assert_eq!(
+            s.userinfo(r["session"].as_str().unwrap()).await["result"],
+            0
+        );
+    }
+    for _ in 0..2 {
+        assert_eq!(s.signin("back@x.io", "wrong password").await["result"], 701);
+    }
+    assert_eq!(s.signin("back@x.io", PW).await["result"], 704);
+}
+
 // ---- sessions ---------------------------------------------------------------
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,11 +6,11 @@ use apiq_account_proto::{self as proto, Method};
 use zeroize::Zeroizing;
 
 use super::audit::{audit, audit_threshold, log_event};
-use super::{authenticate, checked_password, ok, Cx, Reply, PENDING_ATTEMPTS};
+use super::{authenticate, checked_password, ok, Cx, Found, Reply, PENDING_ATTEMPTS};
 use crate::crypto::{self, CodeShape};
 use crate::error::ApiError;
 use crate::params::Params;
-use crate::store::{sweep_due, Checked, Claim, Consumed, Db, Limit, Sweep};
+use crate::store::{sweep_due, Checked, Claim, Consumed, Db, Limit, NewSession, Settle, Sweep};
 
 /// Logins are e-mail addresses, compared without case.
 fn normalize_login(login: &str) -> Option<String> {
@@ -79,11 +79,11 @@ pub(super) async fn create_account(cx: &Cx, p: &Params) -> Reply {
 fn new_session(
     db: &mut dyn Db,
     cfg: &crate::Config,
+    settle: Settle,
     uid: i64,
     pending: bool,
-    now: u64,
-    addr: &str,
 ) -> Result<Zeroizing<String>, ApiError> {
+    let now = settle.now;
     let value = crypto::new_session_value();
     let hash = crypto::sha256(value.as_bytes());
     let expires = now
@@ -95,9 +95,16 @@ fn new_session(
     if sweep_due(Sweep::Sessions, now) {
         db.purge_sessions(now)?;
     }
-    db.insert_session(uid, &hash, pending, now, expires)?;
     let event = if pending { "signin.pending" } else { "signin" };
-    audit(db, Some(uid), now, addr, event, "")?;
+    let new = NewSession {
+        uid,
+        hash: &hash,
+        pending,
+        expires,
+        event,
+    };
+    db.settle_and_open(&settle, &new)?;
+    log_event(Some(uid), event, "");
     Ok(value)
 }
 
@@ -112,38 +119,40 @@ pub(super) async fn signin(cx: &Cx, p: &Params) -> Reply {
     let (now, addr, st) = (cx.now, cx.addr.to_string(), cx.st.clone());
     let find = move |db: &mut dyn Db| {
         let user = match login {
-            Some(l) => db.user_by_login(&l)?,
+            Some(l) => db.user_by_login_checked(&l)?,
             None => None,
         };
         Ok(match user {
             // A right password ends the sign-in (and clears the failure
             // counter) unless a second factor is still to come.
-            Some(u) => {
-                let done = u.totp_secret.is_none();
-                (
-                    Checked::User(u.id),
-                    Some(u.password_hash.clone()),
-                    done,
-                    Some(u),
-                )
-            }
-            None => (Checked::Unknown(unknown), None, false, None),
+            Some((u, seen)) => Found {
+                who: Checked::User(u.id),
+                phc: Some(u.password_hash.clone()),
+                clears: u.totp_secret.is_none(),
+                seen: Some(seen),
+                extra: Some(u),
+            },
+            None => Found {
+                who: Checked::Unknown(unknown),
+                phc: None,
+                clears: false,
+                seen: None,
+                extra: None,
+            },
         })
     };
     let (session, two_factor) = checked_password(
         cx,
         password,
         find,
-        move |db, matched, failures, user| match user {
+        move |db, settle, matched, user| match user {
             Some(u) if matched => {
                 let two_factor = u.totp_secret.is_some();
                 let cfg = &st.inner.config;
-                Ok((
-                    new_session(db, cfg, u.id, two_factor, now, &addr)?,
-                    two_factor,
-                ))
+                Ok((new_session(db, cfg, settle, u.id, two_factor)?, two_factor))
             }
             Some(u) => {
+                let failures = db.settle(&settle)?;
                 audit(
                     db,
                     Some(u.id),
@@ -156,6 +165,7 @@ pub(super) async fn signin(cx: &Cx, p: &Params) -> Reply {
                 Err(ApiError::AuthFailed)
             }
             None => {
+                db.settle(&settle)?;
                 log_event(None, "signin.failed", "unknown login");
                 Err(ApiError::AuthFailed)
             }

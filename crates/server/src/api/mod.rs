@@ -22,7 +22,9 @@ use serde::Serialize;
 use crate::crypto;
 use crate::error::ApiError;
 use crate::params::Params;
-use crate::store::{CheckClaim, Checked, Db, Limit, SessionRow, Settled, TokenRow, UserRow};
+use crate::store::{
+    CheckClaim, CheckState, Checked, Db, Limit, SessionRow, Settle, Settled, TokenRow, UserRow,
+};
 use crate::AppState;
 use audit::{audit, audit_threshold};
 use zeroize::Zeroizing;
@@ -198,37 +200,49 @@ async fn auth(cx: &Cx, p: &Params, m: Method) -> Result<Principal, ApiError> {
     cx.db(move |db| authenticate(db, &st, now, &raw, m)).await
 }
 
+/// Whose password a check is of, found in its first database step.
+pub(super) struct Found<T> {
+    /// Whose checks are counted.
+    pub who: Checked,
+    /// The password hash (`None`: a login with no account, checked
+    /// against the dummy hash).
+    pub phc: Option<String>,
+    /// Whether a right password clears the failure counter (a sign-in
+    /// done).
+    pub clears: bool,
+    /// The check state when it was read in the same step (saves a read).
+    pub seen: Option<CheckState>,
+    /// Anything the caller wants back.
+    pub extra: T,
+}
+
 /// Checks a password with the attempt claimed **before** the hash is
-/// computed, so parallel guesses cannot all pass one window. `find` names
-/// whose password it is ([`Checked`]), its hash (`None`: a login with no
-/// account, checked against the dummy hash), whether a right password
-/// clears the failure counter (a sign-in done) and anything the caller
-/// wants back; in the same database step a failed-attempt slot of this address is
-/// claimed, then a check of that account ([`Db::claim_check`]: busy when as
-/// many checks as it may have are in flight, throttled when it must wait).
-/// After the hash one more step settles the check (a right password gives
-/// the address slot back; a wrong one keeps it and counts a failure) and,
-/// in that same step, runs `then` with whether it matched, the failure
-/// counter after it, and `find`'s extra; its result is returned.
+/// computed, so parallel guesses cannot all pass one window. `find` says
+/// whose password it is ([`Found`]); in the same database step a
+/// failed-attempt slot of this address is claimed, then a check of that
+/// account ([`Db::claim_check`]: busy when as many checks as it may have
+/// are in flight, throttled when it must wait). After the hash, one more
+/// step runs `then` with the check to settle ([`Settle`], which `then`
+/// settles with what follows from it: [`Db::settle`], or
+/// [`Db::settle_and_open`] for a sign-in), whether the password matched,
+/// and `find`'s extra; its result is returned.
 async fn checked_password<T: Send + 'static, R: Send + 'static>(
     cx: &Cx,
     password: Zeroizing<String>,
-    find: impl FnOnce(&mut dyn Db) -> Result<(Checked, Option<String>, bool, T), ApiError>
-        + Send
-        + 'static,
-    then: impl FnOnce(&mut dyn Db, bool, u32, T) -> Result<R, ApiError> + Send + 'static,
+    find: impl FnOnce(&mut dyn Db) -> Result<Found<T>, ApiError> + Send + 'static,
+    then: impl FnOnce(&mut dyn Db, Settle, bool, T) -> Result<R, ApiError> + Send + 'static,
 ) -> Result<R, ApiError> {
     let (max, window) = cx.limit_of(Limit::Failures);
     let (addr, now) = (cx.addr.to_string(), cx.now);
     let addr2 = addr.clone();
-    let (who, phc, clears, extra) = cx
+    let found = cx
         .db(move |db| {
-            let (who, phc, clears, extra) = find(db)?;
+            let found = find(db)?;
             if let Some(retry_after) = db.address_take(Limit::Failures, &addr, now, max, window)? {
                 return Err(ApiError::TooManyAttempts { retry_after });
             }
-            let refusal = match db.claim_check(&who, now)? {
-                CheckClaim::Allowed => return Ok((who, phc, clears, extra)),
+            let refusal = match db.claim_check(&found.who, found.seen, now)? {
+                CheckClaim::Allowed => return Ok(found),
                 CheckClaim::Busy => ApiError::Busy { retry_after: 1 },
                 CheckClaim::Wait(retry_after) => ApiError::TooManyAttempts { retry_after },
             };
@@ -236,23 +250,28 @@ async fn checked_password<T: Send + 'static, R: Send + 'static>(
             Err(refusal)
         })
         .await?;
-    let verified = cx.st.inner.hasher.verify(password, phc).await;
-    let failed = matches!(verified, Ok(false));
+    let verified = cx.st.inner.hasher.verify(password, found.phc).await;
+    let how = match (&verified, found.clears) {
+        (Ok(false), _) => Settled::Failed,
+        (Ok(true), true) => Settled::Cleared,
+        // A hashing error neither counts a failure nor clears the counter.
+        (Ok(true), false) | (Err(_), _) => Settled::Passed,
+    };
+    let settle = Settle {
+        who: found.who,
+        how,
+        now,
+        address: addr2,
+    };
     // The check is settled and what follows from its outcome (a session,
-    // an audit line) is written in the same trip to the database: one
-    // trip fewer per sign-in, which on a shared database server is CPU
-    // the hashing gets back.
-    cx.db(move |db| {
-        let how = match (failed, clears) {
-            (true, _) => Settled::Failed,
-            (false, true) => Settled::Cleared,
-            (false, false) => Settled::Passed,
-        };
-        let failures = db.settle_check(&who, how, now)?;
-        if !failed {
-            db.address_give_back(Limit::Failures, &addr2)?;
+    // an audit line) is written in the same trip to the database.
+    let extra = found.extra;
+    cx.db(move |db| match verified {
+        Ok(matched) => then(db, settle, matched, extra),
+        Err(e) => {
+            db.settle(&settle)?;
+            Err(e)
         }
-        then(db, verified?, failures, extra)
     })
     .await
 }
@@ -261,13 +280,20 @@ async fn checked_password<T: Send + 'static, R: Send + 'static>(
 /// against the account and the address like a failed sign-in.
 async fn check_password(cx: &Cx, user: &UserRow, p: &Params) -> Result<(), ApiError> {
     let password = p.secret("password")?;
-    let (who, phc) = (Checked::User(user.id), Some(user.password_hash.clone()));
+    let found = Found {
+        who: Checked::User(user.id),
+        phc: Some(user.password_hash.clone()),
+        clears: false,
+        seen: None,
+        extra: (),
+    };
     let (uid, now, addr) = (user.id, cx.now, cx.addr.to_string());
     checked_password(
         cx,
         password,
-        move |_| Ok((who, phc, false, ())),
-        move |db, ok, failures, ()| {
+        move |_| Ok(found),
+        move |db, settle, ok, ()| {
+            let failures = db.settle(&settle)?;
             if ok {
                 return Ok(());
             }

@@ -24,8 +24,9 @@ use postgres::types::ToSql;
 use postgres::Row;
 
 use super::{
-    id_filter, sweep_due, AuditRow, CheckState, Checked, Db, NewCode, RecoveryRow, SessionRow,
-    Settled, Sweep, TokenRow, UserRow, TOKEN_COLS, UNKNOWN_LOGIN_TTL,
+    id_filter, settle_and_open_in_steps, sweep_due, AuditRow, CheckState, Checked, Db, Limit,
+    NewCode, NewSession, RecoveryRow, SessionRow, Settle, Settled, Sweep, TokenRow, UserRow,
+    TOKEN_COLS, UNKNOWN_LOGIN_TTL,
 };
 use crate::error::StoreError;
 
@@ -44,6 +45,15 @@ fn user_at(r: &Row, i: usize) -> UserRow {
         password_hash: r.get(i + 3),
         totp_secret: r.get(i + 4),
         totp_pending: r.get(i + 5),
+    }
+}
+
+fn check_at(r: &Row, i: usize) -> CheckState {
+    CheckState {
+        failures: r.get::<_, i64>(i) as u32,
+        last_failure: r.get::<_, i64>(i + 1) as u64,
+        checks: r.get::<_, i64>(i + 2) as u32,
+        since: r.get::<_, i64>(i + 3) as u64,
     }
 }
 
@@ -96,6 +106,20 @@ impl Db for Conn {
             .map(|r| user_at(&r, 0)))
     }
 
+    fn user_by_login_checked(
+        &mut self,
+        login: &str,
+    ) -> Result<Option<(UserRow, CheckState)>, StoreError> {
+        Ok(self
+            .opt(
+                "SELECT u.id, u.login, u.name, u.password_hash, u.totp_secret, u.totp_pending,
+                        u.failures, u.last_failure, u.checks, u.checks_since
+                 FROM users u WHERE u.login = $1",
+                &[&login],
+            )?
+            .map(|r| (user_at(&r, 0), check_at(&r, 6))))
+    }
+
     fn failure_state(&mut self, uid: i64) -> Result<Option<(u32, u64)>, StoreError> {
         Ok(self
             .opt(
@@ -131,12 +155,7 @@ impl Db for Conn {
                 )?
             }
         };
-        Ok(row.map(|r| CheckState {
-            failures: r.get::<_, i64>(0) as u32,
-            last_failure: r.get::<_, i64>(1) as u64,
-            checks: r.get::<_, i64>(2) as u32,
-            since: r.get::<_, i64>(3) as u64,
-        }))
+        Ok(row.map(|r| check_at(&r, 0)))
     }
 
     fn cas_checks(
@@ -197,6 +216,43 @@ impl Db for Conn {
             }
         };
         Ok(row.map(|r| r.get::<_, i64>(0) as u32).unwrap_or(0))
+    }
+
+    fn settle_and_open(&mut self, s: &Settle, new: &NewSession<'_>) -> Result<i64, StoreError> {
+        if s.how == Settled::Failed || !matches!(s.who, Checked::User(uid) if uid == new.uid) {
+            return settle_and_open_in_steps(self, s, new);
+        }
+        // Data-modifying CTEs all run, once, in the statement's one
+        // transaction: the same four changes as the steps, atomically.
+        Ok(self
+            .one(
+                "WITH settled AS (
+                   UPDATE users SET checks = GREATEST(checks - 1, 0),
+                     failures = CASE WHEN $2 THEN 0 ELSE failures END
+                   WHERE id = $1),
+                 given_back AS (
+                   UPDATE address_limits SET count = count - 1
+                   WHERE kind = $3 AND address = $4 AND count > 0),
+                 opened AS (
+                   INSERT INTO sessions (user_id, token_hash, pending, created, last_used, expires)
+                   VALUES ($1, $5, $6, $7, $7, $8) RETURNING id),
+                 logged AS (
+                   INSERT INTO audit (user_id, at, event, address, detail)
+                   VALUES ($1, $7, $9, $4, ''))
+                 SELECT id FROM opened",
+                &[
+                    &new.uid,
+                    &(s.how == Settled::Cleared),
+                    &Limit::Failures.key(),
+                    &s.address,
+                    &&new.hash[..],
+                    &new.pending,
+                    &u(s.now),
+                    &u(new.expires),
+                    &new.event,
+                ],
+            )?
+            .get(0))
     }
 
     fn address_state(
