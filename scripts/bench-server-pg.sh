@@ -130,7 +130,8 @@ python3 scripts/cpu-split.py snap "$WORK/cpu1"
 ARGON2_AFTER=$(argon2_rate "$(nproc)")
 LOCAL_ARGON2=$(echo "$ARGON2_BEFORE $ARGON2_AFTER" | awk '{printf "%.1f", ($1 + $2) / 2}')
 S3=$(cat "$WORK"/w_s_* | rps | awk '{s += $1} END {print s}')
-echo "   $S3 req/s (Argon2id alone, $(nproc) threads: $ARGON2_BEFORE before, $ARGON2_AFTER after, mean $LOCAL_ARGON2 hashes/s)"
+echo "   $S3 req/s: $(for i in 0 1 2; do rps "$WORK/w_s_$i"; done | paste -sd' ' | sed 's| | + |g') by instance"
+echo "   (Argon2id alone, $(nproc) threads: $ARGON2_BEFORE before, $ARGON2_AFTER after, mean $LOCAL_ARGON2 hashes/s)"
 echo "   where the CPU went during the sign-ins:"
 python3 scripts/cpu-split.py diff "$WORK/cpu0" "$WORK/cpu1"
 BAD=$(bad "$WORK"/w_*)
