@@ -25,8 +25,6 @@ use std::io;
 #[cfg(unix)]
 use std::os::unix::fs::{DirBuilderExt, FileExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
 /// The slot files of one directory.
@@ -34,7 +32,6 @@ use std::time::Duration;
 pub struct HashSlots {
     files: Vec<PathBuf>,
     line: PathBuf,
-    typical: Arc<AtomicU64>,
 }
 
 impl HashSlots {
@@ -89,11 +86,7 @@ impl HashSlots {
             files.push(path);
         }
         let line = files.pop().expect("the line file was pushed last");
-        Ok(HashSlots {
-            files,
-            line,
-            typical: Arc::default(),
-        })
+        Ok(HashSlots { files, line })
     }
 
     /// The files one hashing thread locks with, its own open files (a
@@ -108,12 +101,7 @@ impl HashSlots {
             .collect::<Result<Vec<_>, _>>()?;
         let start = start % files.len();
         let line = open_slot(&self.line)?;
-        Ok(ThreadSlots {
-            files,
-            line,
-            start,
-            typical: self.typical.clone(),
-        })
+        Ok(ThreadSlots { files, line, start })
     }
 }
 
@@ -127,88 +115,85 @@ fn open_slot(path: &Path) -> Result<File, String> {
         .map_err(|e| format!("cannot open the hashing slot {}: {e}", path.display()))
 }
 
-/// The shortest and the longest sleep of the first thread in line between
-/// two looks at the slots.
-const MIN_POLL: Duration = Duration::from_micros(100);
-const MAX_POLL: Duration = Duration::from_millis(50);
+/// How often the first thread in line looks for a released slot (a slot
+/// stays idle about half of it; a hash takes some 15 ms).
+const POLL: Duration = Duration::from_micros(100);
+
+/// How long the first thread in line may be passed by threads that find a
+/// slot free on their way in (most often one that has just released it and
+/// has more work: it goes on with its memory still warm in the caches,
+/// which is worth several per cent of hashes on two CPUs). After this, a
+/// released slot goes to the thread in line: no instance is starved.
+const BARGE_WINDOW: Duration = Duration::from_millis(50);
 
 /// One thread's handles on the slots.
 pub struct ThreadSlots {
     files: Vec<File>,
     line: File,
     start: usize,
-    /// How long a hash takes here (an average), in nanoseconds; shared by
-    /// the threads of this process.
-    typical: Arc<AtomicU64>,
 }
 
 impl ThreadSlots {
-    /// Takes a free slot, or waits for one. Every taker goes through the
-    /// folder's `line` file, so a thread with more work cannot take a slot
-    /// back ahead of threads (of any instance) already waiting: whoever
-    /// holds `line` takes the next slot released. It looks at the slots
-    /// when the earliest hash running should end (the holders stamp their
-    /// start into their slot file; a hash takes about `typical`), then every
-    /// [`MIN_POLL`]: a released slot stays idle a fraction of a millisecond
-    /// at most, and one thread of the whole machine wakes a few times per
-    /// hash. `None` when locking itself fails: then the hash goes ahead
-    /// without a slot (a sign-in is not refused for it) and the error is
-    /// logged.
+    /// Takes a free slot, or waits for one. Threads that find every slot
+    /// taken queue on the folder's `line` file; the first in line stamps
+    /// the file with when it began to wait and looks at the slots every
+    /// [`POLL`], taking whichever is released first (a wait on one slot's
+    /// lock would sit idle while another is released). A thread arriving
+    /// while someone is in line takes a free slot only within
+    /// [`BARGE_WINDOW`] of that stamp. `None` when locking itself fails:
+    /// then the hash goes ahead without a slot (a sign-in is not refused
+    /// for it) and the error is logged.
     pub fn acquire(&self) -> Option<Held<'_>> {
         let turn = match self.line.try_lock() {
             Ok(()) => Ok(()),
-            Err(TryLockError::WouldBlock) => self.line.lock(),
+            Err(TryLockError::WouldBlock) => {
+                let waited = now_ns().saturating_sub(read_stamp(&self.line));
+                if Duration::from_nanos(waited) < BARGE_WINDOW {
+                    match self.try_any() {
+                        Ok(Some(held)) => return Some(held),
+                        Ok(None) => {}
+                        Err(e) => return failed(&e),
+                    }
+                }
+                self.line.lock()
+            }
             Err(TryLockError::Error(e)) => Err(e),
         };
         if let Err(e) = turn {
             return failed(&e);
         }
-        let _turn = Locked(&self.line);
+        let _turn = Held(&self.line);
+        let mut stamped = false;
         loop {
             match self.try_any() {
                 Ok(Some(held)) => return Some(held),
-                Ok(None) => std::thread::sleep(self.until_a_release()),
+                Ok(None) if !stamped => {
+                    write_stamp(&self.line, now_ns());
+                    stamped = true;
+                }
+                Ok(None) => std::thread::sleep(POLL),
                 Err(e) => return failed(&e),
             }
         }
     }
 
-    /// The first free slot from this thread's start, if any, stamped with
-    /// the time it was taken.
+    /// The first free slot from this thread's start, if any.
     fn try_any(&self) -> io::Result<Option<Held<'_>>> {
         let n = self.files.len();
         for k in 0..n {
             let file = &self.files[(self.start + k) % n];
             match file.try_lock() {
-                Ok(()) => {
-                    let now = now_ns();
-                    write_stamp(file, now);
-                    return Ok(Some(Held {
-                        _slot: Locked(file),
-                        since: now,
-                        typical: &self.typical,
-                    }));
-                }
+                Ok(()) => return Ok(Some(Held(file))),
                 Err(TryLockError::WouldBlock) => {}
                 Err(TryLockError::Error(e)) => return Err(e),
             }
         }
         Ok(None)
     }
-
-    /// How long until the earliest running hash should end, by the slots'
-    /// stamps and the typical hash time, within [`MIN_POLL`]..[`MAX_POLL`].
-    fn until_a_release(&self) -> Duration {
-        let typical = self.typical.load(Ordering::Relaxed);
-        let earliest = self.files.iter().map(read_stamp).min().unwrap_or(0);
-        let due = earliest.saturating_add(typical);
-        let wait = Duration::from_nanos(due.saturating_sub(now_ns()));
-        wait.clamp(MIN_POLL, MAX_POLL)
-    }
 }
 
-/// Stamps a slot with when it was taken. A stamp that cannot be written
-/// only makes the wait of the next in line a little less exact.
+/// Stamps the line file with when its first thread began to wait. A stamp
+/// that cannot be written only lets others pass it a little longer or less.
 fn write_stamp(file: &File, now: u64) {
     #[cfg(unix)]
     let _ = file.write_at(&now.to_le_bytes(), 0);
@@ -216,7 +201,7 @@ fn write_stamp(file: &File, now: u64) {
     let _ = (file, now);
 }
 
-/// When a slot was taken (0: not known).
+/// When the first in line began to wait (0: not known, long ago).
 fn read_stamp(file: &File) -> u64 {
     let mut stamp = [0u8; 8];
     #[cfg(unix)]
@@ -228,8 +213,8 @@ fn read_stamp(file: &File) -> u64 {
     0
 }
 
-/// Nanoseconds since the Unix epoch (the stamps of every process on the
-/// machine read the same clock).
+/// Nanoseconds since the Unix epoch (every process on the machine reads
+/// the same clock).
 fn now_ns() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -241,31 +226,15 @@ fn failed(e: &io::Error) -> Option<Held<'static>> {
     None
 }
 
-/// A lock held; released when dropped.
-struct Locked<'a>(&'a File);
+/// A lock held (a slot, or the first place in line); released when
+/// dropped.
+pub struct Held<'a>(&'a File);
 
-impl Drop for Locked<'_> {
+impl Drop for Held<'_> {
     fn drop(&mut self) {
         if let Err(e) = self.0.unlock() {
             tracing::error!(error = %e, "cannot release a hashing slot");
         }
-    }
-}
-
-/// A slot held; released when dropped, adding how long it was held to the
-/// typical hash time.
-pub struct Held<'a> {
-    _slot: Locked<'a>,
-    since: u64,
-    typical: &'a AtomicU64,
-}
-
-impl Drop for Held<'_> {
-    fn drop(&mut self) {
-        let took = now_ns().saturating_sub(self.since);
-        let old = self.typical.load(Ordering::Relaxed);
-        let new = if old == 0 { took } else { (old * 7 + took) / 8 };
-        self.typical.store(new, Ordering::Relaxed);
     }
 }
 
@@ -327,8 +296,9 @@ mod tests {
         assert!(a.try_any().unwrap().is_some());
     }
 
-    /// A thread that releases a slot and wants one again queues behind the
-    /// thread already waiting: it cannot take its slot straight back.
+    /// A thread that releases a slot and wants one again queues behind a
+    /// thread waiting longer than the barge window: it cannot take its slot
+    /// straight back.
     #[test]
     fn a_released_slot_goes_to_the_thread_already_waiting() {
         let dir = tempfile::tempdir().unwrap();
@@ -347,10 +317,12 @@ mod tests {
                 drop(held);
             })
         };
-        // Until b is in line (it holds the line's lock), a could not tell.
+        // Until b is in line (it holds the line's lock), a could not tell;
+        // then b waits past the time others may pass it.
         while slots.for_thread(0).unwrap().line.try_lock().is_ok() {
             std::thread::sleep(std::time::Duration::from_millis(5));
         }
+        std::thread::sleep(BARGE_WINDOW * 2);
         drop(held);
         let again = a.acquire();
         got.send("again").unwrap();
