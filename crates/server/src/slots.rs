@@ -11,7 +11,8 @@
 //! them while it hashes, so no more than N hashes run at once between them
 //! all, however many threads each instance has. Threads that find every
 //! slot taken queue on the `line` file, the first of them taking the first
-//! slot released.
+//! slot released; a thread that finds a slot free on its way in may pass
+//! the line only during its first [`BARGE_WINDOW`], so no instance starves.
 //!
 //! The kernel drops a lock when its holder exits, so an instance that
 //! crashes mid-hash never keeps a slot. The directory and the files must not
