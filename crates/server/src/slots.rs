@@ -70,6 +70,14 @@ impl HashSlots {
             .chain(["line".to_owned()])
         {
             let path = dir.join(name);
+            // The folder is private (checked above), so nobody else can
+            // swap a file for a link between this look and the open.
+            if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+                return Err(format!(
+                    "{} is a symbolic link: the slot files must be plain files",
+                    path.display()
+                ));
+            }
             let file = open_slot(&path)?;
             let meta = file
                 .metadata()
@@ -360,5 +368,16 @@ mod tests {
         std::fs::write(&file, b"").unwrap();
         let e = HashSlots::open(&file, 1).unwrap_err();
         assert!(e.contains("not a folder"), "{e}");
+
+        let linked = dir.path().join("linked");
+        std::fs::create_dir(&linked).unwrap();
+        std::os::unix::fs::symlink(&file, linked.join("line")).unwrap();
+        let e = HashSlots::open(&linked, 1).unwrap_err();
+        assert!(e.contains("symbolic link"), "{e}");
+        assert_eq!(
+            std::fs::read(&file).unwrap(),
+            b"",
+            "the link's target was written"
+        );
     }
 }
