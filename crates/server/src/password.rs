@@ -150,7 +150,7 @@ impl Hasher {
         let rx = Arc::new(Mutex::new(rx));
         for i in 0..threads.max(1) {
             let rx = rx.clone();
-            // Instances' threads wait on different slots: spread by process.
+            // Threads (of every instance) try the slots from different ones.
             let mine = slots.and_then(|s| {
                 s.for_thread(std::process::id() as usize + i)
                     .map_err(|e| tracing::error!(error = %e, "hashing without a slot"))

@@ -100,8 +100,8 @@ impl HashSlots {
 
     /// The files one hashing thread locks with, its own open files (a
     /// `flock` belongs to an open file, so two threads of one process
-    /// exclude each other as two processes do). `start` spreads the
-    /// threads over the slots they wait on.
+    /// exclude each other as two processes do). `start` is the slot it
+    /// tries first, so threads do not all contend for slot 0.
     pub fn for_thread(&self, start: usize) -> Result<ThreadSlots, String> {
         let files = self
             .files
@@ -153,35 +153,36 @@ impl ThreadSlots {
     /// then the hash goes ahead without a slot (a sign-in is not refused
     /// for it) and the error is logged.
     pub fn acquire(&self) -> Option<Held<'_>> {
-        let turn = match self.line.try_lock() {
-            Ok(()) => Ok(()),
+        self.wait_for_a_slot()
+            .map_err(|e| {
+                tracing::error!(error = %e, "cannot lock a hashing slot; hashing without one");
+            })
+            .ok()
+    }
+
+    fn wait_for_a_slot(&self) -> io::Result<Held<'_>> {
+        match self.line.try_lock() {
+            Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
                 let waited = now_ns().saturating_sub(read_stamp(&self.line));
                 if Duration::from_nanos(waited) < BARGE_WINDOW {
-                    match self.try_any() {
-                        Ok(Some(held)) => return Some(held),
-                        Ok(None) => {}
-                        Err(e) => return failed(&e),
+                    if let Some(held) = self.try_any()? {
+                        return Ok(held);
                     }
                 }
-                self.line.lock()
+                self.line.lock()?;
             }
-            Err(TryLockError::Error(e)) => Err(e),
-        };
-        if let Err(e) = turn {
-            return failed(&e);
+            Err(TryLockError::Error(e)) => return Err(e),
         }
         let _turn = Held(&self.line);
-        let mut stamped = false;
+        if let Some(held) = self.try_any()? {
+            return Ok(held);
+        }
+        write_stamp(&self.line, now_ns());
         loop {
-            match self.try_any() {
-                Ok(Some(held)) => return Some(held),
-                Ok(None) if !stamped => {
-                    write_stamp(&self.line, now_ns());
-                    stamped = true;
-                }
-                Ok(None) => std::thread::sleep(POLL),
-                Err(e) => return failed(&e),
+            std::thread::sleep(POLL);
+            if let Some(held) = self.try_any()? {
+                return Ok(held);
             }
         }
     }
@@ -228,11 +229,6 @@ fn now_ns() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
-}
-
-fn failed(e: &io::Error) -> Option<Held<'static>> {
-    tracing::error!(error = %e, "cannot lock a hashing slot; hashing without one");
-    None
 }
 
 /// A lock held (a slot, or the first place in line); released when
