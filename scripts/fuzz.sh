@@ -37,6 +37,13 @@ for t in "${targets[@]}"; do
     echo "fuzz: $t: $(grep -E '^Done' "$log" | tail -1)"
   else
     echo "fuzz: $t FAILED (input saved under fuzz/artifacts/$t):"
+    # The input itself, so that a failure seen only in CI's log can be
+    # replayed: `base64 -d > x && cargo fuzz run TARGET x`.
+    crash=$(ls -t "fuzz/artifacts/$t" 2>/dev/null | head -1)
+    if [ -n "$crash" ]; then
+      echo "fuzz: crashing input $crash ($(stat -c %s "fuzz/artifacts/$t/$crash") bytes; base64 of the first 3000):"
+      head -c 3000 "fuzz/artifacts/$t/$crash" | base64 -w0; echo
+    fi
     tail -30 "$log"
     status=1
   fi

@@ -49,10 +49,10 @@ stage_logs=()
 failed_logs=()
 
 # Why a stage failed, from its log: the failing tests' names and errors as
-# the test runners print them (node's spec reporter, cargo test, pytest),
-# at most 60 lines a stage.
+# the test runners print them (node's spec reporter, cargo test, pytest,
+# libFuzzer through scripts/fuzz.sh), at most 60 lines a stage.
 why() {
-  grep -E -A10 '^✖ failing tests|^test .* FAILED$|panicked at|^---- .* stdout ----|^FAILED |^E +|^error(\[|:)|^not ok' "$1" | head -60
+  grep -E -A10 '^✖ failing tests|^test .* FAILED$|panicked at|^---- .* stdout ----|^FAILED |^E +|^error(\[|:)|^not ok|^fuzz: .* FAILED|^==[0-9]+== ERROR|^SUMMARY: libFuzzer|^fuzz: crashing input' "$1" | head -60
 }
 
 # The app's crate embeds the built UI at compile time (tauri.conf.json's

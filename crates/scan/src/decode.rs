@@ -1,9 +1,14 @@
 //! Finding and decoding QR codes: image bytes → texts.
 //!
 //! Owns two promises. First, untrusted bytes are safe to hand in: the format
-//! is sniffed from the content, the declared dimensions are checked against
-//! [`MAX_PIXELS`] *before* any pixel buffer is allocated (a 40-byte PNG can
-//! claim 65535×65535), and the decoder's allocations are capped as well.
+//! is sniffed from the content, the declared dimensions are checked *before*
+//! any pixel buffer is allocated (a 40-byte PNG can claim 65535×65535), and
+//! the decoder's allocations are capped as well. Two checks: at most
+//! [`MAX_PIXELS`], and above [`ANY_FILE_PIXELS`] at most
+//! [`MAX_PIXELS_PER_BYTE`] pixels per byte of the file, because decoders
+//! allocate the whole picture before they find that the data is missing (a
+//! 31-byte GIF claiming 9609×3408 pixels made the GIF decoder take 260 MB
+//! in the fuzzer, `tests.rs`).
 //! Second, every QR code in the image is reported once, top to bottom, left
 //! to right.
 //!
@@ -43,6 +48,17 @@ use crate::ScanError;
 
 /// Largest image we decode, in pixels (100 megapixels, e.g. 10000×10000).
 pub const MAX_PIXELS: u64 = 100_000_000;
+
+/// Images up to this many pixels (4 megapixels, e.g. 2560×1600) are decoded
+/// however small their file.
+pub const ANY_FILE_PIXELS: u64 = 4 << 20;
+
+/// Above [`ANY_FILE_PIXELS`], the most pixels an image may claim per byte of
+/// its file. Real pictures stay far below it: the QR corpus's PNGs reach 282,
+/// a QR code at 120 px per module 409, a blank white 4K PNG 1,615; only a
+/// blank picture of 8K or more passes it (2,613), and it holds no code. A
+/// fuzzer's input (at most 4 KiB) so claims at most 8.4 megapixels.
+pub const MAX_PIXELS_PER_BYTE: u64 = 2048;
 
 /// Cap on what the image decoder may allocate (RGBA of [`MAX_PIXELS`] plus slack).
 const MAX_ALLOC: u64 = 4 * MAX_PIXELS + (64 << 20);
@@ -108,11 +124,19 @@ pub fn load(bytes: &[u8]) -> Result<DynamicImage, ScanError> {
     };
     // The header alone: refuse huge images before allocating anything.
     let (width, height) = reader().into_dimensions().map_err(decode_err)?;
-    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > MAX_PIXELS {
         return Err(ScanError::TooLarge {
             width,
             height,
             limit: (MAX_PIXELS / 1_000_000) as u32,
+        });
+    }
+    if pixels > ANY_FILE_PIXELS && pixels > MAX_PIXELS_PER_BYTE.saturating_mul(bytes.len() as u64) {
+        return Err(ScanError::TooLargeForFile {
+            width,
+            height,
+            bytes: bytes.len(),
         });
     }
     let mut limits = Limits::default();

@@ -27,6 +27,19 @@ pub enum ScanError {
         /// The limit, in millions of pixels.
         limit: u32,
     },
+    /// The image claims more pixels than its file could hold: truncated,
+    /// blank or a decompression bomb (see [`MAX_PIXELS_PER_BYTE`](crate::decode::MAX_PIXELS_PER_BYTE)).
+    #[error(
+        "image too large for its file: {width}x{height} pixels in {bytes} bytes (damaged, blank or a decompression bomb)"
+    )]
+    TooLargeForFile {
+        /// Declared width in pixels.
+        width: u32,
+        /// Declared height in pixels.
+        height: u32,
+        /// The file's size in bytes.
+        bytes: usize,
+    },
     /// The text does not fit in a QR code (at most 2953 bytes at the lowest error correction).
     #[error("text too long for a QR code ({len} bytes)")]
     TextTooLong {

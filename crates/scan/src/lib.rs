@@ -2,7 +2,8 @@
 //!
 //! Reading: [`decode_bytes`] takes untrusted image bytes (PNG, JPEG, WebP,
 //! GIF, BMP; the format is sniffed from the content), refuses images over
-//! [`MAX_PIXELS`] before allocating them, and returns the text of every QR
+//! [`MAX_PIXELS`], or claiming more pixels than their file could hold,
+//! before allocating them, and returns the text of every QR
 //! code found: each text once, top to bottom then left to right. No code
 //! found is `Ok(vec![])`, not an error. [`decode_image`] does the same for an
 //! image already in memory (clipboard, screen capture).
@@ -30,7 +31,8 @@ pub use error::ScanError;
 /// Decodes image bytes and returns the text of every QR code in them.
 ///
 /// Errors only when the bytes are not a readable PNG, JPEG, WebP, GIF or BMP
-/// image, or when the image is larger than [`MAX_PIXELS`]. An image without a
+/// image, when the image is larger than [`MAX_PIXELS`], or when it claims more
+/// pixels than its file could hold ([`decode::MAX_PIXELS_PER_BYTE`]). An image without a
 /// QR code gives `Ok` of an empty vector.
 pub fn decode_bytes(bytes: &[u8]) -> Result<Vec<String>, ScanError> {
     let img = decode::load(bytes)?;

@@ -244,8 +244,9 @@ fn truncated_image_is_a_decode_error() {
     );
 }
 
-/// A PNG whose header claims `w`x`h` pixels, followed by one tiny IDAT.
-fn png_claiming(w: u32, h: u32) -> Vec<u8> {
+/// A PNG whose header claims `w`x`h` pixels, then `pad` bytes in a private
+/// ancillary chunk (decoders skip it), then one tiny IDAT.
+fn png_claiming(w: u32, h: u32, pad: usize) -> Vec<u8> {
     fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
         out.extend_from_slice(&(data.len() as u32).to_be_bytes());
         let mut crc = crc32fast::Hasher::new();
@@ -261,6 +262,9 @@ fn png_claiming(w: u32, h: u32) -> Vec<u8> {
     ihdr.extend_from_slice(&h.to_be_bytes());
     ihdr.extend_from_slice(&[8, 0, 0, 0, 0]); // 8-bit grey
     chunk(&mut out, b"IHDR", &ihdr);
+    if pad > 0 {
+        chunk(&mut out, b"prVt", &vec![0; pad]);
+    }
     chunk(
         &mut out,
         b"IDAT",
@@ -272,7 +276,7 @@ fn png_claiming(w: u32, h: u32) -> Vec<u8> {
 
 #[test]
 fn decompression_bomb_is_refused_before_decoding() {
-    let err = decode_bytes(&png_claiming(20_000, 20_000)).expect_err("too large");
+    let err = decode_bytes(&png_claiming(20_000, 20_000, 0)).expect_err("too large");
     assert!(
         matches!(
             err,
@@ -284,9 +288,84 @@ fn decompression_bomb_is_refused_before_decoding() {
         ),
         "{err}"
     );
-    // just under the limit is not refused for its size (it fails as truncated)
-    let err = decode_bytes(&png_claiming(10_000, 10_000)).expect_err("truncated");
+    // under the limit, but far more pixels than 70 bytes could hold
+    let bomb = png_claiming(10_000, 10_000, 0);
+    let err = decode_bytes(&bomb).expect_err("too large for its file");
+    assert!(
+        matches!(
+            err,
+            ScanError::TooLargeForFile { width: 10_000, height: 10_000, bytes } if bytes == bomb.len()
+        ),
+        "{err}"
+    );
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "image too large for its file: 10000x10000 pixels in {} bytes (damaged, blank or a decompression bomb)",
+            bomb.len()
+        )
+    );
+}
+
+#[test]
+fn the_pixels_a_file_may_claim_grow_with_its_size() {
+    use crate::decode::{ANY_FILE_PIXELS, MAX_PIXELS_PER_BYTE};
+    // Not refused for its size, each of these fails as truncated instead:
+    // up to ANY_FILE_PIXELS whatever the file's size,
+    let err = decode_bytes(&png_claiming(2048, 2048, 0)).expect_err("truncated");
     assert!(matches!(err, ScanError::Decode { .. }), "{err}");
+    // and above it with enough bytes for the pixels.
+    let (w, h) = (3000u32, 3000u32);
+    let px = u64::from(w) * u64::from(h);
+    assert!(px > ANY_FILE_PIXELS);
+    let short = png_claiming(w, h, 0);
+    let need = px.div_ceil(MAX_PIXELS_PER_BYTE) as usize;
+    // (the padding chunk's length, name and CRC take 12 bytes)
+    let enough = png_claiming(w, h, need - short.len() - 12);
+    assert_eq!(enough.len(), need);
+    let err = decode_bytes(&enough).expect_err("truncated");
+    assert!(matches!(err, ScanError::Decode { .. }), "{err}");
+    // One byte fewer is refused.
+    let one_short = png_claiming(w, h, need - short.len() - 13);
+    let err = decode_bytes(&one_short).expect_err("too large for its file");
+    assert!(matches!(err, ScanError::TooLargeForFile { .. }), "{err}");
+}
+
+/// What the fuzzer found (`scripts/fuzz.sh`, scan_decode): 31 bytes of GIF
+/// claiming 9609x3408 pixels, for which the GIF decoder allocated two
+/// 131 MB frames before finding the data missing.
+#[test]
+fn the_fuzzers_31_byte_gif_is_refused_before_decoding() {
+    let gif = b"GIF87a\x89\x25\x50\x0d\x00\x00\x00\x2c\x42\x0a\x4e\x7a\x89\x50\x00\x00\xd8\xff\xc4\x62\x00\x00\x00\x01\x2b";
+    assert_eq!(gif.len(), 31);
+    let err = decode_bytes(gif).expect_err("too large for its file");
+    assert!(
+        matches!(
+            err,
+            ScanError::TooLargeForFile {
+                width: 9609,
+                height: 3408,
+                bytes: 31
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_large_mostly_blank_picture_is_read() {
+    // A code at 4 px per module on 4.4 megapixels of white: a well
+    // compressed file, above ANY_FILE_PIXELS, still read.
+    let code = to_image(TOTP, 4).expect("render");
+    let page = png(canvas(2200, 2000, &[(&code, 900, 800)]));
+    let px = 2200 * 2000;
+    assert!(px > crate::decode::ANY_FILE_PIXELS);
+    assert!(
+        page.len() < (px / 100) as usize,
+        "{} bytes: not the compressed case this test is for",
+        page.len()
+    );
+    assert_eq!(decode_bytes(&page).expect("decode"), vec![TOTP]);
 }
 
 /// Reads a terminal rendering back into a module image (1 px per module).

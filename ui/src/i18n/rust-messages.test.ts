@@ -148,6 +148,15 @@ describe("the library crates' sentences", () => {
     expect(matchRust(big)).toEqual({ key: "scan.tooLarge", params: { width: "20000", height: "15000", limit: "40" } });
     expect(translateRust(big, "de")).toBe("Bild zu groß: 20000x15000 Pixel (Grenze: 40 Megapixel).");
     expect(translateRust(big, "fr")).toBe("Image trop grande : 20000x15000 pixels (limite : 40 mégapixels).");
+    // A longer sentence starting the same way is its own text.
+    const bomb = "Image too large for its file: 9609x3408 pixels in 31 bytes (damaged, blank or a decompression bomb).";
+    expect(matchRust(bomb)).toEqual({
+      key: "scan.tooLargeForFile",
+      params: { width: "9609", height: "3408", bytes: "31" },
+    });
+    expect(translateRust(bomb, "de")).toBe(
+      "Bild zu groß für seine Datei: 9609x3408 Pixel in 31 Byte (beschädigt, leer oder eine Dekompressionsbombe).",
+    );
     // A Debug-formatted value keeps its quotes.
     expect(translateRust('Unsupported algorithm "MD4" (expected SHA1, SHA256 or SHA512).', "es")).toBe(
       'Algoritmo no compatible: "MD4" (se esperaba SHA1, SHA256 o SHA512).',
