@@ -162,12 +162,9 @@ fn to_entry(p: &proto::OtpParameters) -> Result<Entry, SkipReason> {
         n => return Err(unknown("OTP type", n)),
     };
     let secret = Secret::from_bytes(p.secret.clone())?;
-    // Google writes the label as `Issuer:name`; keep only the account part.
-    let name = match p.name.split_once(':') {
-        Some((prefix, rest)) if !p.issuer.is_empty() && prefix.trim() == p.issuer.trim() => {
-            rest.trim().to_string()
-        }
-        _ => p.name.clone(),
+    let name = match issuer_stripped(&p.issuer, &p.name) {
+        Some(rest) => rest.trim().to_string(),
+        None => p.name.clone(),
     };
     let params = Params {
         kind,
@@ -175,6 +172,16 @@ fn to_entry(p: &proto::OtpParameters) -> Result<Entry, SkipReason> {
         digits,
     };
     Ok(Entry::from_params(params, p.issuer.clone(), name, secret)?)
+}
+
+/// Google writes the name as `Issuer:name`: the account part of `name` when
+/// it starts with the issuer and a colon (the reader keeps only that part,
+/// trimmed), or `None`.
+fn issuer_stripped<'a>(issuer: &str, name: &'a str) -> Option<&'a str> {
+    match name.split_once(':') {
+        Some((prefix, rest)) if !issuer.is_empty() && prefix.trim() == issuer.trim() => Some(rest),
+        _ => None,
+    }
 }
 
 /// The result of reading several migration URIs.
@@ -287,9 +294,16 @@ pub fn format_batches(
             Kind::Hotp { counter } => (1, counter as i64),
             _ => (2, 0),
         };
+        // A name that itself starts with `Issuer:` (an account called
+        // "Acme:alice" at Acme) is written with the prefix once more, so
+        // that the reader, which takes one prefix off, reads it back whole.
+        let name = match issuer_stripped(&e.issuer, &e.name) {
+            Some(_) => format!("{}:{}", e.issuer, e.name),
+            None => e.name.clone(),
+        };
         params.push(proto::OtpParameters {
             secret: e.secret().expose().to_vec(),
-            name: e.name.clone(),
+            name,
             issuer: e.issuer.clone(),
             algorithm: match e.algorithm() {
                 Algorithm::Sha1 => 1,
@@ -350,6 +364,49 @@ mod tests {
         let order = [&uris[2], &uris[0], &uris[1], &uris[0]];
         let merged = parse_all(order.iter().map(|s| s.as_str())).unwrap();
         assert_eq!(merged.entries, entries);
+    }
+
+    #[test]
+    fn a_name_starting_with_its_issuer_round_trips() {
+        // Google's own `Issuer:name` is read as the name alone…
+        let google = proto::MigrationPayload {
+            otp_parameters: vec![proto::OtpParameters {
+                secret: b"abc".to_vec(),
+                name: "Acme: alice".into(),
+                issuer: "Acme".into(),
+                algorithm: 1,
+                digits: 1,
+                r#type: 2,
+                counter: 0,
+            }],
+            version: 1,
+            batch_size: 1,
+            batch_index: 0,
+            batch_id: 0,
+        };
+        let batch = parse_payload(&google.encode_to_vec()).unwrap();
+        assert_eq!(batch.entries[0].name, "alice");
+        // …and a name that starts with the issuer itself survives an export
+        // and an import (it used to lose its "Acme:").
+        let entries = vec![
+            entry("Acme", "Acme:alice", Kind::Totp { period: 30 }, 6),
+            entry("Acme", "Acme: Acme:bob", Kind::Totp { period: 30 }, 6),
+            entry("", "Acme:carol", Kind::Totp { period: 30 }, 6),
+        ];
+        let (uris, _) = format_batches(&entries, 10, 3);
+        let merged = parse_all(uris.iter().map(|s| s.as_str())).unwrap();
+        assert_eq!(merged.entries, entries);
+        // What the fuzzer found (fuzz/fuzz_targets/migration.rs): issuer
+        // "\x1a\n", a name starting with "\x1a:" twice.
+        let found = [
+            0x0a, 0x17, 0x1a, 0x00, 0x1a, 0x02, 0x1a, 0x0a, 0x12, 0x00, 0x0a, 0x01, 0x06, 0x12,
+            0x0a, 0x1a, 0x3a, 0x1a, 0x3a, 0x00, 0x06, 0x01, 0x0a, 0x00, 0x5b,
+        ];
+        let batch = parse_payload(&found).unwrap();
+        assert_eq!(batch.entries[0].name, "\x1a:\0\x06\x01\n\0[");
+        let (uris, _) = format_batches(&batch.entries, 10, 1);
+        let merged = parse_all(uris.iter().map(|s| s.as_str())).unwrap();
+        assert_eq!(merged.entries, batch.entries);
     }
 
     #[test]
