@@ -7,7 +7,7 @@
 //! [`MAX_PIXELS`], and above [`ANY_FILE_PIXELS`] at most
 //! [`MAX_PIXELS_PER_BYTE`] pixels per byte of the file, because decoders
 //! allocate the whole picture before they find that the data is missing (a
-//! 31-byte GIF claiming 9609×3408 pixels made the GIF decoder take 260 MB
+//! 31-byte GIF claiming 9609×3408 pixels made the GIF decoder take 258 MB
 //! in the fuzzer, `tests.rs`).
 //! Second, every QR code in the image is reported once, top to bottom, left
 //! to right.
@@ -56,8 +56,8 @@ pub const ANY_FILE_PIXELS: u64 = 4 << 20;
 /// Above [`ANY_FILE_PIXELS`], the most pixels an image may claim per byte of
 /// its file. Real pictures stay far below it: the QR corpus's PNGs reach 282,
 /// a QR code at 120 px per module 409, a blank white 4K PNG 1,615; only a
-/// blank picture of 8K or more passes it (2,613), and it holds no code. A
-/// fuzzer's input (at most 4 KiB) so claims at most 8.4 megapixels.
+/// blank picture of 8K or more goes over it (2,613), and it holds no code.
+/// A fuzzer's input (at most 4 KiB) can so claim at most 8.4 megapixels.
 pub const MAX_PIXELS_PER_BYTE: u64 = 2048;
 
 /// Cap on what the image decoder may allocate (RGBA of [`MAX_PIXELS`] plus slack).
