@@ -352,6 +352,32 @@ mod tests {
         .unwrap()
     }
 
+    /// A payload of one TOTP entry (secret "abc") as Google writes it, read.
+    fn read_one_totp(issuer: &str, name: &str, algorithm: i32) -> Batch {
+        let payload = proto::MigrationPayload {
+            otp_parameters: vec![proto::OtpParameters {
+                secret: b"abc".to_vec(),
+                name: name.into(),
+                issuer: issuer.into(),
+                algorithm,
+                digits: 1,
+                r#type: 2,
+                counter: 0,
+            }],
+            version: 1,
+            batch_size: 1,
+            batch_index: 0,
+            batch_id: 0,
+        };
+        parse_payload(&payload.encode_to_vec()).unwrap()
+    }
+
+    /// `entries` written as migration URIs and read back.
+    fn exported_and_read(entries: &[Entry]) -> Vec<Entry> {
+        let (uris, _) = format_batches(entries, 10, 1);
+        parse_all(uris.iter().map(|s| s.as_str())).unwrap().entries
+    }
+
     #[test]
     fn round_trip_in_batches() {
         let entries: Vec<Entry> = (0..23)
@@ -369,22 +395,7 @@ mod tests {
     #[test]
     fn a_name_starting_with_its_issuer_round_trips() {
         // Google's own `Issuer:name` is read as the name alone…
-        let google = proto::MigrationPayload {
-            otp_parameters: vec![proto::OtpParameters {
-                secret: b"abc".to_vec(),
-                name: "Acme: alice".into(),
-                issuer: "Acme".into(),
-                algorithm: 1,
-                digits: 1,
-                r#type: 2,
-                counter: 0,
-            }],
-            version: 1,
-            batch_size: 1,
-            batch_index: 0,
-            batch_id: 0,
-        };
-        let batch = parse_payload(&google.encode_to_vec()).unwrap();
+        let batch = read_one_totp("Acme", "Acme: alice", 1);
         assert_eq!(batch.entries[0].name, "alice");
         // …and a name that starts with the issuer itself survives an export
         // and an import (it used to lose its "Acme:").
@@ -393,9 +404,7 @@ mod tests {
             entry("Acme", "Acme: Acme:bob", Kind::Totp { period: 30 }, 6),
             entry("", "Acme:carol", Kind::Totp { period: 30 }, 6),
         ];
-        let (uris, _) = format_batches(&entries, 10, 3);
-        let merged = parse_all(uris.iter().map(|s| s.as_str())).unwrap();
-        assert_eq!(merged.entries, entries);
+        assert_eq!(exported_and_read(&entries), entries);
         // What the fuzzer found (fuzz/fuzz_targets/migration.rs): issuer
         // "\x1a\n", a name starting with "\x1a:" twice.
         let found = [
@@ -404,9 +413,7 @@ mod tests {
         ];
         let batch = parse_payload(&found).unwrap();
         assert_eq!(batch.entries[0].name, "\x1a:\0\x06\x01\n\0[");
-        let (uris, _) = format_batches(&batch.entries, 10, 1);
-        let merged = parse_all(uris.iter().map(|s| s.as_str())).unwrap();
-        assert_eq!(merged.entries, batch.entries);
+        assert_eq!(exported_and_read(&batch.entries), batch.entries);
     }
 
     #[test]
@@ -435,22 +442,7 @@ mod tests {
 
     #[test]
     fn md5_is_skipped_with_a_reason() {
-        let payload = proto::MigrationPayload {
-            otp_parameters: vec![proto::OtpParameters {
-                secret: b"abc".to_vec(),
-                name: "n".into(),
-                issuer: "i".into(),
-                algorithm: 4,
-                digits: 1,
-                r#type: 2,
-                counter: 0,
-            }],
-            version: 1,
-            batch_size: 1,
-            batch_index: 0,
-            batch_id: 0,
-        };
-        let batch = parse_payload(&payload.encode_to_vec()).unwrap();
+        let batch = read_one_totp("i", "n", 4);
         assert!(batch.entries.is_empty());
         assert_eq!(
             batch.skipped[0].reason,
