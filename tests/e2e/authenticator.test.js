@@ -1,11 +1,11 @@
 // The authenticator window, end to end in the real app: create a vault, add
-// by URI and by a QR image file, import an Aegis export, codes equal to an
+// by URI and by a QR image file (a hostile one refused), import an Aegis export, codes equal to an
 // independent implementation's, search, copy and clipboard clearing,
 // recovery codes, lock / wrong password / unlock, restart persistence.
 import { after, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Key } from "selenium-webdriver";
 import {
@@ -117,6 +117,23 @@ describe("authenticator window", () => {
     await click(driver, "add-save");
     await waitFor(driver, async () => (await all(driver, "entry")).length === 2, "the QR entry did not appear");
     await assertCode("Forgejo", QR_SECRET, { digits: 8, algorithm: "SHA256" });
+  });
+
+  test("an image claiming far more pixels than its file holds is refused with a clear error", async () => {
+    // The 31 bytes the fuzzer found: a GIF header claiming 9609x3408 pixels.
+    const gif = join(SHOTS, "qr-bomb.gif");
+    writeFileSync(gif, Buffer.from("R0lGODdhiSVQDQAAACxCCk56iVAAANj/xGIAAAABKw==", "base64"));
+    await click(driver, "add-open");
+    await (await find(driver, "add-file-input")).sendKeys(gif);
+    const error = await findVisible(driver, "add-error", 15000);
+    assert.match(
+      await error.getText(),
+      /Image too large for its file: 9609x3408 pixels in 31 bytes \(damaged, blank or a decompression bomb\)\./,
+    );
+    assert.equal((await all(driver, "preview-item")).length, 0);
+    await screenshot(driver, "add-image-refused");
+    await driver.actions().sendKeys(Key.ESCAPE).perform();
+    assert.equal((await all(driver, "entry")).length, 2, "nothing was added");
   });
 
   test("imports an Aegis export; every code equals an independent implementation's", async () => {
