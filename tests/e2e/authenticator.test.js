@@ -1,7 +1,8 @@
 // The authenticator window, end to end in the real app: create a vault, add
-// by URI and by a QR image file (a hostile one refused), import an Aegis export, codes equal to an
-// independent implementation's, search, copy and clipboard clearing,
-// recovery codes, lock / wrong password / unlock, restart persistence.
+// by URI and by a QR image file (a hostile one refused), import an Aegis
+// export, codes equal to an independent implementation's, search, copy and
+// clipboard clearing, recovery codes, lock / wrong password / unlock,
+// restart persistence.
 import { after, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
